@@ -1,0 +1,180 @@
+// Live state (what observe() read, already normalised to the desired shapes) and the plan.
+// Pure data: no SDK values. plan() functions take DesiredState + LiveState and return Changes.
+import type {
+  Action,
+  DesiredOf,
+  HealthCheckSpec,
+  IngressRule,
+  Kind,
+  Policy,
+  RuleConditions,
+  ServiceNetwork,
+  TaskDefinitionSpec,
+} from '../spec/types.js';
+
+export const TAG_OWNER = 'ecs-reconciler/owner';
+export const TAG_RESOURCE = 'ecs-reconciler/resource';
+export const TAG_SPEC_HASH = 'ecs-reconciler/spec-hash';
+/** on task definition revisions: hash of the normalised TaskDefinitionSpec */
+export const TAG_CONTENT_HASH = 'ecs-reconciler/content-hash';
+
+export type Tags = Record<string, string>;
+
+/** Live actions name target groups by ARN; plan maps ARNs back to declared names. */
+export type LiveAction =
+  | { type: 'forward'; targetGroupArn: string }
+  | Exclude<Action, { type: 'forward' }>;
+
+export interface LiveLoadBalancer {
+  arn: string;
+  name: string;
+  vpcId: string;
+}
+
+export interface LiveTargetGroup {
+  arn: string;
+  name: string;
+  vpcId: string;
+  protocol: string;
+  port: number;
+  targetType: string;
+  /** every field as AWS reports it (AWS fills defaults) */
+  healthCheck: Required<HealthCheckSpec>;
+  /** only the keys the desired spec declares (DescribeTargetGroupAttributes is skipped otherwise) */
+  attributes: Record<string, string>;
+  tags: Tags;
+  loadBalancerArns: string[];
+}
+
+export interface LiveListener {
+  arn: string;
+  loadBalancerArn: string;
+  loadBalancerName: string;
+  port: number;
+  protocol: string;
+  certificateArn?: string;
+  sslPolicy?: string;
+  defaultAction: LiveAction;
+  tags: Tags;
+}
+
+export interface LiveRule {
+  arn: string;
+  listenerArn: string;
+  priority: number;
+  conditions: RuleConditions;
+  action: LiveAction;
+  tags: Tags;
+}
+
+/** One security-group rule (sgr-...), one source each. */
+export interface LiveIngressRule extends IngressRule {
+  ruleId: string;
+  groupId: string;
+  tags: Tags;
+}
+
+export interface LiveSecurityGroup {
+  groupId: string;
+  vpcId: string;
+  tags: Tags;
+  /** ingress only */
+  rules: LiveIngressRule[];
+}
+
+export interface LiveTaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  /** normalised the same way as the desired TaskDefinitionSpec (ECS defaults filled, read-only fields dropped) */
+  spec: TaskDefinitionSpec;
+  tags: Tags;
+}
+
+export interface LiveService {
+  arn: string;
+  name: string;
+  clusterArn: string;
+  clusterName: string;
+  status: string;
+  launchType: string;
+  desiredCount: number;
+  deployment: { maximumPercent: number; minimumHealthyPercent: number };
+  healthCheckGracePeriodSeconds?: number;
+  taskDefinition: LiveTaskDefinition;
+  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
+  network?: ServiceNetwork;
+  tags: Tags;
+}
+
+export interface LiveState {
+  loadBalancers: LiveLoadBalancer[];
+  targetGroups: LiveTargetGroup[];
+  listeners: LiveListener[];
+  /** rules of every observed listener, default rules excluded */
+  rules: LiveRule[];
+  securityGroups: LiveSecurityGroup[];
+  services: LiveService[];
+  /** clusters that exist, by name */
+  clusters: string[];
+}
+
+// ---------- the plan ----------
+
+export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'noop';
+/** drift: live changed behind our back; rollout: the desired state changed; adopt: first write to a found resource */
+export type ChangeCause = 'drift' | 'rollout' | 'adopt' | 'create' | 'prune';
+
+export interface FieldDiff {
+  /** spec field path, e.g. `healthCheck.path`, `rules[tcp/80/cidr:10.2.0.0/24]` */
+  path: string;
+  live: unknown;
+  desired: unknown;
+}
+
+export interface ChangeBase<K extends Kind = Kind> {
+  kind: K;
+  name: string;
+  /** `Kind/name` */
+  id: string;
+  action: ChangeAction;
+  cause: ChangeCause;
+  policy: Policy;
+  diffs: FieldDiff[];
+  /** ARN or id of the live resource, when there is one */
+  liveId?: string;
+  desiredHash?: string;
+  /** why (replace: which immutable field; delete: tagged ours and not in files) */
+  reason?: string;
+}
+
+export type Change =
+  | (ChangeBase<'TargetGroup'> & { desired?: DesiredOf<'TargetGroup'>; live?: LiveTargetGroup })
+  | (ChangeBase<'Listener'> & { desired?: DesiredOf<'Listener'>; live?: LiveListener })
+  | (ChangeBase<'ListenerRule'> & { desired?: DesiredOf<'ListenerRule'>; live?: LiveRule })
+  | (ChangeBase<'SecurityGroupIngress'> & {
+      desired?: DesiredOf<'SecurityGroupIngress'>;
+      live?: LiveSecurityGroup;
+      /** declared rules missing live */
+      authorize: IngressRule[];
+      /** live rules to revoke: ours and no longer declared, or any undeclared with exclusive */
+      revoke: LiveIngressRule[];
+      /** live rules whose description differs */
+      describe: { ruleId: string; rule: IngressRule }[];
+      /** live rules that match a declared rule but lack our tags (adopt) */
+      adopt: LiveIngressRule[];
+    })
+  | (ChangeBase<'Service'> & {
+      desired?: DesiredOf<'Service'>;
+      live?: LiveService;
+      /** the task definition content differs from the running revision */
+      registerTaskDefinition: boolean;
+    });
+
+export type ChangeOf<K extends Kind> = Extract<Change, { kind: K }>;
+
+export interface Plan {
+  changes: Change[];
+  /** problems found while planning that block a change (e.g. priority taken by a rule not ours) */
+  conflicts: { id: string; message: string }[];
+}

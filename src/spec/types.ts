@@ -1,0 +1,234 @@
+// The normalised, validated desired state: what loadDesiredState() returns.
+// Every optional AWS-side default that the controller fills in is filled here;
+// fields AWS defaults and users may leave out (health check, attributes) stay optional
+// so that plan() compares only what was declared.
+
+export const KINDS = ['TargetGroup', 'Listener', 'ListenerRule', 'SecurityGroupIngress', 'Service'] as const;
+export type Kind = (typeof KINDS)[number];
+export type Policy = 'enforce' | 'observe';
+
+/** Where a node came from: 1-based line and column. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface ResourceMeta<K extends Kind = Kind> {
+  kind: K;
+  name: string;
+  /** `Kind/name`, the identity of the resource. */
+  id: string;
+  policy: Policy;
+  /** spec field paths (dot separated, e.g. `desiredCount`, `healthCheck.path`) never corrected. */
+  ignore: string[];
+  source: SourcePos;
+  /** sha256 (first 16 hex chars) of the canonical JSON of the normalised spec. */
+  specHash: string;
+}
+
+// ---------- shared pieces ----------
+
+/** A reference to a declared TargetGroup by name, or a literal ARN of one we do not manage. */
+export type TargetGroupRef = { name: string } | { arn: string };
+
+export type Action =
+  | { type: 'forward'; targetGroup: TargetGroupRef }
+  | { type: 'fixed-response'; statusCode: string; contentType?: string; messageBody?: string }
+  | {
+      type: 'redirect';
+      statusCode: 'HTTP_301' | 'HTTP_302';
+      protocol?: string;
+      host?: string;
+      port?: string;
+      path?: string;
+      query?: string;
+    };
+
+// ---------- TargetGroup ----------
+
+export interface HealthCheckSpec {
+  path?: string;
+  protocol?: 'HTTP' | 'HTTPS';
+  /** `traffic-port` or a port number as a string */
+  port?: string;
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  /** HTTP codes, e.g. "200" or "200-299" */
+  matcher?: string;
+}
+
+export interface TargetGroupSpec {
+  vpcId: string;
+  protocol: 'HTTP' | 'HTTPS';
+  port: number;
+  targetType: 'instance' | 'ip';
+  healthCheck: HealthCheckSpec;
+  /** only the declared keys; values are strings as AWS returns them */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+// ---------- Listener ----------
+
+export interface ListenerSpec {
+  loadBalancer: string;
+  port: number;
+  protocol: 'HTTP' | 'HTTPS';
+  /** required for HTTPS */
+  certificateArn?: string;
+  sslPolicy?: string;
+  defaultAction: Action;
+}
+
+// ---------- ListenerRule ----------
+
+/** A listener is named by load balancer + port, or by ARN. */
+export type ListenerRef = { loadBalancer: string; port: number } | { arn: string };
+
+export interface RuleConditions {
+  /** each list sorted and de-duplicated; absent lists are empty */
+  pathPatterns: string[];
+  hostHeaders: string[];
+  httpRequestMethods: string[];
+  sourceIps: string[];
+}
+
+export interface ListenerRuleSpec {
+  listener: ListenerRef;
+  priority: number;
+  conditions: RuleConditions;
+  action: Action;
+}
+
+// ---------- SecurityGroupIngress ----------
+
+export type IngressProtocol = 'tcp' | 'udp' | 'icmp' | 'all';
+export type IngressSource =
+  | { type: 'securityGroup'; value: string }
+  | { type: 'cidr'; value: string }
+  | { type: 'ipv6Cidr'; value: string }
+  | { type: 'prefixList'; value: string };
+
+/** One permission with exactly one source; `all` has fromPort = toPort = -1. */
+export interface IngressRule {
+  protocol: IngressProtocol;
+  fromPort: number;
+  toPort: number;
+  source: IngressSource;
+  description?: string;
+}
+
+export interface SecurityGroupIngressSpec {
+  groupId: string;
+  exclusive: boolean;
+  /** sorted by ingressRuleKey */
+  rules: IngressRule[];
+}
+
+// ---------- Service + task definition ----------
+
+export interface PortMapping {
+  containerPort: number;
+  /** filled in: awsvpc/host -> containerPort, bridge -> 0 when left out */
+  hostPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export interface EnvVar {
+  name: string;
+  value: string;
+  /** marked secret in the YAML: redacted in every log, plan output and Slack message */
+  secret: boolean;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  essential: boolean;
+  portMappings: PortMapping[];
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+  /** sorted by name */
+  environment: EnvVar[];
+  /** ECS secrets: name -> valueFrom ARN, sorted by name */
+  secrets: { name: string; valueFrom: string }[];
+  command?: string[];
+  entryPoint?: string[];
+  logs?: { group: string; region: string; streamPrefix: string };
+}
+
+export interface TaskDefinitionSpec {
+  family: string;
+  networkMode: 'bridge' | 'awsvpc' | 'host';
+  cpu?: string;
+  memory?: string;
+  executionRoleArn?: string;
+  taskRoleArn?: string;
+  /** derived from the service's launchType */
+  requiresCompatibilities: ('EC2' | 'FARGATE')[];
+  containers: ContainerSpec[];
+}
+
+export interface ServiceLoadBalancer {
+  targetGroup: TargetGroupRef;
+  containerName: string;
+  containerPort: number;
+}
+
+export interface ServiceNetwork {
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+}
+
+export interface ServiceSpec {
+  cluster: string;
+  launchType: 'EC2' | 'FARGATE';
+  desiredCount: number;
+  /** defaults: maximumPercent 200, minimumHealthyPercent 100 (ECS defaults) */
+  deployment: { maximumPercent: number; minimumHealthyPercent: number };
+  healthCheckGracePeriodSeconds?: number;
+  taskDefinition: TaskDefinitionSpec;
+  loadBalancers: ServiceLoadBalancer[];
+  network?: ServiceNetwork;
+  tags: Record<string, string>;
+}
+
+// ---------- the whole ----------
+
+export type DesiredResource =
+  | (ResourceMeta<'TargetGroup'> & { spec: TargetGroupSpec })
+  | (ResourceMeta<'Listener'> & { spec: ListenerSpec })
+  | (ResourceMeta<'ListenerRule'> & { spec: ListenerRuleSpec })
+  | (ResourceMeta<'SecurityGroupIngress'> & { spec: SecurityGroupIngressSpec })
+  | (ResourceMeta<'Service'> & { spec: ServiceSpec });
+
+export type DesiredOf<K extends Kind> = Extract<DesiredResource, { kind: K }>;
+
+export interface DesiredState {
+  targetGroups: DesiredOf<'TargetGroup'>[];
+  listeners: DesiredOf<'Listener'>[];
+  listenerRules: DesiredOf<'ListenerRule'>[];
+  securityGroupIngress: DesiredOf<'SecurityGroupIngress'>[];
+  services: DesiredOf<'Service'>[];
+  /** the files read, relative to the source directory, sorted */
+  files: string[];
+}
+
+/** One validation error. `kindName` is `Kind/name` when the document got that far. */
+export interface SpecError {
+  file: string;
+  line: number;
+  col: number;
+  kindName?: string;
+  /** stable machine code, e.g. `yaml.syntax`, `schema.unknown-field`, `ref.target-group` */
+  code: string;
+  /** what is wrong and what to do */
+  message: string;
+}
+
+export type LoadResult = { ok: true; state: DesiredState } | { ok: false; errors: SpecError[] };
