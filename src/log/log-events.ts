@@ -1,0 +1,119 @@
+// Stable event names (the `event` field of every fact the daemon logs) and helpers that log
+// the drift facts in one shape, so dashboards and alerts can rely on them.
+import type { Logger } from './logger.js';
+
+export const LogEvent = {
+  driftDetected: 'drift.detected',
+  driftCorrected: 'drift.corrected',
+  driftResolved: 'drift.resolved',
+  rolloutApplied: 'rollout.applied',
+  applyFailed: 'apply.failed',
+  sourceInvalid: 'source.invalid',
+  sourceUpdated: 'source.updated',
+  sourceFailed: 'source.failed',
+  cycleStarted: 'cycle.started',
+  cycleCompleted: 'cycle.completed',
+  cycleFailed: 'cycle.failed',
+  webhookPush: 'webhook.push',
+  webhookRejected: 'webhook.rejected',
+  notifySent: 'notify.sent',
+  notifyDropped: 'notify.dropped',
+  serverListening: 'server.listening',
+  shutdown: 'shutdown',
+} as const;
+export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];
+
+/** One drifted field as logged: live and desired values (already redacted where secret). */
+export interface LoggedField {
+  path: string;
+  live: unknown;
+  desired: unknown;
+}
+
+/** The resource a fact is about. */
+export interface LoggedResource {
+  /** `Kind/name` */
+  id: string;
+  arn?: string;
+}
+
+export interface DriftFact extends LoggedResource {
+  /** commit SHA (git) or content hash (directory) in force */
+  revision: string;
+  fields: LoggedField[];
+  policy: 'enforce' | 'observe';
+}
+
+/** drift.detected (warn): live differs from desired while the live spec-hash tag equals desired. */
+export function logDriftDetected(logger: Logger, fact: DriftFact): void {
+  logger.warn(
+    { event: LogEvent.driftDetected, resource: fact.id, arn: fact.arn, commit: fact.revision, policy: fact.policy, fields: fact.fields },
+    `drift detected on ${fact.id}: ${fact.fields.map((f) => f.path).join(', ')}`,
+  );
+}
+
+/** drift.corrected (info): the applier wrote the desired values back. */
+export function logDriftCorrected(logger: Logger, fact: DriftFact): void {
+  logger.info(
+    { event: LogEvent.driftCorrected, resource: fact.id, arn: fact.arn, commit: fact.revision, fields: fact.fields },
+    `drift corrected on ${fact.id}`,
+  );
+}
+
+/** drift.resolved (info): a resource with an open drift incident is in sync again. */
+export function logDriftResolved(logger: Logger, resource: LoggedResource & { revision: string }): void {
+  logger.info(
+    { event: LogEvent.driftResolved, resource: resource.id, arn: resource.arn, commit: resource.revision },
+    `drift resolved on ${resource.id}`,
+  );
+}
+
+/** rollout.applied (info): a change of the desired state was written. */
+export function logRolloutApplied(
+  logger: Logger,
+  fact: LoggedResource & { revision: string; action: string; fields: LoggedField[] },
+): void {
+  logger.info(
+    { event: LogEvent.rolloutApplied, resource: fact.id, arn: fact.arn, commit: fact.revision, action: fact.action, fields: fact.fields },
+    `${fact.action} ${fact.id}`,
+  );
+}
+
+/** apply.failed (error): a write failed; `error` is the user-facing message (no stack). */
+export function logApplyFailed(
+  logger: Logger,
+  fact: LoggedResource & { revision: string; action: string; error: string; code?: string },
+): void {
+  logger.error(
+    { event: LogEvent.applyFailed, resource: fact.id, arn: fact.arn, commit: fact.revision, action: fact.action, code: fact.code, error: fact.error },
+    `${fact.action} ${fact.id} failed: ${fact.error}`,
+  );
+}
+
+/** source.invalid (error): a revision failed to load; it is not applied. */
+export function logSourceInvalid(
+  logger: Logger,
+  fact: { revision: string; errors: { file: string; line: number; col: number; message: string; code?: string }[] },
+): void {
+  const first = fact.errors[0];
+  const where = first ? `${first.file}:${first.line}:${first.col}: ${first.message}` : 'no details';
+  logger.error(
+    { event: LogEvent.sourceInvalid, commit: fact.revision, errors: fact.errors },
+    `revision ${fact.revision} is invalid and not applied (${fact.errors.length} error(s); first: ${where})`,
+  );
+}
+
+/** source.updated (info): a new revision was fetched. */
+export function logSourceUpdated(logger: Logger, fact: { revision: string; previous?: string; source: string }): void {
+  logger.info(
+    { event: LogEvent.sourceUpdated, commit: fact.revision, previous: fact.previous, source: fact.source },
+    `desired state at ${fact.revision}${fact.previous ? ` (was ${fact.previous})` : ''}`,
+  );
+}
+
+/** Values shown in logs and Slack for a field: secrets stay `(secret)`, long values are cut. */
+export function displayValue(value: unknown, maxLength = 200): string {
+  if (value === undefined) return '(absent)';
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}

@@ -1,0 +1,114 @@
+// The one logger factory: pino JSON lines (or pino-pretty for a terminal) with two layers of
+// secret protection: structural redaction of known keys, and a free-text scrub of every
+// serialised line against the SecretRegistry (URL credentials, tokens, the Slack webhook URL).
+import { pino } from 'pino';
+import type { DestinationStream, Level, Logger as PinoLogger } from 'pino';
+import pinoPretty from 'pino-pretty';
+import { REDACTED, SecretRegistry } from './redact-secrets.js';
+
+export type Logger = PinoLogger;
+export type LogFormat = 'json' | 'pretty';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = Level | 'silent';
+
+export interface LoggerOptions {
+  /** default: LOG_LEVEL from the environment, else `info` */
+  level?: string;
+  /** default `json` */
+  format?: LogFormat;
+  /** where lines go; default stdout (fd 1), synchronous */
+  destination?: DestinationStream | NodeJS.WritableStream;
+  /** values scrubbed from every line; shared with the git source and the Slack sender */
+  secrets?: SecretRegistry;
+  /** extra fields on every line */
+  base?: Record<string, unknown>;
+}
+
+/**
+ * Keys whose values are never logged, wherever a log call puts them (top level or one level
+ * down, and request headers). Free-text occurrences are caught by the registry scrub.
+ */
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'gitToken',
+  '*.gitToken',
+  'password',
+  '*.password',
+  'authorization',
+  '*.authorization',
+  'webhookUrl',
+  '*.webhookUrl',
+  'slackWebhookUrl',
+  '*.slackWebhookUrl',
+  'webhookSecret',
+  '*.webhookSecret',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-gitlab-token"]',
+  'headers["x-hub-signature-256"]',
+  '*.headers.authorization',
+  '*.headers["x-gitlab-token"]',
+  '*.headers["x-hub-signature-256"]',
+  'env.GIT_TOKEN',
+  'env.SLACK_WEBHOOK_URL',
+  'env.WEBHOOK_SECRET',
+];
+
+/** Throws a user-facing error for an unknown level name. */
+export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
+  if (value === undefined || value.trim() === '') return fallback;
+  const v = value.trim().toLowerCase();
+  if ((LOG_LEVELS as readonly string[]).includes(v)) return v as LogLevel;
+  throw new Error(`unknown log level "${value}" (LOG_LEVEL / --log-level): use one of ${LOG_LEVELS.join(', ')}`);
+}
+
+/** Throws a user-facing error for an unknown format name. */
+export function parseLogFormat(value: string | undefined, fallback: LogFormat = 'json'): LogFormat {
+  if (value === undefined || value.trim() === '') return fallback;
+  const v = value.trim().toLowerCase();
+  if (v === 'json' || v === 'pretty') return v;
+  throw new Error(`unknown log format "${value}" (--log-format): use json or pretty`);
+}
+
+function prettyStream(destination: LoggerOptions['destination']): DestinationStream {
+  return pinoPretty({
+    colorize: destination === undefined ? Boolean(process.stdout.isTTY) : false,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    messageKey: 'msg',
+    // `event` first so a terminal reader sees what happened at a glance
+    messageFormat: '{if event}[{event}] {end}{msg}',
+    singleLine: false,
+    sync: true,
+    ...(destination === undefined ? { destination: 1 } : { destination: destination as NodeJS.WritableStream }),
+  });
+}
+
+/** Create the process logger. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = parseLogLevel(options.level ?? process.env.LOG_LEVEL);
+  const format = options.format ?? 'json';
+  const secrets = options.secrets ?? new SecretRegistry();
+  const stream: DestinationStream =
+    format === 'pretty'
+      ? prettyStream(options.destination)
+      : ((options.destination as DestinationStream | undefined) ?? pino.destination({ dest: 1, sync: true }));
+  return pino(
+    {
+      level,
+      base: { ...options.base },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      hooks: { streamWrite: (line) => secrets.scrub(line) },
+    },
+    stream,
+  );
+}
+
+/** A logger that drops everything (tests, library defaults). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
