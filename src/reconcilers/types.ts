@@ -20,10 +20,17 @@ export const TAG_CONTENT_HASH = 'ecs-reconciler/content-hash';
 
 export type Tags = Record<string, string>;
 
-/** Live actions name target groups by ARN; plan maps ARNs back to declared names. */
-export type LiveAction =
-  | { type: 'forward'; targetGroupArn: string }
-  | Exclude<Action, { type: 'forward' }>;
+/**
+ * Live actions name target groups by ARN; plan maps ARNs back to declared names.
+ * A ForwardConfig with several target groups is kept whole in `weighted` (targetGroupArn is then the
+ * first of them) so that it differs from a single-target-group forward. `preceding` lists action
+ * types AWS runs before the terminal one (authenticate-oidc, ...): the spec cannot express them, so
+ * any makes the live action differ from the desired one.
+ */
+export type LiveAction = (
+  | { type: 'forward'; targetGroupArn: string; weighted?: { targetGroupArn: string; weight: number }[] }
+  | Exclude<Action, { type: 'forward' }>
+) & { preceding?: string[] };
 
 export interface LiveLoadBalancer {
   arn: string;
@@ -123,7 +130,8 @@ export interface LiveState {
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'noop';
 /** drift: live changed behind our back; rollout: the desired state changed; adopt: first write to a found resource */
-export type ChangeCause = 'drift' | 'rollout' | 'adopt' | 'create' | 'prune';
+/** none: only on noop changes (nothing to do) */
+export type ChangeCause = 'drift' | 'rollout' | 'adopt' | 'create' | 'prune' | 'none';
 
 export interface FieldDiff {
   /** spec field path, e.g. `healthCheck.path`, `rules[tcp/80/cidr:10.2.0.0/24]` */
