@@ -70,6 +70,8 @@ export interface LiveRule {
   listenerArn: string;
   priority: number;
   conditions: RuleConditions;
+  /** conditions the spec cannot express (http-header, query-string, regex values) as `field=value`; any makes the rule differ */
+  unsupportedConditions?: string[];
   action: LiveAction;
   tags: Tags;
 }
