@@ -10,6 +10,8 @@ const INTEGRATION_TESTS = ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.
 
 export default defineConfig({
   test: {
+    // the SDK's "node >=22 after January 2027" notice would repeat in every test worker
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
         extends: true,

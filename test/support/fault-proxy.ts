@@ -1,0 +1,201 @@
+// An HTTP proxy between the AWS SDK and moto that injects what real AWS does to a controller:
+// latency, throttling (in each service's own error shape), 5xx errors, dropped connections and
+// request-rate limits; and that counts and records every call. Point SDK clients at proxy.url.
+//
+//   const proxy = new FaultProxy({ target: motoUrl(), seed: 7, faults: [{ service: 'ecs', fault: 'throttle', probability: 0.2 }] });
+//   const clients = createTestClients(await proxy.start(), { maxAttempts: 1 });
+//   ... proxy.count('ecs', 'DescribeServices'), proxy.writes() ...
+//   await proxy.stop();
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { awsErrorResponse, identifyAwsCall, isReadOperation } from './aws-wire.js';
+import { FaultPlan, type FaultKind, type FaultRule, type LatencyRule, type RateLimitRule } from './fault-proxy-rules.js';
+
+export type { CallMatcher, FaultKind, FaultRule, LatencyRule, RateLimitRule } from './fault-proxy-rules.js';
+
+export interface FaultProxyRules {
+  /** seed of the RNG that decides probabilistic faults (default 1) */
+  seed?: number;
+  /** added to every call */
+  latencyMs?: number;
+  /** extra latency for matching calls (added up) */
+  latency?: LatencyRule[];
+  /** checked in order; the first that fires decides the call */
+  faults?: FaultRule[];
+  /** token buckets; a call that finds an empty bucket gets the service's throttling error */
+  rateLimits?: RateLimitRule[];
+}
+
+export interface FaultProxyOptions extends FaultProxyRules {
+  /** where calls that get no fault go, e.g. the moto URL */
+  target: string;
+  /** clock for token buckets, in ms (default performance.now) */
+  now?: () => number;
+}
+
+/** What happened to one call. */
+export type CallOutcome = 'forwarded' | FaultKind | 'rate-limited';
+
+export interface RecordedCall {
+  /** 1-based order of arrival */
+  seq: number;
+  service: string;
+  operation: string;
+  write: boolean;
+  /** request parameters, recorded for writes only */
+  params?: Record<string, unknown>;
+  outcome: CallOutcome;
+  /** HTTP status returned to the SDK (absent for drop) */
+  status?: number;
+}
+
+export class FaultProxy {
+  private server: Server | undefined;
+  private plan!: FaultPlan;
+  private rules: FaultProxyRules;
+  private readonly target: URL;
+  private readonly now: () => number;
+  private recorded: RecordedCall[] = [];
+  private baseUrl: string | undefined;
+
+  constructor(options: FaultProxyOptions) {
+    const { target, now, ...rules } = options;
+    this.target = new URL(target);
+    this.now = now ?? (() => performance.now());
+    this.rules = rules;
+    this.configure(rules);
+  }
+
+  /** The proxy's URL; valid after start(). */
+  get url(): string {
+    if (!this.baseUrl) throw new Error('FaultProxy: call start() first');
+    return this.baseUrl;
+  }
+
+  /** Listens on a free loopback port and returns the URL to give SDK clients. */
+  async start(): Promise<string> {
+    if (this.baseUrl) return this.baseUrl;
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`fault proxy: ${(error as Error).message}`);
+      });
+    });
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.baseUrl = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Replaces the rules (and restarts the RNG, fault counters and buckets). Counts are kept. */
+  configure(rules: FaultProxyRules): void {
+    this.rules = rules;
+    this.plan = new FaultPlan(rules.faults ?? [], rules.rateLimits ?? [], rules.latency ?? [], rules.latencyMs ?? 0, rules.seed ?? 1, this.now);
+  }
+
+  /** Drops every fault, latency and rate limit: calls pass straight through. */
+  clearFaults(): void {
+    this.configure({ seed: this.rules.seed });
+  }
+
+  /** Every call in order of arrival (faulted ones included). */
+  get calls(): readonly RecordedCall[] {
+    return this.recorded;
+  }
+
+  /** The write calls (not Describe/List/Get) in order, with their parameters. */
+  writes(): RecordedCall[] {
+    return this.recorded.filter((call) => call.write);
+  }
+
+  /** Calls per `service:Operation`, e.g. { 'ecs:DescribeServices': 3 }. */
+  counts(filter: { outcome?: CallOutcome } = {}): Record<string, number> {
+    const result: Record<string, number> = {};
+    for (const call of this.recorded) {
+      if (filter.outcome && call.outcome !== filter.outcome) continue;
+      const key = `${call.service}:${call.operation}`;
+      result[key] = (result[key] ?? 0) + 1;
+    }
+    return result;
+  }
+
+  /** Calls to one operation (or to the whole service when operation is left out). */
+  count(service: string, operation?: string, filter: { outcome?: CallOutcome } = {}): number {
+    return this.recorded.filter(
+      (call) =>
+        call.service === service && (operation === undefined || call.operation === operation) && (!filter.outcome || call.outcome === filter.outcome),
+    ).length;
+  }
+
+  /** Forgets the recorded calls and counts. */
+  resetCounts(): void {
+    this.recorded = [];
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const { service, operation, params } = identifyAwsCall(req.headers, body.toString('utf8'));
+    const write = !isReadOperation(operation);
+    const call: RecordedCall = { seq: this.recorded.length + 1, service, operation, write, outcome: 'forwarded' };
+    if (write) call.params = params;
+    this.recorded.push(call);
+
+    const plan = this.plan;
+    const latency = plan.latencyFor(call);
+    const decision = plan.decide(call);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+
+    if (decision?.fault === 'drop') {
+      call.outcome = 'drop';
+      req.socket.destroy();
+      return;
+    }
+    if (decision) {
+      call.outcome = decision.by === 'rate-limit' ? 'rate-limited' : decision.fault;
+      const error = awsErrorResponse(service, decision.fault === 'throttle' ? 'throttle' : 'error500');
+      call.status = error.status;
+      res.writeHead(error.status, { ...error.headers, 'content-length': String(Buffer.byteLength(error.body)) });
+      res.end(error.body);
+      return;
+    }
+    call.status = await this.forward(req, res, body);
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const upstream = request(
+        {
+          protocol: this.target.protocol,
+          hostname: this.target.hostname,
+          port: this.target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: this.target.host, 'content-length': String(body.length) },
+        },
+        (upstreamResponse) => {
+          res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+          upstreamResponse.pipe(res);
+          upstreamResponse.on('end', () => resolve(upstreamResponse.statusCode ?? 502));
+          upstreamResponse.on('error', reject);
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+  }
+}
