@@ -1,0 +1,128 @@
+// The daemon's HTTP endpoints on --port: /healthz, /readyz, /metrics, /status, POST /webhook/git.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LogEvent } from '../log/log-events.js';
+import type { Logger } from '../log/logger.js';
+import type { ControllerStatus } from './controller-status.js';
+import type { ControllerMetrics } from './metrics.js';
+import type { RequestHandler } from './webhook.js';
+
+export interface HttpServerOptions {
+  /** 0 picks a free port (tests) */
+  port: number;
+  /** default 0.0.0.0 (the ECS task's health checks and Prometheus reach it there) */
+  host?: string;
+  status: ControllerStatus;
+  metrics: ControllerMetrics;
+  /** POST /webhook/git; absent: 404 */
+  webhook?: RequestHandler;
+  logger?: Logger;
+}
+
+export interface RunningHttpServer {
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  /** stop accepting, drop open connections */
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...extra });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void =>
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`, extra);
+
+type Route = { method: 'GET' | 'POST'; handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void> };
+
+function routes(options: HttpServerOptions): Record<string, Route> {
+  const { status, metrics } = options;
+  return {
+    '/healthz': { method: 'GET', handle: (_req, res) => json(res, 200, { status: 'alive' }) },
+    '/readyz': {
+      method: 'GET',
+      handle: (_req, res) => {
+        const r = status.readiness();
+        json(res, r.ready ? 200 : 503, { ready: r.ready, reason: r.reason });
+      },
+    },
+    '/metrics': {
+      method: 'GET',
+      handle: async (_req, res) => send(res, 200, metrics.contentType, await metrics.text()),
+    },
+    '/status': { method: 'GET', handle: (_req, res) => json(res, 200, status.snapshot()) },
+    '/webhook/git': {
+      method: 'POST',
+      handle: (req, res) => {
+        if (options.webhook) options.webhook(req, res);
+        else {
+          json(res, 404, { error: 'webhook disabled: set WEBHOOK_SECRET to enable POST /webhook/git' });
+          req.resume();
+        }
+      },
+    },
+  };
+}
+
+/** Listen on `port`; resolves once listening, rejects with a clear message (e.g. the port is taken). */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const table = routes(options);
+  const log = options.logger;
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = table[path];
+    if (!route) {
+      json(res, 404, { error: `no such endpoint ${path}: try /healthz, /readyz, /metrics, /status or POST /webhook/git` });
+      req.resume();
+      return;
+    }
+    const method = req.method === 'HEAD' && route.method === 'GET' ? 'GET' : req.method;
+    if (method !== route.method) {
+      json(res, 405, { error: `${req.method} is not allowed on ${path}: use ${route.method}` }, { allow: route.method });
+      req.resume();
+      return;
+    }
+    Promise.resolve(route.handle(req, res)).catch((e: unknown) => {
+      log?.error({ err: e, path }, 'HTTP handler failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  const host = options.host ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException): void => {
+      const what =
+        e.code === 'EADDRINUSE'
+          ? `port ${options.port} on ${host} is already in use: pass another --port (ECS_RECONCILER_PORT)`
+          : e.code === 'EACCES'
+            ? `not allowed to listen on port ${options.port}: use a port above 1024 (--port)`
+            : `cannot listen on ${host}:${options.port}: ${e.message}`;
+      reject(new Error(what));
+    };
+    server.once('error', onError);
+    server.listen(options.port, host, () => {
+      server.removeListener('error', onError);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${shownHost}:${port}`;
+  log?.info({ event: LogEvent.serverListening, port, host }, `HTTP server on ${url} (/healthz /readyz /metrics /status)`);
+  return {
+    url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,119 @@
+// Prometheus metrics of the daemon, on a registry of their own (one per server instance; tests
+// create several). The loop calls the record/set functions with plain values.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RESOURCE_STATES } from './controller-status.js';
+import type { CycleResult, ResourceState } from './controller-status.js';
+
+export const CYCLE_RESULTS: readonly CycleResult[] = ['success', 'partial', 'failed', 'timeout'];
+
+export interface MetricsOptions {
+  /** process_* and nodejs_* metrics (default true) */
+  defaultMetrics?: boolean;
+}
+
+/** Matches the AWS call counter's event shape (src/aws/call-counter.ts) without importing it. */
+export interface AwsCallEvent {
+  service: string;
+  operation: string;
+  outcome: string;
+}
+
+export class ControllerMetrics {
+  readonly registry = new Registry();
+  readonly #cycleDuration: Histogram<'result'>;
+  readonly #cycles: Counter<'result'>;
+  readonly #drifts: Counter<'kind'>;
+  readonly #resources: Gauge<'state'>;
+  readonly #awsCalls: Counter<'service' | 'operation' | 'outcome'>;
+  readonly #revision: Gauge<'revision'>;
+  #currentRevision: string | undefined;
+
+  constructor(options: MetricsOptions = {}) {
+    const registers = [this.registry];
+    this.#cycleDuration = new Histogram({
+      name: 'ecs_reconciler_cycle_duration_seconds',
+      help: 'Duration of reconcile cycles (load, observe, plan, apply)',
+      labelNames: ['result'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+    this.#cycles = new Counter({
+      name: 'ecs_reconciler_cycles_total',
+      help: 'Reconcile cycles by result',
+      labelNames: ['result'],
+      registers,
+    });
+    this.#drifts = new Counter({
+      name: 'ecs_reconciler_drifts_total',
+      help: 'Drifts detected (live changed behind the controller), by resource kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.#resources = new Gauge({
+      name: 'ecs_reconciler_resources',
+      help: 'Declared resources by state after the last cycle',
+      labelNames: ['state'],
+      registers,
+    });
+    this.#awsCalls = new Counter({
+      name: 'ecs_reconciler_aws_calls_total',
+      help: 'AWS API attempts by service, operation and outcome (ok, throttled or the error code)',
+      labelNames: ['service', 'operation', 'outcome'],
+      registers,
+    });
+    this.#revision = new Gauge({
+      name: 'ecs_reconciler_revision_info',
+      help: 'The desired-state revision in force (value 1)',
+      labelNames: ['revision'],
+      registers,
+    });
+    for (const r of CYCLE_RESULTS) this.#cycles.inc({ result: r }, 0);
+    for (const s of RESOURCE_STATES) this.#resources.set({ state: s }, 0);
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  recordCycle(result: CycleResult, seconds: number): void {
+    this.#cycles.inc({ result });
+    this.#cycleDuration.observe({ result }, seconds);
+  }
+
+  recordDrift(kind: string, count = 1): void {
+    if (count > 0) this.#drifts.inc({ kind }, count);
+  }
+
+  /** Set the per-state gauge from counts or from the resource list (states not given become 0). */
+  setResourceStates(states: Partial<Record<ResourceState, number>> | readonly { state: ResourceState }[]): void {
+    const counts: Record<string, number> = {};
+    if (Array.isArray(states)) {
+      for (const r of states as readonly { state: ResourceState }[]) counts[r.state] = (counts[r.state] ?? 0) + 1;
+    } else {
+      Object.assign(counts, states);
+    }
+    for (const s of RESOURCE_STATES) this.#resources.set({ state: s }, counts[s] ?? 0);
+  }
+
+  recordAwsCall(service: string, operation: string, outcome: string): void {
+    this.#awsCalls.inc({ service, operation, outcome });
+  }
+
+  /** A listener to subscribe to the AWS call counter: `counter.on(metrics.awsCallListener())`. */
+  awsCallListener(): (event: AwsCallEvent) => void {
+    return (e) => this.recordAwsCall(e.service, e.operation, e.outcome);
+  }
+
+  /** Exactly one series: the revision in force. */
+  setRevision(revision: string): void {
+    if (revision === this.#currentRevision) return;
+    this.#revision.reset();
+    this.#revision.set({ revision }, 1);
+    this.#currentRevision = revision;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
