@@ -1,0 +1,133 @@
+// AWS's published request token buckets, per service and operation class, and which
+// bucket(s) each API operation draws from. Sources (checked 2026):
+// - ECS: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html
+//   (per category, per account and Region)
+// - ELBv2: https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html
+//   (per category, plus one account-level bucket of 40 / 10 shared by every ELB API action)
+// - EC2: https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+//   (each API has its own bucket of its category's size)
+import type { AwsService } from './aws-service.js';
+
+export interface BucketConfig {
+  /** burst: the most calls allowed at once */
+  capacity: number;
+  /** sustained calls per second */
+  refillPerSecond: number;
+}
+
+export const BUCKET_CLASSES = [
+  'ecs:describe',
+  'ecs:cluster-read',
+  'ecs:task-definition-read',
+  'ecs:other-read',
+  'ecs:mutate',
+  'ecs:task-definition-mutate',
+  'ecs:tag-mutate',
+  'ecs:other-mutate',
+  'elbv2:describe',
+  'elbv2:mutate',
+  'elbv2:registration',
+  'elbv2:resource-intensive',
+  'elbv2:account',
+  'ec2:describe',
+  'ec2:mutate',
+  'ec2:tags',
+] as const;
+export type BucketClass = (typeof BUCKET_CLASSES)[number];
+
+/** Per-class overrides; `null` switches a bucket off. */
+export type RateLimitOverrides = Partial<Record<BucketClass, BucketConfig | null>>;
+
+export const DEFAULT_RATE_LIMITS: Readonly<Record<BucketClass, BucketConfig>> = {
+  // ECS "Service read actions": DescribeServices, ListServices
+  'ecs:describe': { capacity: 100, refillPerSecond: 20 },
+  // ECS "Cluster read actions": DescribeClusters, ListClusters
+  'ecs:cluster-read': { capacity: 50, refillPerSecond: 20 },
+  // ECS "Task definition read actions": DescribeTaskDefinition, ListTaskDefinitions(+Families)
+  'ecs:task-definition-read': { capacity: 50, refillPerSecond: 20 },
+  // other ECS reads (tag read, capacity providers, settings, deployments): 50 / 20
+  'ecs:other-read': { capacity: 50, refillPerSecond: 20 },
+  // ECS "Service modify actions": CreateService, UpdateService, DeleteService
+  'ecs:mutate': { capacity: 50, refillPerSecond: 5 },
+  // ECS "Task definition modify actions": RegisterTaskDefinition, DeregisterTaskDefinition
+  'ecs:task-definition-mutate': { capacity: 20, refillPerSecond: 1 },
+  // ECS "Tag modify actions": TagResource, UntagResource
+  'ecs:tag-mutate': { capacity: 20, refillPerSecond: 10 },
+  // other ECS writes (cluster modify 20 / 1 is the lowest published mutate bucket)
+  'ecs:other-mutate': { capacity: 20, refillPerSecond: 1 },
+  // ELBv2 "Non-mutating": every Describe*
+  'elbv2:describe': { capacity: 40, refillPerSecond: 10 },
+  // ELBv2 "Mutating": Create/Modify/Delete listener, rule, target group; AddTags, RemoveTags, SetRulePriorities
+  'elbv2:mutate': { capacity: 20, refillPerSecond: 3 },
+  // ELBv2 "Registration": RegisterTargets, DeregisterTargets
+  'elbv2:registration': { capacity: 20, refillPerSecond: 4 },
+  // ELBv2 "Resource-intensive": CreateLoadBalancer, SetSubnets
+  'elbv2:resource-intensive': { capacity: 10, refillPerSecond: 0.2 },
+  // ELBv2 account-level bucket shared by all ELB API actions
+  'elbv2:account': { capacity: 40, refillPerSecond: 10 },
+  // EC2 "Non-mutating actions" (Describe*, List*, Get*, Search*), one bucket per API
+  'ec2:describe': { capacity: 100, refillPerSecond: 20 },
+  // EC2 "Mutating" and "Resource-intensive" (Authorize/RevokeSecurityGroupIngress): 50 / 5, per API
+  'ec2:mutate': { capacity: 50, refillPerSecond: 5 },
+  // EC2 uncategorized CreateTags / DeleteTags: 100 / 10, per API
+  'ec2:tags': { capacity: 100, refillPerSecond: 10 },
+};
+
+/** EC2 evaluates each API on its own: its buckets are instantiated per operation. */
+export function isPerOperationClass(cls: BucketClass): boolean {
+  return cls.startsWith('ec2:');
+}
+
+const READ_PREFIX = /^(Describe|List|Get|Search)/;
+
+const ECS_CLASSES: Record<string, BucketClass> = {
+  DescribeServices: 'ecs:describe',
+  ListServices: 'ecs:describe',
+  DescribeClusters: 'ecs:cluster-read',
+  ListClusters: 'ecs:cluster-read',
+  DescribeTaskDefinition: 'ecs:task-definition-read',
+  ListTaskDefinitions: 'ecs:task-definition-read',
+  ListTaskDefinitionFamilies: 'ecs:task-definition-read',
+  CreateService: 'ecs:mutate',
+  UpdateService: 'ecs:mutate',
+  DeleteService: 'ecs:mutate',
+  RegisterTaskDefinition: 'ecs:task-definition-mutate',
+  DeregisterTaskDefinition: 'ecs:task-definition-mutate',
+  TagResource: 'ecs:tag-mutate',
+  UntagResource: 'ecs:tag-mutate',
+};
+
+/** The bucket classes a call draws one token from (all of them must have a token). */
+export function bucketClassesFor(service: AwsService, operation: string): BucketClass[] {
+  const read = READ_PREFIX.test(operation);
+  switch (service) {
+    case 'ecs':
+      return [ECS_CLASSES[operation] ?? (read ? 'ecs:other-read' : 'ecs:other-mutate')];
+    case 'elbv2': {
+      let cls: BucketClass = 'elbv2:mutate';
+      if (read) cls = 'elbv2:describe';
+      else if (operation === 'RegisterTargets' || operation === 'DeregisterTargets') cls = 'elbv2:registration';
+      else if (operation === 'CreateLoadBalancer' || operation === 'SetSubnets') cls = 'elbv2:resource-intensive';
+      return [cls, 'elbv2:account'];
+    }
+    case 'ec2':
+      if (read) return ['ec2:describe'];
+      if (operation === 'CreateTags' || operation === 'DeleteTags') return ['ec2:tags'];
+      return ['ec2:mutate'];
+  }
+}
+
+/** Defaults merged with overrides; classes set to null are left out (unlimited). */
+export function resolveRateLimits(overrides: RateLimitOverrides = {}): Partial<Record<BucketClass, BucketConfig>> {
+  const out: Partial<Record<BucketClass, BucketConfig>> = {};
+  for (const cls of BUCKET_CLASSES) {
+    const o = overrides[cls];
+    if (o === null) continue;
+    const cfg = o ?? DEFAULT_RATE_LIMITS[cls];
+    if (!(cfg.capacity >= 1) || !(cfg.refillPerSecond > 0)) {
+      throw new Error(`rate limit ${cls}: capacity must be >= 1 and refillPerSecond > 0 (got ${JSON.stringify(cfg)})`);
+    }
+    out[cls] = cfg;
+  }
+  return out;
+}
