@@ -1,0 +1,152 @@
+// Plan for TargetGroup resources. Pure: DesiredState + LiveState in, Changes out.
+// Matched by AWS name, or by our resource tag (a replaced target group lives on under a derived
+// name). protocol / port / vpcId / targetType cannot change in place: replace.
+import type { DesiredOf } from '../spec/types.js';
+import { diffDeclared, diffField, withoutIgnored } from './compare-values.js';
+import { causeOf, decideUpdate, foreignOwnerMessage, isTaggedAs, ownershipOf } from './compare-ownership.js';
+import { nameFromResourceTag, pruneReason, resourceId } from './compare-context.js';
+import type { Conflict, KindPlan, PlanContext } from './compare-context.js';
+import { TAG_RESOURCE } from './types.js';
+import type { ChangeOf, FieldDiff, LiveTargetGroup } from './types.js';
+
+type DesiredTargetGroup = DesiredOf<'TargetGroup'>;
+
+export const TARGET_GROUP_IMMUTABLE_FIELDS = ['protocol', 'port', 'vpcId', 'targetType'] as const;
+
+export interface TargetGroupMatch {
+  /** the live target group this declared one stands for */
+  live?: LiveTargetGroup;
+  /** other live target groups tagged as this resource (an unfinished replace) */
+  leftovers: LiveTargetGroup[];
+  /** a live target group under the declared name that another controller owns */
+  foreign?: LiveTargetGroup;
+}
+
+function immutablesMatch(desired: DesiredTargetGroup, live: LiveTargetGroup): boolean {
+  const s = desired.spec;
+  return live.protocol === s.protocol && live.port === s.port && live.vpcId === s.vpcId && live.targetType === s.targetType;
+}
+
+/** Finds the live target group of each declared one (by our resource tag, else by AWS name). */
+export function matchTargetGroups(
+  desired: readonly DesiredTargetGroup[],
+  live: readonly LiveTargetGroup[],
+  ownerId: string,
+): Map<string, TargetGroupMatch> {
+  const declared = new Set(desired.map((d) => d.name));
+  const result = new Map<string, TargetGroupMatch>();
+  for (const d of desired) {
+    const tagged = live.filter((tg) => isTaggedAs(tg.tags, ownerId, d.id));
+    const named = live.find((tg) => tg.name === d.name);
+    const candidates = [...tagged];
+    let foreign: LiveTargetGroup | undefined;
+    if (named !== undefined && !candidates.includes(named)) {
+      const ownership = ownershipOf(named.tags, ownerId);
+      const taggedFor = nameFromResourceTag('TargetGroup', named.tags[TAG_RESOURCE]);
+      if (ownership === 'foreign') foreign = named;
+      else if (ownership === 'unowned' || taggedFor === undefined || !declared.has(taggedFor)) candidates.push(named);
+    }
+    const chosen =
+      candidates.find((tg) => immutablesMatch(d, tg) && tg.name === d.name) ??
+      candidates.find((tg) => immutablesMatch(d, tg)) ??
+      candidates.find((tg) => tg.name === d.name) ??
+      candidates[0];
+    const match: TargetGroupMatch = { leftovers: tagged.filter((tg) => tg !== chosen) };
+    if (chosen !== undefined) match.live = chosen;
+    else if (foreign !== undefined) match.foreign = foreign;
+    result.set(d.name, match);
+  }
+  return result;
+}
+
+/** Every field difference of a target group, immutable ones included, before `ignore`. */
+export function diffTargetGroup(desired: DesiredTargetGroup, live: LiveTargetGroup): FieldDiff[] {
+  const s = desired.spec;
+  const diffs: FieldDiff[] = [];
+  diffField(diffs, 'protocol', live.protocol, s.protocol);
+  diffField(diffs, 'port', live.port, s.port);
+  diffField(diffs, 'vpcId', live.vpcId, s.vpcId);
+  diffField(diffs, 'targetType', live.targetType, s.targetType);
+  diffDeclared(diffs, 'healthCheck', live.healthCheck, { ...s.healthCheck });
+  diffDeclared(diffs, 'attributes', live.attributes, s.attributes);
+  diffDeclared(diffs, 'tags', live.tags, s.tags);
+  return diffs;
+}
+
+function planOne(d: DesiredTargetGroup, match: TargetGroupMatch, ctx: PlanContext): { change?: ChangeOf<'TargetGroup'>; conflict?: Conflict } {
+  const base = { kind: 'TargetGroup' as const, name: d.name, id: d.id, policy: d.policy, desiredHash: d.specHash, desired: d };
+  if (match.live === undefined) {
+    if (match.foreign !== undefined) {
+      return { conflict: { id: d.id, message: foreignOwnerMessage(d.id, `target group ${d.name}`, match.foreign.tags) } };
+    }
+    return { change: { ...base, action: 'create', cause: 'create', diffs: [] } };
+  }
+  const live = match.live;
+  const diffs = withoutIgnored(diffTargetGroup(d, live), d.ignore);
+  const immutable = diffs.filter((f) => (TARGET_GROUP_IMMUTABLE_FIELDS as readonly string[]).includes(f.path));
+  const common = { ...base, diffs, live, liveId: live.arn };
+  if (immutable.length > 0) {
+    const what = immutable.map((f) => f.path).join(', ');
+    return {
+      change: {
+        ...common,
+        action: 'replace',
+        cause: causeOf(live.tags, d.specHash, d.policy),
+        reason: `${what} cannot change in place: create a new target group, move rules and services to it, delete the old one`,
+      },
+    };
+  }
+  const decision = decideUpdate({ diffs, tags: live.tags, ownerId: ctx.ownerId, id: d.id, desiredHash: d.specHash, policy: d.policy });
+  return { change: { ...common, ...decision } };
+}
+
+export function planTargetGroups(
+  desired: readonly DesiredTargetGroup[],
+  matches: ReadonlyMap<string, TargetGroupMatch>,
+  ctx: PlanContext,
+): KindPlan {
+  const out: KindPlan = { changes: [], conflicts: [] };
+  const accounted = new Set<string>();
+  for (const d of desired) {
+    const match = matches.get(d.name) ?? { leftovers: [] };
+    const { change, conflict } = planOne(d, match, ctx);
+    if (change !== undefined) out.changes.push(change);
+    if (conflict !== undefined) out.conflicts.push(conflict);
+    if (match.live !== undefined) accounted.add(match.live.arn);
+    for (const old of match.leftovers) {
+      accounted.add(old.arn);
+      out.changes.push({
+        kind: 'TargetGroup',
+        name: d.name,
+        id: d.id,
+        action: 'delete',
+        cause: 'rollout',
+        policy: d.policy,
+        diffs: [],
+        live: old,
+        liveId: old.arn,
+        reason: `leftover of an unfinished replace of ${d.id} (${old.name}, tagged as ours): delete once no rule or service uses it`,
+      });
+    }
+  }
+  if (!ctx.prune) return out;
+  const declared = new Set(desired.map((d) => d.name));
+  for (const tg of ctx.live.targetGroups) {
+    if (accounted.has(tg.arn) || ownershipOf(tg.tags, ctx.ownerId) !== 'ours') continue;
+    const name = nameFromResourceTag('TargetGroup', tg.tags[TAG_RESOURCE]) ?? tg.name;
+    if (declared.has(name)) continue;
+    out.changes.push({
+      kind: 'TargetGroup',
+      name,
+      id: resourceId('TargetGroup', name),
+      action: 'delete',
+      cause: 'prune',
+      policy: 'enforce',
+      diffs: [],
+      live: tg,
+      liveId: tg.arn,
+      reason: pruneReason(ctx.ownerId),
+    });
+  }
+  return out;
+}
