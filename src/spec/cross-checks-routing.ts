@@ -1,0 +1,148 @@
+// AWS constraints on TargetGroup, Listener and ListenerRule documents that the schemas cannot
+// express: what the user would otherwise learn from an ELBv2 error at apply time.
+import type { SpecError } from './types.js';
+import type { ValidDocOf } from './raw-types.js';
+import { SPEC_ERROR_CODES as C } from './spec-errors.js';
+import { docError, groupBy, namePosition, where } from './check-error.js';
+import { parseCidr } from './cidr.js';
+import { suggestionSuffix } from './nearest-name.js';
+
+/** ELBv2 defaults for HTTP/HTTPS target groups, used when only one side of a pair is given. */
+const AWS_DEFAULT_INTERVAL = 30;
+const AWS_DEFAULT_TIMEOUT = 5;
+const MAX_CONDITION_VALUES = 5;
+
+/** Target group attribute keys of application load balancer target groups. */
+export const TARGET_GROUP_ATTRIBUTE_KEYS = [
+  'deregistration_delay.timeout_seconds',
+  'load_balancing.algorithm.type',
+  'load_balancing.algorithm.anomaly_mitigation',
+  'load_balancing.cross_zone.enabled',
+  'slow_start.duration_seconds',
+  'stickiness.enabled',
+  'stickiness.type',
+  'stickiness.app_cookie.cookie_name',
+  'stickiness.app_cookie.duration_seconds',
+  'stickiness.lb_cookie.duration_seconds',
+  'target_group_health.dns_failover.minimum_healthy_targets.count',
+  'target_group_health.dns_failover.minimum_healthy_targets.percentage',
+  'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count',
+  'target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage',
+];
+
+export function checkTargetGroups(docs: readonly ValidDocOf<'TargetGroup'>[]): SpecError[] {
+  const out: SpecError[] = [];
+  for (const doc of docs) {
+    const { name } = doc;
+    if (name.length > 32) {
+      out.push(docError(doc, ['metadata', 'name'], C.tgName, `TargetGroup name '${name}' is ${name.length} characters; AWS allows at most 32: shorten metadata.name`));
+    }
+    if (name.startsWith('-') || name.endsWith('-')) {
+      out.push(docError(doc, ['metadata', 'name'], C.tgName, `TargetGroup name '${name}' must not start or end with '-' (AWS rule): change metadata.name`));
+    }
+    const hc = doc.spec.healthCheck ?? {};
+    if (hc.intervalSeconds !== undefined || hc.timeoutSeconds !== undefined) {
+      const interval = hc.intervalSeconds ?? AWS_DEFAULT_INTERVAL;
+      const timeout = hc.timeoutSeconds ?? AWS_DEFAULT_TIMEOUT;
+      if (timeout >= interval) {
+        const which = hc.timeoutSeconds !== undefined ? 'timeoutSeconds' : 'intervalSeconds';
+        out.push(docError(doc, ['spec', 'healthCheck', which], C.tgHealthCheckTiming,
+          `health check timeoutSeconds (${timeout}) must be less than intervalSeconds (${interval})${hc.intervalSeconds === undefined ? ', the AWS default' : ''}: lower the timeout or raise the interval`));
+      }
+    }
+    if (typeof hc.port === 'string' && hc.port !== 'traffic-port') {
+      const port = Number(hc.port);
+      if (port < 1 || port > 65535) {
+        out.push(docError(doc, ['spec', 'healthCheck', 'port'], C.tgHealthCheckPort, `health check port ${hc.port} must be traffic-port or between 1 and 65535`));
+      }
+    }
+    if (hc.matcher !== undefined) {
+      const bad = String(hc.matcher).split(',').find((part) => {
+        const [low, high = low] = part.split('-').map(Number);
+        return low! < 200 || high! > 499 || low! > high!;
+      });
+      if (bad !== undefined) {
+        out.push(docError(doc, ['spec', 'healthCheck', 'matcher'], C.tgHealthCheckPort,
+          `health check matcher '${bad}' is not valid: use HTTP codes from 200 to 499, a range low-high with low <= high`));
+      }
+    }
+    for (const key of Object.keys(doc.spec.attributes ?? {})) {
+      if (TARGET_GROUP_ATTRIBUTE_KEYS.includes(key)) continue;
+      out.push(docError(doc, ['spec', 'attributes', key], C.tgAttribute,
+        `'${key}' is not an attribute of application load balancer target groups${suggestionSuffix(key, TARGET_GROUP_ATTRIBUTE_KEYS)}`, 'key'));
+    }
+  }
+  return out;
+}
+
+export function checkListeners(docs: readonly ValidDocOf<'Listener'>[]): SpecError[] {
+  const out: SpecError[] = [];
+  for (const doc of docs) {
+    const { protocol, certificateArn, sslPolicy } = doc.spec;
+    if (protocol === 'HTTPS' && certificateArn === undefined) {
+      out.push(docError(doc, ['spec', 'protocol'], C.listenerCertificate, 'an HTTPS listener needs spec.certificateArn (an ACM certificate ARN): add it or use protocol HTTP'));
+    }
+    if (protocol === 'HTTP') {
+      for (const field of ['certificateArn', 'sslPolicy'] as const) {
+        if ((field === 'certificateArn' ? certificateArn : sslPolicy) === undefined) continue;
+        out.push(docError(doc, ['spec', field], C.listenerCertificate, `${field} applies only to HTTPS listeners: remove it or set protocol: HTTPS`, 'key'));
+      }
+    }
+  }
+  for (const [key, group] of groupBy(docs, (d) => `${d.spec.loadBalancer}:${d.spec.port}`)) {
+    for (const dup of group.slice(1)) {
+      out.push(docError(dup, ['spec', 'port'], C.listenerDuplicate,
+        `listener ${key} is already declared by ${group[0]!.id} at ${where(namePosition(group[0]!))}: a load balancer has one listener per port; merge or remove one`));
+    }
+  }
+  return out;
+}
+
+function listenerKey(doc: ValidDocOf<'ListenerRule'>): string {
+  const l = doc.spec.listener;
+  return 'arn' in l ? l.arn : `${l.loadBalancer}:${l.port}`;
+}
+
+export function checkListenerRules(docs: readonly ValidDocOf<'ListenerRule'>[]): SpecError[] {
+  const out: SpecError[] = [];
+  for (const doc of docs) {
+    const c = doc.spec.conditions;
+    const counts = Object.entries(c).map(([field, values]) => [field, new Set(values as string[]).size] as const);
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    if (total > MAX_CONDITION_VALUES) {
+      const detail = counts.map(([field, n]) => `${field} ${n}`).join(', ');
+      out.push(docError(doc, ['spec', 'conditions'], C.ruleConditionLimit,
+        `rule has ${total} condition values (${detail}); AWS allows at most ${MAX_CONDITION_VALUES} per rule: split it into two rules with different priorities`, 'key'));
+    }
+    (c.sourceIps ?? []).forEach((cidr, i) => {
+      const problem = cidrProblem(cidr);
+      if (problem !== undefined) out.push(docError(doc, ['spec', 'conditions', 'sourceIps', i], problem.code, problem.message));
+    });
+  }
+  for (const [key, group] of groupBy(docs, (d) => listenerKey(d))) {
+    for (const [priority, same] of groupBy(group, (d) => String(d.spec.priority))) {
+      for (const dup of same.slice(1)) {
+        out.push(docError(dup, ['spec', 'priority'], C.rulePriority,
+          `priority ${priority} on listener ${key} is already used by ${same[0]!.id} at ${where(namePosition(same[0]!))}: priorities must be unique per listener; pick another`));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Invalid CIDR, or one with host bits set (10.2.0.5/24) -> what to write instead.
+ * IPv6 spelling (case, zero compression) is normalised, not an error.
+ */
+export function cidrProblem(cidr: string): { code: typeof C.cidrInvalid | typeof C.cidrNotCanonical; message: string } | undefined {
+  const parsed = parseCidr(cidr);
+  if (!parsed.ok) return { code: C.cidrInvalid, message: `CIDR ${cidr} ${parsed.reason}` };
+  const [address = ''] = cidr.split('/');
+  const hostLength = cidr.includes(':') ? 128 : 32;
+  const unmasked = parseCidr(`${address}/${hostLength}`);
+  const network = parsed.canonical.split('/')[0];
+  if (unmasked.ok && unmasked.canonical.split('/')[0] !== network) {
+    return { code: C.cidrNotCanonical, message: `CIDR ${cidr} has host bits set: the block it means is ${parsed.canonical}; write that` };
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+// Checks across documents that a JSON Schema cannot express: identity, references, ignore paths,
+// reserved tags. Per-kind AWS constraints live in cross-checks-<area>.ts; runCrossChecks runs all.
+import type { Kind, SpecError } from './types.js';
+import type { ValidDoc } from './raw-types.js';
+import { SPEC_ERROR_CODES as C } from './spec-errors.js';
+import { docError, docsOf, groupBy, namePosition, where } from './check-error.js';
+import type { IdentifiedDoc } from './check-error.js';
+import { nearestName } from './nearest-name.js';
+import { isKnownSpecPath, knownSpecPaths } from './ignore-paths.js';
+import { checkListenerRules, checkListeners, checkTargetGroups } from './cross-checks-routing.js';
+import { checkSecurityGroupIngress } from './cross-checks-security-group.js';
+import { checkServices } from './cross-checks-service.js';
+
+/**
+ * All cross-document checks. `identified` holds every document whose kind and name are known
+ * (even with spec errors) so that a broken TargetGroup does not also show up as a dangling
+ * reference; `valid` holds the documents that passed their schema.
+ */
+export function runCrossChecks(valid: readonly ValidDoc[], identified: readonly IdentifiedDoc[]): SpecError[] {
+  return [
+    ...checkDuplicateIdentities(identified),
+    ...checkTargetGroupReferences(valid, identified),
+    ...checkIgnorePaths(valid),
+    ...checkReservedTags(valid),
+    ...checkTargetGroups(docsOf(valid, 'TargetGroup')),
+    ...checkListeners(docsOf(valid, 'Listener')),
+    ...checkListenerRules(docsOf(valid, 'ListenerRule')),
+    ...checkSecurityGroupIngress(docsOf(valid, 'SecurityGroupIngress')),
+    ...checkServices(docsOf(valid, 'Service'), docsOf(valid, 'TargetGroup')),
+  ];
+}
+
+export function checkDuplicateIdentities(identified: readonly IdentifiedDoc[]): SpecError[] {
+  const out: SpecError[] = [];
+  for (const [id, docs] of groupBy(identified, (d) => d.id)) {
+    const first = docs[0]!;
+    for (const dup of docs.slice(1)) {
+      out.push(
+        docError(dup, ['metadata', 'name'], C.duplicateResource,
+          `${id} is already declared at ${where(namePosition(first))}: kind + metadata.name must be unique; rename or remove one of them`),
+      );
+    }
+  }
+  return out;
+}
+
+/** Every place a document names a TargetGroup: [doc, path, reference]. */
+function targetGroupUses(valid: readonly ValidDoc[]): { doc: ValidDoc; path: (string | number)[]; ref: string }[] {
+  const uses: { doc: ValidDoc; path: (string | number)[]; ref: string }[] = [];
+  for (const doc of valid) {
+    if (doc.kind === 'Listener' && doc.spec.defaultAction.forward) {
+      uses.push({ doc, path: ['spec', 'defaultAction', 'forward', 'targetGroup'], ref: doc.spec.defaultAction.forward.targetGroup });
+    } else if (doc.kind === 'ListenerRule' && doc.spec.action.forward) {
+      uses.push({ doc, path: ['spec', 'action', 'forward', 'targetGroup'], ref: doc.spec.action.forward.targetGroup });
+    } else if (doc.kind === 'Service') {
+      (doc.spec.loadBalancers ?? []).forEach((lb, i) => uses.push({ doc, path: ['spec', 'loadBalancers', i, 'targetGroup'], ref: lb.targetGroup }));
+    }
+  }
+  return uses;
+}
+
+export function checkTargetGroupReferences(valid: readonly ValidDoc[], identified: readonly IdentifiedDoc[]): SpecError[] {
+  const declared = new Set(identified.filter((d) => d.kind === 'TargetGroup').map((d) => d.name));
+  const out: SpecError[] = [];
+  for (const { doc, path, ref } of targetGroupUses(valid)) {
+    if (ref.startsWith('arn:') || declared.has(ref)) continue;
+    const near = nearestName(ref, declared);
+    const hint = near !== undefined ? `did you mean '${near}'? Otherwise ` : '';
+    out.push(
+      docError(doc, path, C.targetGroupRef,
+        `TargetGroup '${ref}' is not declared in any file: ${hint}add a TargetGroup document named '${ref}' or give the ARN of an existing target group`),
+    );
+  }
+  return out;
+}
+
+export function checkIgnorePaths(valid: readonly ValidDoc[]): SpecError[] {
+  const out: SpecError[] = [];
+  for (const doc of valid) {
+    (doc.metadata.ignore ?? []).forEach((path, i) => {
+      if (isKnownSpecPath(doc.kind as Kind, path)) return;
+      const near = nearestName(path, knownSpecPaths(doc.kind as Kind));
+      const hint = near !== undefined ? `; did you mean '${near}'?` : `; ${doc.kind} fields are ${topFields(doc.kind as Kind)}`;
+      out.push(docError(doc, ['metadata', 'ignore', i], C.ignorePath, `ignore path '${path}' names no field of a ${doc.kind} spec${hint}`));
+    });
+  }
+  return out;
+}
+
+function topFields(kind: Kind): string {
+  return knownSpecPaths(kind).filter((p) => !p.includes('.')).join(', ');
+}
+
+const RESERVED_TAG_PREFIXES = ['aws:', 'ecs-reconciler/'];
+
+export function checkReservedTags(valid: readonly ValidDoc[]): SpecError[] {
+  const out: SpecError[] = [];
+  for (const doc of valid) {
+    if (doc.kind !== 'TargetGroup' && doc.kind !== 'Service') continue;
+    for (const key of Object.keys(doc.spec.tags ?? {})) {
+      const prefix = RESERVED_TAG_PREFIXES.find((p) => key.toLowerCase().startsWith(p));
+      if (prefix === undefined) continue;
+      const who = prefix === 'aws:' ? 'AWS' : 'the controller itself';
+      out.push(docError(doc, ['spec', 'tags', key], C.reservedTag, `tag key '${key}' uses the prefix '${prefix}', reserved for ${who}: rename the tag`, 'key'));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+// Which `metadata.ignore` paths name a field of a kind's spec: derived from the JSON Schemas,
+// so the list can never drift from what the schemas accept.
+import type { Kind } from './types.js';
+import { SPEC_SCHEMA_FILES, derefSchema, schemaFile } from './schema-registry.js';
+import type { JsonSchema } from './schema-registry.js';
+
+interface Located {
+  schema: JsonSchema;
+  file: string;
+}
+
+function step(at: Located, segment: string): Located | undefined {
+  let { schema, file } = derefSchema(at.schema, at.file);
+  // lists are transparent: `taskDefinition.containers.image` is the image of every container
+  while (schema.type === 'array' && typeof schema.items === 'object') {
+    ({ schema, file } = derefSchema(schema.items as JsonSchema, file));
+  }
+  const props = alternativesProperties(schema);
+  const next = props[segment];
+  if (next !== undefined) return { schema: next, file };
+  // open maps (tags, attributes, environment): any key
+  if (typeof schema.additionalProperties === 'object') return { schema: schema.additionalProperties as JsonSchema, file };
+  return undefined;
+}
+
+/** `properties`, plus those of oneOf alternatives (e.g. listener: loadBalancer | arn). */
+function alternativesProperties(schema: JsonSchema): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = { ...((schema.properties as Record<string, JsonSchema> | undefined) ?? {}) };
+  for (const alt of (schema.oneOf as JsonSchema[] | undefined) ?? []) {
+    Object.assign(out, (alt.properties as Record<string, JsonSchema> | undefined) ?? {});
+  }
+  return out;
+}
+
+function root(kind: Kind): Located {
+  const file = SPEC_SCHEMA_FILES[kind];
+  return { schema: schemaFile(file), file };
+}
+
+/** True when every dot-separated segment of `path` is a field (or map key) of the kind's spec. */
+export function isKnownSpecPath(kind: Kind, path: string): boolean {
+  let at: Located | undefined = root(kind);
+  for (const segment of path.split('.')) {
+    if (segment === '') return false;
+    at = step(at, segment);
+    if (at === undefined) return false;
+  }
+  return true;
+}
+
+const cache = new Map<Kind, string[]>();
+
+/** Every field path of a kind's spec (map keys not expanded), for suggestions. */
+export function knownSpecPaths(kind: Kind): string[] {
+  const cached = cache.get(kind);
+  if (cached !== undefined) return cached;
+  const out: string[] = [];
+  const visit = (at: Located, prefix: string, depth: number): void => {
+    if (depth > 6) return;
+    let { schema, file } = derefSchema(at.schema, at.file);
+    while (schema.type === 'array' && typeof schema.items === 'object') {
+      ({ schema, file } = derefSchema(schema.items as JsonSchema, file));
+    }
+    for (const [name, child] of Object.entries(alternativesProperties(schema))) {
+      const path = prefix === '' ? name : `${prefix}.${name}`;
+      out.push(path);
+      visit({ schema: child, file }, path, depth + 1);
+    }
+  };
+  visit(root(kind), '', 0);
+  cache.set(kind, out);
+  return out;
+}

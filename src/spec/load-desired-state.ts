@@ -1,0 +1,147 @@
+// The entry point of the spec layer: a directory (or one file) of YAML -> a normalised,
+// validated DesiredState, or every error found. Never a partial state.
+import type { DesiredResource, DesiredState, Kind, LoadResult, SpecError } from './types.js';
+import { KINDS } from './types.js';
+import { specHash } from './spec-hash.js';
+import type { RawMetadata, ValidDoc } from './raw-types.js';
+import { listSpecFiles, readSpecFile } from './read-spec-files.js';
+import type { SpecFileRef } from './read-spec-files.js';
+import { parseSpecText } from './parse-documents.js';
+import type { ParsedDocument } from './parse-documents.js';
+import { validateDocument } from './schema-registry.js';
+import { mapSchemaErrors } from './schema-errors.js';
+import { runCrossChecks } from './cross-checks.js';
+import type { IdentifiedDoc } from './check-error.js';
+import { SPEC_ERROR_CODES as C, dedupeErrors, fileError, sortErrors } from './spec-errors.js';
+import { normaliseListener, normaliseListenerRule, normaliseSecurityGroupIngress, normaliseTargetGroup } from './normalise-resources.js';
+import { normaliseService } from './normalise-service.js';
+
+export { summariseState, formatSummary } from './summarise-state.js';
+export type { StateSummary } from './summarise-state.js';
+
+/** Files read at the same time. */
+const READ_CONCURRENCY = 16;
+
+/**
+ * Loads every *.yaml / *.yml under `dir` (recursively; or `dir` itself when it is a file).
+ * Errors name files relative to `dir` and are sorted by file, line, column.
+ */
+export async function loadDesiredState(dir: string): Promise<LoadResult> {
+  const listed = await listSpecFiles(dir);
+  if (!listed.ok) return { ok: false, errors: listed.errors };
+  if (listed.files.length === 0) {
+    return { ok: false, errors: [fileError(dir, C.noResources, `no resources found in ${dir}: add *.yaml files holding apiVersion: ecs-reconciler/v1 documents`)] };
+  }
+  const errors: SpecError[] = [];
+  const docs: ParsedDocument[] = [];
+  for (const parsed of await readAll(listed.files)) {
+    errors.push(...parsed.errors);
+    docs.push(...parsed.docs);
+  }
+  return fromDocuments(docs, listed.files.map((f) => f.rel), errors);
+}
+
+async function readAll(files: readonly SpecFileRef[]): Promise<{ docs: ParsedDocument[]; errors: SpecError[] }[]> {
+  const results = new Array<{ docs: ParsedDocument[]; errors: SpecError[] }>(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      const file = files[i]!;
+      const read = await readSpecFile(file);
+      results[i] = read.ok ? parseSpecText(file.rel, read.text) : { docs: [], errors: [read.error] };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return results;
+}
+
+/** Validates parsed documents and builds the state (exported for tests and other sources). */
+export function fromDocuments(docs: readonly ParsedDocument[], files: readonly string[], earlier: readonly SpecError[] = []): LoadResult {
+  const errors: SpecError[] = [...earlier];
+  const valid: ValidDoc[] = [];
+  const identified: IdentifiedDoc[] = [];
+  for (const pd of docs) {
+    const identity = identify(pd.value);
+    if (identity !== undefined) identified.push({ ...identity, pd });
+    if (validateDocument(pd.value)) {
+      const value = pd.value as { kind: Kind; metadata: RawMetadata; spec: unknown };
+      valid.push({ kind: value.kind, name: value.metadata.name, id: `${value.kind}/${value.metadata.name}`, metadata: value.metadata, spec: value.spec, pd } as ValidDoc);
+    } else {
+      errors.push(...mapSchemaErrors(validateDocument.errors ?? [], { pd, kind: identity?.kind ?? kindOf(pd.value), kindName: identity?.id }));
+    }
+  }
+  errors.push(...runCrossChecks(valid, identified));
+  if (errors.length > 0) return { ok: false, errors: sortErrors(dedupeErrors(errors)) };
+  if (valid.length === 0) {
+    return { ok: false, errors: [fileError(files[0] ?? '.', C.noResources, 'no resources found: add documents with apiVersion: ecs-reconciler/v1')] };
+  }
+  return { ok: true, state: buildState(valid, files) };
+}
+
+function kindOf(value: unknown): string | undefined {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) ? kind : undefined;
+}
+
+function identify(value: unknown): { kind: Kind; name: string; id: string } | undefined {
+  const kind = kindOf(value) as Kind | undefined;
+  const name = (value as { metadata?: { name?: unknown } }).metadata?.name;
+  if (kind === undefined || typeof name !== 'string' || name === '') return undefined;
+  return { kind, name, id: `${kind}/${name}` };
+}
+
+function normaliseSpec(doc: ValidDoc): DesiredResource['spec'] {
+  switch (doc.kind) {
+    case 'TargetGroup':
+      return normaliseTargetGroup(doc.spec);
+    case 'Listener':
+      return normaliseListener(doc.spec);
+    case 'ListenerRule':
+      return normaliseListenerRule(doc.spec);
+    case 'SecurityGroupIngress':
+      return normaliseSecurityGroupIngress(doc.spec);
+    case 'Service':
+      return normaliseService(doc.spec);
+  }
+}
+
+export function toResource(doc: ValidDoc): DesiredResource {
+  const spec = normaliseSpec(doc);
+  return {
+    kind: doc.kind,
+    name: doc.name,
+    id: doc.id,
+    policy: doc.metadata.policy ?? 'enforce',
+    ignore: [...new Set(doc.metadata.ignore ?? [])],
+    source: doc.pd.start,
+    specHash: specHash(spec),
+    spec,
+  } as DesiredResource;
+}
+
+function buildState(valid: readonly ValidDoc[], files: readonly string[]): DesiredState {
+  const state: DesiredState = { targetGroups: [], listeners: [], listenerRules: [], securityGroupIngress: [], services: [], files: [...files] };
+  const byName = [...valid].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const doc of byName) {
+    const resource = toResource(doc);
+    switch (resource.kind) {
+      case 'TargetGroup':
+        state.targetGroups.push(resource);
+        break;
+      case 'Listener':
+        state.listeners.push(resource);
+        break;
+      case 'ListenerRule':
+        state.listenerRules.push(resource);
+        break;
+      case 'SecurityGroupIngress':
+        state.securityGroupIngress.push(resource);
+        break;
+      case 'Service':
+        state.services.push(resource);
+        break;
+    }
+  }
+  return state;
+}

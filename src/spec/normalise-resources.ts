@@ -1,0 +1,136 @@
+// Schema-valid documents -> the normalised DesiredState shapes of src/spec/types.ts
+// (TargetGroup, Listener, ListenerRule, SecurityGroupIngress; Service is in normalise-service.ts).
+import type {
+  Action,
+  HealthCheckSpec,
+  IngressRule,
+  IngressSource,
+  ListenerRuleSpec,
+  ListenerSpec,
+  SecurityGroupIngressSpec,
+  TargetGroupRef,
+  TargetGroupSpec,
+} from './types.js';
+import type {
+  RawAction,
+  RawIngressRule,
+  RawListenerRuleSpec,
+  RawListenerSpec,
+  RawSecurityGroupIngressSpec,
+  RawTargetGroupSpec,
+} from './raw-types.js';
+import { sortIngressRules } from './ingress-rule-key.js';
+import { parseCidr } from './cidr.js';
+
+export function targetGroupRef(ref: string): TargetGroupRef {
+  return ref.startsWith('arn:') ? { arn: ref } : { name: ref };
+}
+
+export function normaliseAction(raw: RawAction): Action {
+  if (raw.forward !== undefined) return { type: 'forward', targetGroup: targetGroupRef(raw.forward.targetGroup) };
+  if (raw.fixedResponse !== undefined) {
+    const { statusCode, contentType, messageBody } = raw.fixedResponse;
+    return withDefined({ type: 'fixed-response' as const, statusCode: String(statusCode), contentType, messageBody });
+  }
+  const r = raw.redirect!;
+  return withDefined({
+    type: 'redirect' as const,
+    statusCode: r.statusCode,
+    protocol: r.protocol,
+    host: r.host,
+    port: r.port === undefined ? undefined : String(r.port),
+    path: r.path,
+    query: r.query,
+  });
+}
+
+export function normaliseTargetGroup(raw: RawTargetGroupSpec): TargetGroupSpec {
+  const hc = raw.healthCheck ?? {};
+  const healthCheck: HealthCheckSpec = withDefined({
+    path: hc.path,
+    protocol: hc.protocol,
+    port: hc.port === undefined ? undefined : String(hc.port),
+    intervalSeconds: hc.intervalSeconds,
+    timeoutSeconds: hc.timeoutSeconds,
+    healthyThreshold: hc.healthyThreshold,
+    unhealthyThreshold: hc.unhealthyThreshold,
+    matcher: hc.matcher === undefined ? undefined : String(hc.matcher),
+  });
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw.attributes ?? {})) attributes[key] = String(value);
+  return {
+    vpcId: raw.vpcId,
+    protocol: raw.protocol,
+    port: raw.port,
+    targetType: raw.targetType ?? 'instance',
+    healthCheck,
+    attributes,
+    tags: { ...(raw.tags ?? {}) },
+  };
+}
+
+export function normaliseListener(raw: RawListenerSpec): ListenerSpec {
+  return withDefined({
+    loadBalancer: raw.loadBalancer,
+    port: raw.port,
+    protocol: raw.protocol,
+    certificateArn: raw.certificateArn,
+    sslPolicy: raw.sslPolicy,
+    defaultAction: normaliseAction(raw.defaultAction),
+  });
+}
+
+export function normaliseListenerRule(raw: RawListenerRuleSpec): ListenerRuleSpec {
+  const c = raw.conditions;
+  return {
+    listener: 'arn' in raw.listener ? { arn: raw.listener.arn } : { loadBalancer: raw.listener.loadBalancer, port: raw.listener.port },
+    priority: raw.priority,
+    conditions: {
+      pathPatterns: sortedUnique(c.pathPatterns),
+      hostHeaders: sortedUnique(c.hostHeaders),
+      httpRequestMethods: sortedUnique(c.httpRequestMethods),
+      sourceIps: sortedUnique(c.sourceIps?.map(canonicalCidr)),
+    },
+    action: normaliseAction(raw.action),
+  };
+}
+
+export function normaliseSecurityGroupIngress(raw: RawSecurityGroupIngressSpec): SecurityGroupIngressSpec {
+  return { groupId: raw.groupId, exclusive: raw.exclusive ?? false, rules: sortIngressRules(raw.rules.map(expandIngressRule)) };
+}
+
+/** One YAML rule -> one IngressRule: `all` -> -1/-1, icmp defaults -1/-1, `port` -> from = to. */
+export function expandIngressRule(raw: RawIngressRule): IngressRule {
+  let fromPort: number;
+  let toPort: number;
+  if (raw.protocol === 'all') [fromPort, toPort] = [-1, -1];
+  else if (raw.protocol === 'icmp') [fromPort, toPort] = [raw.fromPort ?? -1, raw.toPort ?? -1];
+  else if (raw.port !== undefined) [fromPort, toPort] = [raw.port, raw.port];
+  else [fromPort, toPort] = [raw.fromPort ?? -1, raw.toPort ?? raw.fromPort ?? -1];
+  const rule: IngressRule = { protocol: raw.protocol, fromPort, toPort, source: ingressSource(raw.source) };
+  if (raw.description !== undefined) rule.description = raw.description;
+  return rule;
+}
+
+export function ingressSource(raw: RawIngressRule['source']): IngressSource {
+  if (raw.securityGroup !== undefined) return { type: 'securityGroup', value: raw.securityGroup };
+  if (raw.cidr !== undefined) return { type: 'cidr', value: canonicalCidr(raw.cidr) };
+  if (raw.ipv6Cidr !== undefined) return { type: 'ipv6Cidr', value: canonicalCidr(raw.ipv6Cidr) };
+  return { type: 'prefixList', value: raw.prefixList ?? '' };
+}
+
+function canonicalCidr(text: string): string {
+  const parsed = parseCidr(text);
+  return parsed.ok ? parsed.canonical : text;
+}
+
+function sortedUnique(values: readonly string[] | undefined): string[] {
+  return [...new Set(values ?? [])].sort();
+}
+
+/** The object without its undefined members (so canonical JSON and deep equality agree). */
+export function withDefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
+  return out as T;
+}

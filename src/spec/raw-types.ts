@@ -1,0 +1,131 @@
+// The YAML documents as users write them, once they passed the JSON Schemas (before defaults).
+import type { Kind } from './types.js';
+import type { ParsedDocument } from './parse-documents.js';
+
+export type RawTags = Record<string, string>;
+
+export interface RawAction {
+  forward?: { targetGroup: string };
+  fixedResponse?: { statusCode: number | string; contentType?: string; messageBody?: string };
+  redirect?: {
+    statusCode: 'HTTP_301' | 'HTTP_302';
+    protocol?: string;
+    host?: string;
+    port?: number | string;
+    path?: string;
+    query?: string;
+  };
+}
+
+export interface RawTargetGroupSpec {
+  vpcId: string;
+  protocol: 'HTTP' | 'HTTPS';
+  port: number;
+  targetType?: 'instance' | 'ip';
+  healthCheck?: {
+    path?: string;
+    protocol?: 'HTTP' | 'HTTPS';
+    port?: number | string;
+    intervalSeconds?: number;
+    timeoutSeconds?: number;
+    healthyThreshold?: number;
+    unhealthyThreshold?: number;
+    matcher?: number | string;
+  };
+  attributes?: Record<string, string | number | boolean>;
+  tags?: RawTags;
+}
+
+export interface RawListenerSpec {
+  loadBalancer: string;
+  port: number;
+  protocol: 'HTTP' | 'HTTPS';
+  certificateArn?: string;
+  sslPolicy?: string;
+  defaultAction: RawAction;
+}
+
+export interface RawListenerRuleSpec {
+  listener: { loadBalancer: string; port: number } | { arn: string };
+  priority: number;
+  conditions: {
+    pathPatterns?: string[];
+    hostHeaders?: string[];
+    httpRequestMethods?: string[];
+    sourceIps?: string[];
+  };
+  action: RawAction;
+}
+
+export interface RawIngressRule {
+  protocol: 'tcp' | 'udp' | 'icmp' | 'all';
+  port?: number;
+  fromPort?: number;
+  toPort?: number;
+  source: { securityGroup?: string; cidr?: string; ipv6Cidr?: string; prefixList?: string };
+  description?: string;
+}
+
+export interface RawSecurityGroupIngressSpec {
+  groupId: string;
+  exclusive?: boolean;
+  rules: RawIngressRule[];
+}
+
+export interface RawContainer {
+  name: string;
+  image: string;
+  essential?: boolean;
+  portMappings?: { containerPort: number; hostPort?: number; protocol?: 'tcp' | 'udp' }[];
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+  environment?: Record<string, string | { value: string; secret?: boolean }>;
+  secrets?: Record<string, string>;
+  command?: string[];
+  entryPoint?: string[];
+  logs?: { group: string; region: string; streamPrefix: string };
+}
+
+export interface RawTaskDefinition {
+  family: string;
+  networkMode?: 'bridge' | 'awsvpc' | 'host';
+  cpu?: string | number;
+  memory?: string | number;
+  executionRoleArn?: string;
+  taskRoleArn?: string;
+  containers: RawContainer[];
+}
+
+export interface RawServiceSpec {
+  cluster: string;
+  launchType?: 'EC2' | 'FARGATE';
+  desiredCount?: number;
+  deployment?: { maximumPercent?: number; minimumHealthyPercent?: number };
+  healthCheckGracePeriodSeconds?: number;
+  taskDefinition: RawTaskDefinition;
+  loadBalancers?: { targetGroup: string; containerName: string; containerPort: number }[];
+  network?: { subnets: string[]; securityGroups?: string[]; assignPublicIp?: boolean };
+  tags?: RawTags;
+}
+
+export interface RawSpecOf {
+  TargetGroup: RawTargetGroupSpec;
+  Listener: RawListenerSpec;
+  ListenerRule: RawListenerRuleSpec;
+  SecurityGroupIngress: RawSecurityGroupIngressSpec;
+  Service: RawServiceSpec;
+}
+
+export interface RawMetadata {
+  name: string;
+  policy?: 'enforce' | 'observe';
+  ignore?: string[];
+}
+
+/** A document that passed its schema, with where it came from. */
+export type ValidDoc = {
+  [K in Kind]: { kind: K; name: string; id: string; metadata: RawMetadata; spec: RawSpecOf[K]; pd: ParsedDocument };
+}[Kind];
+
+export type ValidDocOf<K extends Kind> = Extract<ValidDoc, { kind: K }>;

@@ -1,0 +1,166 @@
+// ajv errors -> SpecErrors at the offending node: one clear message per problem, not ajv's cascade.
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import type { SourcePos, SpecError } from './types.js';
+import type { ParsedDocument } from './parse-documents.js';
+import { SPEC_ERROR_CODES as C, describeValue, errorAt, listWords } from './spec-errors.js';
+import type { SpecErrorCode } from './spec-errors.js';
+import { suggestionSuffix } from './nearest-name.js';
+import { displayPath, keyPosition, valuePosition } from './yaml-positions.js';
+import type { DataPath } from './yaml-positions.js';
+import { oneOfProblems } from './schema-one-of.js';
+
+export interface MapContext {
+  pd: ParsedDocument;
+  kind: string | undefined;
+  kindName: string | undefined;
+}
+
+/** Maps ajv's errors for one document to SpecErrors (deduplicated, cascade removed). */
+export function mapSchemaErrors(errors: readonly ErrorObject[], ctx: MapContext): SpecError[] {
+  const relevant = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames');
+  const oneOfs = relevant.filter((e) => e.keyword === 'oneOf');
+  const inBranch = (e: ErrorObject): boolean =>
+    oneOfs.some((o) => e !== o && e.schemaPath.startsWith(`${o.schemaPath}/`));
+  const out: SpecError[] = [];
+  for (const e of relevant) {
+    if (inBranch(e)) continue;
+    if (e.keyword === 'oneOf') {
+      const branchErrors = relevant.filter((b) => b.schemaPath.startsWith(`${e.schemaPath}/`));
+      const siblings = relevant.filter((s) => s !== e && !inBranch(s) && s.instancePath === e.instancePath);
+      const path = toPath(ctx, e.instancePath);
+      for (const problem of oneOfProblems(e, branchErrors, siblings, displayPath(path))) {
+        if (problem.kind === 'branch-error') out.push(mapOne(problem.error, ctx));
+        else if (problem.field !== undefined) out.push(at(ctx, [...path, problem.field], 'key', C.unknownField, problem.message));
+        else out.push(at(ctx, path, 'value', C.oneOf, problem.message));
+      }
+      continue;
+    }
+    out.push(mapOne(e, ctx));
+  }
+  return out;
+}
+
+function mapOne(e: ErrorObject, ctx: MapContext): SpecError {
+  const path = toPath(ctx, e.instancePath);
+  const label = displayPath(path);
+  const p = e.params as Record<string, unknown>;
+  const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+  if (e.propertyName !== undefined) {
+    // a propertyNames sub-error: the key itself is wrong
+    const keyPath = [...path, e.propertyName];
+    const rule = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `must match ${String(p.pattern)}`;
+    return at(ctx, keyPath, 'key', C.pattern, `key '${e.propertyName}' in ${label} ${rule}`);
+  }
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const field = String(p.additionalProperty);
+      const known = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
+      return at(ctx, [...path, field], 'key', C.unknownField, `unknown field '${field}' in ${container(ctx, path)}${suggestionSuffix(field, known)}`);
+    }
+    case 'required':
+      return at(ctx, path, 'key', C.required, `missing required field '${String(p.missingProperty)}' in ${container(ctx, path)}`);
+    case 'type':
+      return at(ctx, path, 'value', C.type, typeMessage(label, String(p.type).split(','), e.data));
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      const near = typeof e.data === 'string' ? suggestionSuffix(e.data, allowed) : '';
+      const hint = near.startsWith('; did you mean') ? near : '';
+      return at(ctx, path, 'value', C.enum, `${label} must be one of ${allowed.join(', ')}; got ${describeValue(e.data)}${hint}`);
+    }
+    case 'const':
+      return at(ctx, path, 'value', path[0] === 'apiVersion' ? C.apiVersion : C.enum, `${label} must be ${JSON.stringify(p.allowedValue)}, got ${describeValue(e.data)}`);
+    case 'pattern': {
+      const rule = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `must match ${String(p.pattern)}`;
+      return at(ctx, path, 'value', C.pattern, `${label} ${rule}; got ${describeValue(e.data)}`);
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return at(ctx, path, 'value', C.range, `${label} ${rangeText(parent)}, got ${String(e.data)}`);
+    case 'minLength':
+    case 'maxLength':
+      return at(ctx, path, 'value', C.length, lengthMessage(label, e.keyword, Number(p.limit), e.data));
+    case 'minItems':
+    case 'maxItems': {
+      const limit = Number(p.limit);
+      const count = Array.isArray(e.data) ? e.data.length : 0;
+      const text = e.keyword === 'minItems' ? (limit === 1 ? 'must list at least one item' : `must list at least ${limit} items, got ${count}`) : `must list at most ${limit} items, got ${count}`;
+      return at(ctx, path, 'value', C.items, `${label} ${text}`);
+    }
+    case 'minProperties': {
+      const known = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
+      const text = known.length > 0 ? `needs at least one of ${listWords(known)}` : 'must not be empty';
+      return at(ctx, path, 'value', C.properties, `${label} ${text}`);
+    }
+    case 'maxProperties':
+      return at(ctx, path, 'value', C.properties, `${label} must have at most ${String(p.limit)} entries`);
+    default:
+      return at(ctx, path, 'value', C.invalid, `${label === '' ? 'document' : label} ${e.message ?? 'is invalid'}`);
+  }
+}
+
+function at(ctx: MapContext, path: DataPath, target: 'key' | 'value', code: SpecErrorCode, message: string): SpecError {
+  const pos: SourcePos = target === 'key' ? (path.length === 0 ? ctx.pd.start : keyPosition(ctx.pd, path)) : valuePosition(ctx.pd, path);
+  return errorAt(pos, code, message, ctx.kindName);
+}
+
+/** JSON pointer -> data path; numeric segments become numbers where the data is a list. */
+export function toPath(ctx: MapContext, pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  const out: (string | number)[] = [];
+  let data: unknown = ctx.pd.value;
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(data)) {
+      const index = Number(segment);
+      out.push(index);
+      data = data[index];
+    } else {
+      out.push(segment);
+      data = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return out;
+}
+
+/** How the mapping holding a field is named: `TargetGroup spec`, `metadata`, `spec.healthCheck`. */
+function container(ctx: MapContext, path: DataPath): string {
+  if (path.length === 0) return 'the document (expected apiVersion, kind, metadata, spec)';
+  if (path.length === 1 && path[0] === 'spec') return `${ctx.kind ?? 'the'} spec`;
+  return displayPath(path);
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'empty',
+};
+
+function typeMessage(label: string, types: string[], data: unknown): string {
+  const wanted = listWords(types.map((t) => TYPE_WORDS[t] ?? t));
+  let hint = '';
+  if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) hint = `; quote it: "${String(data)}"`;
+  else if (types.includes('integer') && typeof data === 'string' && /^-?\d+$/.test(data.trim())) hint = '; remove the quotes';
+  else if (data === null) return `${label} is empty: give ${wanted}`;
+  return `${label} must be ${wanted}, got ${describeValue(data)}${hint}`;
+}
+
+function rangeText(schema: Record<string, unknown>): string {
+  const min = schema.minimum;
+  const max = schema.maximum;
+  if (typeof min === 'number' && typeof max === 'number') return `must be between ${min} and ${max}`;
+  if (typeof min === 'number') return `must be at least ${min}`;
+  if (typeof max === 'number') return `must be at most ${max}`;
+  return 'is out of range';
+}
+
+function lengthMessage(label: string, keyword: string, limit: number, data: unknown): string {
+  const length = typeof data === 'string' ? data.length : 0;
+  if (keyword === 'minLength') return limit === 1 ? `${label} must not be empty` : `${label} must be at least ${limit} characters, got ${length}`;
+  return `${label} must be at most ${limit} characters, got ${length}`;
+}

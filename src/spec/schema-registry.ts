@@ -1,0 +1,73 @@
+// The JSON Schemas of schemas/, read and compiled once per process (module level).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import type { Kind } from './types.js';
+
+export const SCHEMA_BASE = 'https://ecs-reconciler.dev/schemas/v1/';
+
+export const SPEC_SCHEMA_FILES: Record<Kind, string> = {
+  TargetGroup: 'target-group.schema.json',
+  Listener: 'listener.schema.json',
+  ListenerRule: 'listener-rule.schema.json',
+  SecurityGroupIngress: 'security-group-ingress.schema.json',
+  Service: 'service.schema.json',
+};
+
+const FILES = ['common.schema.json', 'document.schema.json', ...Object.values(SPEC_SCHEMA_FILES)];
+
+/** schemas/ sits two levels above this module both in src/spec and in dist/spec. */
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+export type JsonSchema = Record<string, unknown>;
+
+function readSchemas(): Map<string, JsonSchema> {
+  const out = new Map<string, JsonSchema>();
+  for (const name of FILES) {
+    out.set(name, JSON.parse(readFileSync(`${SCHEMAS_DIR}${name}`, 'utf8')) as JsonSchema);
+  }
+  return out;
+}
+
+const schemas = readSchemas();
+
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+// editor-only annotation (VS Code / yaml-language-server): the message for a failed pattern
+ajv.addKeyword('patternErrorMessage');
+for (const schema of schemas.values()) ajv.addSchema(schema);
+
+function compiled(name: string): ValidateFunction {
+  const fn = ajv.getSchema(`${SCHEMA_BASE}${name}`);
+  if (fn === undefined) throw new Error(`schema ${name} failed to compile`);
+  return fn as ValidateFunction;
+}
+
+/** Validates a whole document: envelope + the spec schema picked by `kind`. */
+export const validateDocument: ValidateFunction = compiled('document.schema.json');
+
+/** The raw JSON of a schema file (for walking field paths). */
+export function schemaFile(name: string): JsonSchema {
+  const schema = schemas.get(name);
+  if (schema === undefined) throw new Error(`unknown schema file ${name}`);
+  return schema;
+}
+
+/**
+ * Follows `$ref`s: `#/$defs/x` inside `file`, or `other.schema.json#/$defs/x`.
+ * Returns the schema reached and the file it lives in.
+ */
+export function derefSchema(schema: JsonSchema, file: string): { schema: JsonSchema; file: string } {
+  let current = schema;
+  let currentFile = file;
+  for (let guard = 0; typeof current.$ref === 'string' && guard < 20; guard++) {
+    const [target, pointer = ''] = current.$ref.split('#');
+    if (target !== undefined && target !== '') currentFile = target;
+    let next: unknown = schemaFile(currentFile);
+    for (const part of pointer.split('/').filter((p) => p !== '')) {
+      next = (next as Record<string, unknown>)[part];
+    }
+    current = next as JsonSchema;
+  }
+  return { schema: current, file: currentFile };
+}

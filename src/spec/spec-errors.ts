@@ -1,0 +1,124 @@
+// Validation errors: the stable codes, constructors and ordering shared by every spec stage.
+import type { SourcePos, SpecError } from './types.js';
+
+/** Every code a SpecError can carry. Stable: tests, CI bots and docs match on them. */
+export const SPEC_ERROR_CODES = {
+  // files
+  notFound: 'fs.not-found',
+  readFailed: 'fs.read',
+  tooLarge: 'fs.too-large',
+  binary: 'fs.binary',
+  encoding: 'fs.encoding',
+  noResources: 'fs.no-resources',
+  // YAML
+  yamlSyntax: 'yaml.syntax',
+  tabIndent: 'yaml.tab-indent',
+  duplicateKey: 'yaml.duplicate-key',
+  aliasLimit: 'yaml.alias-limit',
+  emptyFile: 'yaml.empty-file',
+  notMapping: 'yaml.not-mapping',
+  // schema
+  unknownField: 'schema.unknown-field',
+  required: 'schema.required',
+  type: 'schema.type',
+  enum: 'schema.enum',
+  apiVersion: 'schema.api-version',
+  pattern: 'schema.pattern',
+  range: 'schema.range',
+  length: 'schema.length',
+  items: 'schema.items',
+  properties: 'schema.properties',
+  oneOf: 'schema.one-of',
+  invalid: 'schema.invalid',
+  // cross-document
+  duplicateResource: 'identity.duplicate',
+  targetGroupRef: 'ref.target-group',
+  ignorePath: 'metadata.ignore-path',
+  reservedTag: 'tags.reserved',
+  tgName: 'target-group.name',
+  tgHealthCheckTiming: 'target-group.health-check-timing',
+  tgHealthCheckPort: 'target-group.health-check-port',
+  tgAttribute: 'target-group.attribute',
+  listenerCertificate: 'listener.certificate',
+  listenerDuplicate: 'listener.duplicate',
+  rulePriority: 'listener-rule.priority-conflict',
+  ruleConditionLimit: 'listener-rule.condition-limit',
+  sgDuplicateGroup: 'security-group.duplicate-group',
+  sgDuplicateRule: 'security-group.duplicate-rule',
+  sgPortAndRange: 'security-group.port-and-range',
+  sgPortRange: 'security-group.port-range',
+  sgPortsMissing: 'security-group.ports-missing',
+  sgAllPorts: 'security-group.all-ports',
+  sgIcmp: 'security-group.icmp',
+  cidrNotCanonical: 'cidr.not-canonical',
+  cidrInvalid: 'cidr.invalid',
+  lbContainer: 'service.lb-container',
+  lbContainerPort: 'service.lb-container-port',
+  lbTargetType: 'service.lb-target-type',
+  awsvpcNetwork: 'service.awsvpc-network',
+  networkWithoutAwsvpc: 'service.network-mode',
+  publicIpOnEc2: 'service.public-ip',
+  fargateNetworkMode: 'service.fargate-network-mode',
+  fargateTaskSize: 'service.fargate-task-size',
+  taskSize: 'service.task-size',
+  containerResources: 'service.container-resources',
+  containerMemory: 'service.container-memory',
+  duplicateContainer: 'service.duplicate-container',
+  duplicatePortMapping: 'service.duplicate-port',
+  hostPort: 'service.host-port',
+  noEssential: 'service.no-essential',
+  envAndSecret: 'service.env-secret-clash',
+  gracePeriod: 'service.grace-period',
+  sharedFamily: 'service.shared-family',
+} as const;
+
+export type SpecErrorCode = (typeof SPEC_ERROR_CODES)[keyof typeof SPEC_ERROR_CODES];
+
+/** A file- or directory-level error: line/col 0 means "the whole file". */
+export function fileError(file: string, code: SpecErrorCode, message: string): SpecError {
+  return { file, line: 0, col: 0, code, message };
+}
+
+export function errorAt(pos: SourcePos, code: SpecErrorCode, message: string, kindName?: string): SpecError {
+  const err: SpecError = { file: pos.file, line: pos.line, col: pos.col, code, message };
+  if (kindName !== undefined) err.kindName = kindName;
+  return err;
+}
+
+/** By file, then line, then column; stable for equal positions. */
+export function sortErrors(errors: readonly SpecError[]): SpecError[] {
+  return [...errors].sort(
+    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col,
+  );
+}
+
+/** Drops exact repeats (same place, same message). */
+export function dedupeErrors(errors: readonly SpecError[]): SpecError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.file}\0${e.line}\0${e.col}\0${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `"80"`, `12`, `true`, `a mapping`, `a list`, `nothing`: how a value is named in messages. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `string ${JSON.stringify(truncate(value, 60))}`;
+  if (typeof value === 'number') return Number.isInteger(value) ? `integer ${value}` : `number ${value}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** `a, b or c` */
+export function listWords(words: readonly string[], last = 'or'): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ${last} ${words[words.length - 1]}`;
+}
