@@ -1,0 +1,205 @@
+// The drift incident model: Slack hears about a drift once when it appears and once when it is
+// resolved, not once per cycle. An incident is keyed by resource id + sorted drifted field
+// paths + desired spec hash (never by message text): the same drift seen again is the same
+// incident; other fields or another desired spec make a new one. Uncorrected incidents
+// (policy observe, or a failed correction) are re-announced at most every `realertMs`.
+// Rollout and invalid-revision messages go out once per revision.
+import { displayValue, logDriftResolved } from '../log/log-events.js';
+import type { Logger } from '../log/logger.js';
+import { loadIncidentState, saveIncidentState } from './incident-store.js';
+import type { Incident, IncidentState } from './incident-store.js';
+import { driftOpenedMessage, driftReminderMessage, driftResolvedMessage, invalidRevisionMessage, rolloutMessage } from './slack-messages.js';
+import type { InvalidRevisionError, RolloutItem } from './slack-messages.js';
+import type { SlackMessage } from './slack-sender.js';
+
+export interface DriftObservation {
+  /** `Kind/name` */
+  id: string;
+  arn?: string;
+  /** the drifted fields, values already redacted where secret */
+  fields: { path: string; live: unknown; desired: unknown }[];
+  /** the applier wrote the desired values back in this cycle */
+  corrected: boolean;
+  /** the resource policy is observe (never written) */
+  observeOnly: boolean;
+  /** hash of the desired spec (ResourceMeta.specHash) */
+  specHash: string;
+  /** why the correction failed (enforce, not corrected) */
+  error?: string;
+}
+
+export interface CycleObservation {
+  /** the revision in force */
+  revision: string;
+  drifts: readonly DriftObservation[];
+  /** ids without drift this cycle (in sync, or converged by this cycle's rollout writes) */
+  inSync: readonly string[];
+  /** every declared id; when given, incidents of ids no longer declared are closed silently */
+  declared?: readonly string[];
+}
+
+export type IncidentDecisionType = 'opened' | 'reminded' | 'resolved' | 'replaced' | 'forgotten';
+export interface IncidentDecision {
+  type: IncidentDecisionType;
+  id: string;
+  key: string;
+  message?: SlackMessage;
+}
+
+export interface DriftIncidentsOptions {
+  /** where messages go (SlackSender.enqueue) */
+  notify: (message: SlackMessage) => void;
+  /** --realert, default 6 h */
+  realertMs?: number;
+  now?: () => number;
+  /** JSON file keeping incidents across restarts (e.g. <state-dir>/incidents.json); none: memory only */
+  stateFile?: string;
+  logger?: Logger;
+}
+
+const REVISIONS_KEPT = 50;
+
+/** The dedupe key: resource, sorted field paths, desired spec hash. */
+export function incidentKey(d: Pick<DriftObservation, 'id' | 'fields' | 'specHash'>): string {
+  const paths = [...new Set(d.fields.map((f) => f.path))].sort();
+  return `${d.id}|${paths.join(',')}|${d.specHash}`;
+}
+
+export class DriftIncidents {
+  readonly #notify: (m: SlackMessage) => void;
+  readonly #realertMs: number;
+  readonly #now: () => number;
+  readonly #file: string | undefined;
+  readonly #log: Logger | undefined;
+  readonly #state: IncidentState;
+  readonly #byId = new Map<string, Incident>();
+  /** true when open incidents were restored from the state file */
+  readonly restored: boolean;
+  #cycles = 0;
+
+  constructor(options: DriftIncidentsOptions) {
+    this.#notify = options.notify;
+    this.#realertMs = options.realertMs ?? 6 * 3_600_000;
+    this.#now = options.now ?? Date.now;
+    this.#file = options.stateFile;
+    this.#log = options.logger;
+    const loaded = this.#file
+      ? loadIncidentState(this.#file, (msg) => this.#log?.warn(msg))
+      : { state: { version: 1 as const, incidents: [], invalidRevisions: [], rollouts: [] }, restored: false };
+    this.#state = loaded.state;
+    this.restored = loaded.restored;
+    for (const i of this.#state.incidents) this.#byId.set(i.id, i);
+  }
+
+  /** Open incidents, by resource id. */
+  open(): Incident[] {
+    return [...this.#byId.values()].map((i) => ({ ...i }));
+  }
+
+  /** Feed one cycle's outcome; returns what was decided (messages already handed to notify). */
+  observeCycle(cycle: CycleObservation): IncidentDecision[] {
+    const now = this.#now();
+    // without restored state, a drift found by the first cycle may predate this process
+    const atStartWithoutState = this.#cycles++ === 0 && !this.restored;
+    const decisions: IncidentDecision[] = [];
+    const emit = (type: IncidentDecisionType, inc: Incident, message?: SlackMessage): void => {
+      decisions.push({ type, id: inc.id, key: inc.key, ...(message ? { message } : {}) });
+      if (message) this.#notify(message);
+    };
+
+    for (const d of cycle.drifts) {
+      const key = incidentKey(d);
+      const existing = this.#byId.get(d.id);
+      if (existing && existing.key === key) {
+        // the same drift still there: keep quiet, unless it stays uncorrected past --realert
+        existing.corrected = existing.corrected || d.corrected;
+        existing.observeOnly = d.observeOnly;
+        existing.error = d.error;
+        if (!d.corrected && now - existing.lastAnnouncedAt >= this.#realertMs) {
+          existing.lastAnnouncedAt = now;
+          existing.fields = fieldViews(d.fields);
+          emit('reminded', existing, driftReminderMessage({ ...existing, corrected: false }, now));
+        }
+        continue;
+      }
+      if (existing) emit('replaced', existing);
+      const incident: Incident = {
+        key,
+        id: d.id,
+        ...(d.arn ? { arn: d.arn } : {}),
+        paths: [...new Set(d.fields.map((f) => f.path))].sort(),
+        specHash: d.specHash,
+        fields: fieldViews(d.fields),
+        revision: cycle.revision,
+        corrected: d.corrected,
+        observeOnly: d.observeOnly,
+        ...(d.error ? { error: d.error } : {}),
+        openedAt: now,
+        lastAnnouncedAt: now,
+      };
+      this.#byId.set(d.id, incident);
+      const message = driftOpenedMessage(incident);
+      if (atStartWithoutState) message.text += '\n_Found by the first check after the controller started: it may have been reported before._';
+      emit('opened', incident, message);
+    }
+
+    for (const id of cycle.inSync) {
+      const inc = this.#byId.get(id);
+      if (!inc) continue;
+      this.#byId.delete(id);
+      if (this.#log) logDriftResolved(this.#log, { id, arn: inc.arn, revision: cycle.revision });
+      emit('resolved', inc, driftResolvedMessage(inc, cycle.revision));
+    }
+
+    if (cycle.declared) {
+      const declared = new Set(cycle.declared);
+      for (const inc of [...this.#byId.values()]) {
+        if (!declared.has(inc.id)) {
+          this.#byId.delete(inc.id);
+          emit('forgotten', inc);
+        }
+      }
+    }
+    if (decisions.length > 0) this.#persist();
+    return decisions;
+  }
+
+  /** One message per rolled-out revision (repeated calls for the same revision are ignored). */
+  rollout(revision: string, items: readonly RolloutItem[], subject?: string): SlackMessage | undefined {
+    if (items.length === 0 || this.#state.rollouts.includes(revision)) return undefined;
+    this.#state.rollouts = remember(this.#state.rollouts, revision);
+    const message = rolloutMessage(revision, items, subject);
+    this.#notify(message);
+    this.#persist();
+    return message;
+  }
+
+  /** One message per invalid revision; `inForce` is the revision that stays applied. */
+  invalidRevision(revision: string, errors: readonly InvalidRevisionError[], inForce?: string): SlackMessage | undefined {
+    if (this.#state.invalidRevisions.includes(revision)) return undefined;
+    this.#state.invalidRevisions = remember(this.#state.invalidRevisions, revision);
+    const message = invalidRevisionMessage(revision, errors, inForce);
+    this.#notify(message);
+    this.#persist();
+    return message;
+  }
+
+  #persist(): void {
+    this.#state.incidents = [...this.#byId.values()];
+    if (!this.#file) return;
+    try {
+      saveIncidentState(this.#file, this.#state);
+    } catch (e) {
+      this.#log?.warn({ file: this.#file }, `cannot write incident state ${this.#file}: ${(e as Error).message}; alerts may repeat after a restart`);
+    }
+  }
+}
+
+function remember(list: string[], revision: string): string[] {
+  return [...list, revision].slice(-REVISIONS_KEPT);
+}
+
+/** Stored and shown as display strings: bounded size, nothing but what a message shows. */
+function fieldViews(fields: DriftObservation['fields']): Incident['fields'] {
+  return fields.map((f) => ({ path: f.path, live: displayValue(f.live), desired: displayValue(f.desired) }));
+}

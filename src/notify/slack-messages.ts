@@ -1,0 +1,104 @@
+// The text of every Slack message the controller sends. Values come already redacted where
+// the desired state marks them secret (`(secret)`); the sender scrubs credentials again.
+import { displayValue } from '../log/log-events.js';
+import type { SlackMessage } from './slack-sender.js';
+
+export interface DriftFieldView {
+  path: string;
+  live: unknown;
+  desired: unknown;
+}
+
+export interface IncidentView {
+  /** `Kind/name` */
+  id: string;
+  arn?: string;
+  fields: DriftFieldView[];
+  revision: string;
+  corrected: boolean;
+  observeOnly: boolean;
+  /** why a correction failed */
+  error?: string;
+  /** ms since epoch */
+  openedAt: number;
+}
+
+export interface RolloutItem {
+  /** `Kind/name` */
+  id: string;
+  action: string;
+  diffs?: { path: string }[];
+}
+
+export interface InvalidRevisionError {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+const MAX_LINES = 15;
+
+/** Short form of a revision for people: 12 characters of a SHA, content hashes as they are. */
+export function shortRevision(revision: string): string {
+  return /^[0-9a-f]{40}$/i.test(revision) ? revision.slice(0, 12) : revision;
+}
+
+function capped(lines: string[], noun: string): string[] {
+  if (lines.length <= MAX_LINES) return lines;
+  return [...lines.slice(0, MAX_LINES), `• …and ${lines.length - MAX_LINES} more ${noun}`];
+}
+
+function resourceLabel(view: { id: string; arn?: string }): string {
+  return view.arn ? `\`${view.id}\` (${view.arn})` : `\`${view.id}\``;
+}
+
+function fieldLines(fields: DriftFieldView[]): string[] {
+  return capped(
+    fields.map((f) => `• \`${f.path}\`: live \`${displayValue(f.live, 150)}\` → desired \`${displayValue(f.desired, 150)}\``),
+    'fields',
+  );
+}
+
+function outcome(view: IncidentView): string {
+  if (view.corrected) return 'Corrected: the desired values were written back.';
+  if (view.observeOnly) return 'Not corrected: the resource policy is `observe` (report only).';
+  return `Not corrected: ${view.error ?? 'the correction failed'}. It is retried every cycle.`;
+}
+
+export function driftOpenedMessage(view: IncidentView): SlackMessage {
+  const icon = view.corrected ? ':wrench:' : view.observeOnly ? ':eyes:' : ':x:';
+  const head = `${icon} *Drift on ${resourceLabel(view)}*: changed outside ecs-reconciler (desired state at commit \`${shortRevision(view.revision)}\`)`;
+  return { text: [head, ...fieldLines(view.fields), outcome(view)].join('\n'), title: `drift on ${view.id}` };
+}
+
+export function driftReminderMessage(view: IncidentView, now: number): SlackMessage {
+  const hours = Math.max(1, Math.round((now - view.openedAt) / 3_600_000));
+  const head = `:hourglass: *Drift still open on ${resourceLabel(view)}* since ${new Date(view.openedAt).toISOString()} (${hours} h), commit \`${shortRevision(view.revision)}\``;
+  return { text: [head, ...fieldLines(view.fields), outcome(view)].join('\n'), title: `drift still open on ${view.id}` };
+}
+
+export function driftResolvedMessage(view: { id: string; arn?: string }, revision: string): SlackMessage {
+  return {
+    text: `:white_check_mark: *Drift resolved on ${resourceLabel(view)}*: live matches the desired state at commit \`${shortRevision(revision)}\` again.`,
+    title: `drift resolved on ${view.id}`,
+  };
+}
+
+const ACTION_MARK: Record<string, string> = { create: '+', update: '~', replace: '-/+', delete: '-' };
+
+export function rolloutMessage(revision: string, items: readonly RolloutItem[], subject?: string): SlackMessage {
+  const lines = items.map((c) => {
+    const paths = c.diffs && c.diffs.length > 0 ? `: ${c.diffs.map((d) => d.path).slice(0, 5).join(', ')}${c.diffs.length > 5 ? ', …' : ''}` : '';
+    return `• ${ACTION_MARK[c.action] ?? c.action} ${c.action} \`${c.id}\`${paths}`;
+  });
+  const head = `:rocket: *Rolled out commit \`${shortRevision(revision)}\`*${subject ? ` (${subject})` : ''}: ${items.length} change${items.length === 1 ? '' : 's'}`;
+  return { text: [head, ...capped(lines, 'changes')].join('\n'), title: `rollout of ${shortRevision(revision)}` };
+}
+
+export function invalidRevisionMessage(revision: string, errors: readonly InvalidRevisionError[], inForce?: string): SlackMessage {
+  const lines = errors.map((e) => `• ${e.file}:${e.line}:${e.col}: ${e.message}`);
+  const kept = inForce ? `; commit \`${shortRevision(inForce)}\` stays in force` : '; nothing has been applied yet';
+  const head = `:no_entry: *Commit \`${shortRevision(revision)}\` is invalid and was not applied*${kept}. Fix it with a new commit:`;
+  return { text: [head, ...capped(lines, 'errors')].join('\n'), title: `invalid commit ${shortRevision(revision)}` };
+}
