@@ -86,6 +86,23 @@ function prettyStream(destination: LoggerOptions['destination']): DestinationStr
   });
 }
 
+/**
+ * Errors in log lines: type, code and message; the stack only at debug/trace (users read these
+ * logs, and a stack trace says nothing to them).
+ */
+export function errorSerializer(withStack: boolean): (err: unknown) => Record<string, unknown> {
+  return (err) => {
+    if (!(err instanceof Error)) return { message: String(err) };
+    const e = err as Error & { code?: unknown; revision?: unknown };
+    return {
+      type: e.name,
+      message: e.message,
+      ...(e.code === undefined ? {} : { code: e.code }),
+      ...(withStack && e.stack ? { stack: e.stack } : {}),
+    };
+  };
+}
+
 /** Create the process logger. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = parseLogLevel(options.level ?? process.env.LOG_LEVEL);
@@ -102,6 +119,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
+      serializers: { err: errorSerializer(level === 'debug' || level === 'trace') },
       hooks: { streamWrite: (line) => secrets.scrub(line) },
     },
     stream,

@@ -79,6 +79,20 @@ describe('createLogger (json)', () => {
   });
 });
 
+describe('error serialisation', () => {
+  it.each([
+    ['info', false],
+    ['debug', true],
+  ])('at %s the stack is shown: %s', (level, stack) => {
+    const out = capture();
+    const err = Object.assign(new Error('DescribeRules failed: AccessDenied'), { code: 'AccessDenied' });
+    createLogger({ level, destination: out.stream }).error({ err }, 'observe failed');
+    const line = JSON.parse(out.lines()[0] ?? '{}') as { err: Record<string, unknown> };
+    expect(line.err).toMatchObject({ type: 'Error', message: 'DescribeRules failed: AccessDenied', code: 'AccessDenied' });
+    expect('stack' in line.err).toBe(stack);
+  });
+});
+
 describe('createLogger (pretty)', () => {
   it('writes human lines with the event first and still scrubs secrets', () => {
     const out = capture();
