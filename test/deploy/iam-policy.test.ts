@@ -1,7 +1,7 @@
 // deploy/iam-policy.json must grant exactly the AWS actions the code can call (derived from the
 // SDK commands imported under src/), no `*` actions, and owner-tag conditions where AWS supports
 // them; deploy/iam-policy-observe.json exactly the read ones.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isReadAction, requiredActions, scanSource, scanTree } from './sdk-operations.js';
@@ -130,6 +130,33 @@ describe('deploy/iam-policy.json (task role)', () => {
       expect(s.Condition?.StringEquals?.['iam:PassedToService']).toBe('ecs-tasks.amazonaws.com');
       for (const r of list(s.Resource)) expect(r).toMatch(/^arn:aws:iam::123456789012:role\/[A-Za-z0-9+=,.@_-]+$/);
     }
+  });
+
+  it('may pass exactly the roles the task definitions in desired/ name', () => {
+    const declared = new Set<string>();
+    for (const f of readdirSync(`${root}desired`).filter((n) => /\.ya?ml$/.test(n))) {
+      const text = readFileSync(`${root}desired/${f}`, 'utf8');
+      for (const m of text.matchAll(/(?:executionRoleArn|taskRoleArn):\s*["']?(arn:aws:iam::[0-9]{12}:role\/[^\s"']+)/g)) declared.add(m[1]!);
+    }
+    const passable = policy.Statement.filter((s) => list(s.Action).includes('iam:PassRole')).flatMap((s) => list(s.Resource));
+    expect(passable.sort()).toEqual([...declared].sort());
+  });
+});
+
+describe('the policy documentation', () => {
+  const policy = readPolicy('iam-policy.json');
+  const sids = policy.Statement.map((s) => s.Sid ?? '');
+
+  it('deploy/README.md explains every statement', () => {
+    const readme = readFileSync(`${root}deploy/README.md`, 'utf8');
+    expect(sids.filter((sid) => !readme.includes(`\`${sid}\``))).toEqual([]);
+  });
+
+  it('docs/deploy.md troubleshooting names only statements that exist', () => {
+    const docs = readFileSync(`${root}docs/deploy.md`, 'utf8');
+    const named = [...docs.matchAll(/statement `([A-Za-z0-9]+)`/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((n) => !sids.includes(n ?? ''))).toEqual([]);
   });
 });
 
