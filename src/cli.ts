@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describeUnexpected } from './commands/cli-output.js';
+import { registerPlanCommand } from './commands/plan.js';
 import { registerValidateCommand } from './commands/validate.js';
 
 function packageVersion(): string {
@@ -21,6 +22,7 @@ function buildProgram(): Command {
     .version(packageVersion())
     .showHelpAfterError('(run ecs-reconciler --help for usage)');
   registerValidateCommand(program);
+  registerPlanCommand(program);
   return program;
 }
 
