@@ -1,0 +1,163 @@
+// applyPlan: execute a plan against AWS in dependency order. Policy `observe` and --dry-run never
+// write; deletions pass the prune guard first; a failed write does not stop independent writes,
+// but the steps that need what it would have made are skipped and reported.
+import type { Change, Plan } from '../reconcilers/types.js';
+import { awsAppliers, type Appliers } from './apply-appliers.js';
+import type { ApplyContext, WriteRecord } from './apply-context.js';
+import { MissingDependencyError } from './apply-context.js';
+import type { ApplyReport, ChangeOutcome, ChangeStatus } from './apply-report.js';
+import { buildSteps, PHASES, type ApplyStep } from './apply-steps.js';
+import { ApplyWriteError } from './apply-write.js';
+import { checkPruneGuard, DEFAULT_MAX_DELETES } from './prune-guard.js';
+
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface ApplyOptions {
+  dryRun?: boolean;
+  /** --prune: deletions of our resources that left the files may run (subject to the guard) */
+  prune?: boolean;
+  /** --max-deletes (default 5) */
+  maxDeletes?: number;
+  /** writes in flight at once within one phase (default 4) */
+  concurrency?: number;
+  /** resources in the desired state; default: the plan's changes that are not deletions */
+  desiredResourceCount?: number;
+  /** the appliers to call (tests pass fakes); default: the AWS ones */
+  appliers?: Appliers;
+}
+
+interface StepResult {
+  status: 'ok' | 'failed' | 'skipped';
+  reason?: string;
+  operation?: string;
+}
+
+async function runBounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/\s+/g, ' ').trim();
+}
+
+export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOptions = {}): Promise<ApplyReport> {
+  const appliers = opts.appliers ?? awsAppliers;
+  const writes: WriteRecord[] = [];
+  const ctx: ApplyContext = {
+    ...baseCtx,
+    record: (w) => {
+      writes.push(w);
+      baseCtx.record(w);
+    },
+  };
+  const active = plan.changes.filter((c) => c.action !== 'noop');
+  const conflictById = new Map<string, string>();
+  for (const c of plan.conflicts) conflictById.set(c.id, conflictById.has(c.id) ? `${conflictById.get(c.id)}; ${c.message}` : c.message);
+
+  // decisions made before any write: observe-only, conflicts, dry run, the prune guard
+  const pre = new Map<string, { status: ChangeStatus; reason: string }>();
+  const deletions = active.filter((c) => c.action === 'delete' && c.policy === 'enforce' && !conflictById.has(c.id));
+  const guard = checkPruneGuard({
+    prune: opts.prune ?? false,
+    desiredLoaded: true,
+    desiredResourceCount: opts.desiredResourceCount ?? plan.changes.filter((c) => c.action !== 'delete').length,
+    deletions: deletions.length,
+    maxDeletes: opts.maxDeletes ?? DEFAULT_MAX_DELETES,
+  });
+  for (const c of active) {
+    const conflict = conflictById.get(c.id);
+    if (conflict !== undefined) pre.set(c.id, { status: 'failed', reason: conflict });
+    else if (c.policy === 'observe') pre.set(c.id, { status: 'skipped', reason: 'policy observe: reported, never written' });
+    else if (opts.dryRun === true) pre.set(c.id, { status: 'skipped', reason: 'dry run: not written' });
+    else if (c.action === 'delete' && !guard.allowed) pre.set(c.id, { status: 'skipped', reason: guard.reason });
+  }
+  const executable = active.filter((c) => !pre.has(c.id));
+  const steps = buildSteps({ executable, all: plan.changes, allowDeletes: guard.allowed }, ctx, appliers);
+
+  const results = new Map<string, StepResult>();
+  const unavailable = (need: string): string => {
+    const r = results.get(need);
+    if (r !== undefined) return `depends on ${need}, which ${r.status === 'failed' ? 'failed' : 'was skipped'}${r.reason ? `: ${r.reason}` : ''}`;
+    const p = pre.get(need);
+    return `depends on ${need}, which was not created${p ? ` (${p.reason})` : ''}`;
+  };
+  const runStep = async (step: ApplyStep): Promise<void> => {
+    const missing = step.needs.find((n) => results.get(n)?.status !== 'ok');
+    if (missing !== undefined) {
+      results.set(step.key, { status: 'skipped', reason: unavailable(missing) });
+      ctx.log.warn({ step: step.key }, `skipped ${step.key}: ${unavailable(missing)}`);
+      return;
+    }
+    const blocked = step.precheck?.(ctx);
+    if (blocked !== undefined) {
+      results.set(step.key, { status: 'skipped', reason: blocked });
+      ctx.log.warn({ step: step.key }, `skipped ${step.key}: ${blocked}`);
+      return;
+    }
+    try {
+      await step.run(ctx, { notDone: (key) => results.has(key) && results.get(key)?.status !== 'ok' });
+      results.set(step.key, { status: 'ok' });
+    } catch (err) {
+      if (err instanceof MissingDependencyError) {
+        results.set(step.key, { status: 'skipped', reason: err.message });
+        ctx.log.warn({ step: step.key }, `skipped ${step.key}: ${err.message}`);
+      } else {
+        const operation = err instanceof ApplyWriteError ? err.operation : undefined;
+        results.set(step.key, { status: 'failed', reason: oneLine(err), ...(operation ? { operation } : {}) });
+        if (!(err instanceof ApplyWriteError)) ctx.log.error({ step: step.key }, `failed ${step.key}: ${oneLine(err)}`);
+      }
+    }
+  };
+  if (opts.dryRun !== true) {
+    for (const phase of PHASES) {
+      await runBounded(
+        steps.filter((s) => s.phase === phase),
+        opts.concurrency ?? DEFAULT_CONCURRENCY,
+        runStep,
+      );
+    }
+  }
+
+  const outcomes = active.map((c) => outcomeOf(c, pre.get(c.id), steps, results, writes));
+  const unmatched = plan.conflicts.filter((c) => !active.some((a) => a.id === c.id));
+  const refused = !guard.allowed && deletions.length > 0 && guard.code !== 'prune-off';
+  return {
+    dryRun: opts.dryRun === true,
+    writes,
+    outcomes,
+    noops: plan.changes.length - active.length,
+    conflicts: unmatched,
+    prune: {
+      requested: opts.prune ?? false,
+      deletions: deletions.length,
+      ...(guard.allowed ? {} : { refused: guard.reason }),
+    },
+    ok: outcomes.every((o) => o.status !== 'failed') && unmatched.length === 0 && !refused,
+  };
+}
+
+function outcomeOf(
+  c: Change,
+  pre: { status: ChangeStatus; reason: string } | undefined,
+  steps: ApplyStep[],
+  results: Map<string, StepResult>,
+  writes: WriteRecord[],
+): ChangeOutcome {
+  const base = { id: c.id, kind: c.kind, name: c.name, action: c.action, cause: c.cause, writes: writes.filter((w) => w.changeId === c.id).length };
+  if (pre !== undefined) return { ...base, status: pre.status, reason: pre.reason };
+  const mine = steps.filter((s) => s.changeIds.includes(c.id)).map((s) => results.get(s.key)).filter((r): r is StepResult => r !== undefined);
+  const failed = mine.find((r) => r.status === 'failed');
+  if (failed !== undefined) return { ...base, status: 'failed', reason: failed.reason ?? 'failed', ...(failed.operation ? { operation: failed.operation } : {}) };
+  const skipped = mine.find((r) => r.status === 'skipped');
+  if (skipped !== undefined) return { ...base, status: 'skipped', reason: skipped.reason ?? 'skipped' };
+  return { ...base, status: 'applied' };
+}
