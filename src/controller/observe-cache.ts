@@ -1,0 +1,32 @@
+// What observation keeps between cycles: data AWS never changes once written.
+// Task definition revisions are immutable, so DescribeTaskDefinition runs once per
+// revision ARN for the life of the process.
+import type { LiveTaskDefinition } from '../reconcilers/types.js';
+
+export interface ObserveCache {
+  /** normalised task definition revisions by ARN (a pending read is shared by concurrent callers) */
+  taskDefinitions: Map<string, Promise<LiveTaskDefinition>>;
+}
+
+export function createObserveCache(): ObserveCache {
+  return { taskDefinitions: new Map() };
+}
+
+/** The cache `observe()` uses when none is passed: one per process. */
+export const processObserveCache: ObserveCache = createObserveCache();
+
+/** Read through the cache; a failed read is forgotten so the next cycle tries again. */
+export function cachedTaskDefinition(
+  cache: ObserveCache,
+  arn: string,
+  read: () => Promise<LiveTaskDefinition>,
+): Promise<LiveTaskDefinition> {
+  const hit = cache.taskDefinitions.get(arn);
+  if (hit) return hit;
+  const pending = read();
+  cache.taskDefinitions.set(arn, pending);
+  pending.catch(() => {
+    if (cache.taskDefinitions.get(arn) === pending) cache.taskDefinitions.delete(arn);
+  });
+  return pending;
+}
