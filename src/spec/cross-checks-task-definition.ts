@@ -100,7 +100,9 @@ function checkTotals(containers: readonly RawContainer[], cpu: number | undefine
     err(['cpu'], C.containerResources, `containers reserve ${cpuSum} cpu units in all, more than the task's ${cpu}: lower container cpu or raise taskDefinition.cpu`);
   }
   const reserved = containers.reduce((sum, c) => sum + (c.memoryReservation ?? c.memory ?? 0), 0);
-  if (memory !== undefined && reserved > memory) {
+  // a single container over the task is reported on its own (checkContainerMemory)
+  const oneTooBig = containers.some((c) => memory !== undefined && (c.memory ?? 0) > memory);
+  if (memory !== undefined && reserved > memory && !oneTooBig) {
     err(['memory'], C.containerResources, `containers reserve ${reserved} MiB in all, more than the task's ${memory} MiB: lower container memory or raise taskDefinition.memory`);
   }
 }

@@ -12,7 +12,7 @@ import { validateDocument } from './schema-registry.js';
 import { mapSchemaErrors } from './schema-errors.js';
 import { runCrossChecks } from './cross-checks.js';
 import type { IdentifiedDoc } from './check-error.js';
-import { SPEC_ERROR_CODES as C, dedupeErrors, fileError, sortErrors } from './spec-errors.js';
+import { SPEC_ERROR_CODES as C, dedupeErrors, fileError, sortErrors, targetError } from './spec-errors.js';
 import { normaliseListener, normaliseListenerRule, normaliseSecurityGroupIngress, normaliseTargetGroup } from './normalise-resources.js';
 import { normaliseService } from './normalise-service.js';
 
@@ -30,7 +30,7 @@ export async function loadDesiredState(dir: string): Promise<LoadResult> {
   const listed = await listSpecFiles(dir);
   if (!listed.ok) return { ok: false, errors: listed.errors };
   if (listed.files.length === 0) {
-    return { ok: false, errors: [fileError(dir, C.noResources, `no resources found in ${dir}: add *.yaml files holding apiVersion: ecs-reconciler/v1 documents`)] };
+    return { ok: false, errors: [targetError(dir, C.noResources, `no resources found in ${dir}: add *.yaml files holding apiVersion: ecs-reconciler/v1 documents`)] };
   }
   const errors: SpecError[] = [];
   const docs: ParsedDocument[] = [];

@@ -1,6 +1,6 @@
 // YAML text -> documents with source positions. Uses the `yaml` package's LineCounter so every
 // later stage can point at file:line:col; refuses alias bombs, duplicate keys and tab indentation.
-import { LineCounter, isMap, parseAllDocuments } from 'yaml';
+import { LineCounter, isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
 import type { SourcePos, SpecError } from './types.js';
 import { SPEC_ERROR_CODES as C, errorAt, fileError, truncate } from './spec-errors.js';
@@ -45,7 +45,7 @@ export function parseSpecText(file: string, text: string): ParseResult {
       return;
     }
     const contents = doc.contents;
-    if (contents === null || (!isMap(contents) && isEmptyScalar(contents))) return;
+    if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === undefined))) return;
     nonEmpty++;
     const start = pos(contents.range?.[0] ?? 0);
     let value: unknown;
@@ -69,11 +69,6 @@ export function parseSpecText(file: string, text: string): ParseResult {
     );
   }
   return { docs, errors };
-}
-
-function isEmptyScalar(node: unknown): boolean {
-  const value = (node as { value?: unknown }).value;
-  return value === null || value === undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { SpecError } from './types.js';
-import { SPEC_ERROR_CODES as C, fileError } from './spec-errors.js';
+import { SPEC_ERROR_CODES as C, fileError, targetError } from './spec-errors.js';
 
 /** Per-file size cap: desired-state files are small; anything larger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -31,11 +31,11 @@ export async function listSpecFiles(target: string): Promise<ListResult> {
       code === 'ENOENT'
         ? `${target} does not exist: give the directory that holds your *.yaml files (default desired/)`
         : `cannot read ${target} (${code ?? 'unknown error'}): check the path and its permissions`;
-    return { ok: false, errors: [fileError(target, C.notFound, message)] };
+    return { ok: false, errors: [targetError(target, C.notFound, message)] };
   }
   if (info.isFile()) return { ok: true, files: [{ path: target, rel: basename(target) }] };
   if (!info.isDirectory()) {
-    return { ok: false, errors: [fileError(target, C.notFound, `${target} is neither a directory nor a file`)] };
+    return { ok: false, errors: [targetError(target, C.notFound, `${target} is neither a directory nor a file`)] };
   }
   const files: SpecFileRef[] = [];
   const errors: SpecError[] = [];
@@ -51,7 +51,7 @@ async function walk(root: string, dir: string, files: SpecFileRef[], errors: Spe
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-    errors.push(fileError(toRel(root, dir), C.readFailed, `cannot list directory (${code}): check its permissions`));
+    errors.push(targetError(toRel(root, dir), C.readFailed, `cannot list directory (${code}): check its permissions`));
     return;
   }
   for (const entry of entries) {

@@ -4,7 +4,7 @@ import type { SourcePos, SpecError } from './types.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { SPEC_ERROR_CODES as C, describeValue, errorAt, listWords } from './spec-errors.js';
 import type { SpecErrorCode } from './spec-errors.js';
-import { suggestionSuffix } from './nearest-name.js';
+import { nearestName, suggestionSuffix } from './nearest-name.js';
 import { displayPath, keyPosition, valuePosition } from './yaml-positions.js';
 import type { DataPath } from './yaml-positions.js';
 import { oneOfProblems } from './schema-one-of.js';
@@ -22,8 +22,11 @@ export function mapSchemaErrors(errors: readonly ErrorObject[], ctx: MapContext)
   const inBranch = (e: ErrorObject): boolean =>
     oneOfs.some((o) => e !== o && e.schemaPath.startsWith(`${o.schemaPath}/`));
   const out: SpecError[] = [];
+  const typoFor = typoTargets(relevant);
   for (const e of relevant) {
     if (inBranch(e)) continue;
+    // `specs:` instead of `spec:` is one problem: the unknown field says it, not also "missing spec"
+    if (e.keyword === 'required' && typoFor.has(`${e.instancePath}\0${String(e.params.missingProperty)}`)) continue;
     if (e.keyword === 'oneOf') {
       const branchErrors = relevant.filter((b) => b.schemaPath.startsWith(`${e.schemaPath}/`));
       const siblings = relevant.filter((s) => s !== e && !inBranch(s) && s.instancePath === e.instancePath);
@@ -36,6 +39,18 @@ export function mapSchemaErrors(errors: readonly ErrorObject[], ctx: MapContext)
       continue;
     }
     out.push(mapOne(e, ctx));
+  }
+  return out;
+}
+
+/** `path\0field` for every required field that an unknown field at the same place is a typo of. */
+function typoTargets(errors: readonly ErrorObject[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const known = Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+    const near = nearestName(String(e.params.additionalProperty), known);
+    if (near !== undefined) out.add(`${e.instancePath}\0${near}`);
   }
   return out;
 }

@@ -74,9 +74,14 @@ export const SPEC_ERROR_CODES = {
 
 export type SpecErrorCode = (typeof SPEC_ERROR_CODES)[keyof typeof SPEC_ERROR_CODES];
 
-/** A file- or directory-level error: line/col 0 means "the whole file". */
+/** An error about a whole file: reported at its first line. */
 export function fileError(file: string, code: SpecErrorCode, message: string): SpecError {
-  return { file, line: 0, col: 0, code, message };
+  return { file, line: 1, col: 1, code, message };
+}
+
+/** An error about the path the user gave (missing, empty directory): line/col 0, no position. */
+export function targetError(path: string, code: SpecErrorCode, message: string): SpecError {
+  return { file: path, line: 0, col: 0, code, message };
 }
 
 export function errorAt(pos: SourcePos, code: SpecErrorCode, message: string, kindName?: string): SpecError {
