@@ -11,6 +11,11 @@ import { awsCall } from '../../src/aws/errors.js';
 import { awsError, closedPort, emptyOk, FakeAwsServer, TEST_AWS_ENV, withEnv } from './fake-aws-server.js';
 
 const servers: FakeAwsServer[] = [];
+
+/** The call was expected to fail. */
+function unexpected(): never {
+  throw new Error('the call succeeded but was expected to fail');
+}
 const clientSets: AwsClients[] = [];
 
 async function server(handler?: ConstructorParameters<typeof FakeAwsServer>[0]): Promise<FakeAwsServer> {
@@ -71,7 +76,7 @@ describe('createAwsClients', () => {
     );
     const err = await withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: s.url }, async () => {
       const c = clients();
-      return awsCall({ service: 'elbv2', operation: 'DescribeRules', resource: 'ListenerRule/users-api' }, () => rules(c)).catch((e: Error) => e);
+      return awsCall({ service: 'elbv2', operation: 'DescribeRules', resource: 'ListenerRule/users-api' }, () => rules(c)).then(unexpected, (e: Error) => e);
     });
     expect(err.message).toBe(
       "AccessDenied on elasticloadbalancing:DescribeRules for ListenerRule/users-api: User: arn:aws:sts::123456789012:assumed-role/ctl/x is not authorized to perform: elasticloadbalancing:DescribeRules (grant elasticloadbalancing:DescribeRules to the controller's IAM role)",
@@ -83,7 +88,8 @@ describe('createAwsClients', () => {
     const s = await server((call) => awsError(call.service, 400, 'ExpiredTokenException', 'The security token included in the request is expired'));
     const err = await withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: s.url }, async () => {
       const c = clients();
-      return awsCall({ service: 'ecs', operation: 'DescribeClusters' }, () => c.ecs.send(new DescribeClustersCommand({ clusters: ['a'] }))).catch(
+      return awsCall({ service: 'ecs', operation: 'DescribeClusters' }, () => c.ecs.send(new DescribeClustersCommand({ clusters: ['a'] }))).then(
+        unexpected,
         (e: Error) => e,
       );
     });
@@ -95,7 +101,7 @@ describe('createAwsClients', () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const c = clients();
     const err = await withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: url }, () =>
-      awsCall({ service: 'elbv2', operation: 'DescribeRules', resource: 'ListenerRule/users-api' }, () => rules(c)).catch((e: Error) => e),
+      awsCall({ service: 'elbv2', operation: 'DescribeRules', resource: 'ListenerRule/users-api' }, () => rules(c)).then(unexpected, (e: Error) => e),
     );
     expect(err.message).toBe(
       `cannot reach AWS endpoint ${url}: connection refused (elasticloadbalancing:DescribeRules for ListenerRule/users-api); check the network and AWS_ENDPOINT_URL*`,
@@ -107,7 +113,7 @@ describe('createAwsClients', () => {
     const s = await server((call) => awsError(call.service, 500, 'InternalFailure', 'internal'));
     const c = clients({ maxAttempts: 2 });
     const err = await withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: s.url }, () =>
-      awsCall({ service: 'elbv2', operation: 'DescribeRules' }, () => rules(c)).catch((e: Error) => e),
+      awsCall({ service: 'elbv2', operation: 'DescribeRules' }, () => rules(c)).then(unexpected, (e: Error) => e),
     );
     expect(err.message).toBe('InternalFailure on elasticloadbalancing:DescribeRules: internal');
     expect(s.count()).toBe(2);
@@ -117,7 +123,8 @@ describe('createAwsClients', () => {
     const s = await server(() => 'hang');
     const c = clients({ socketTimeoutMs: 200 });
     const err = await withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: s.url }, () =>
-      awsCall({ service: 'ecs', operation: 'DescribeClusters' }, () => c.ecs.send(new DescribeClustersCommand({ clusters: ['a'] }))).catch(
+      awsCall({ service: 'ecs', operation: 'DescribeClusters' }, () => c.ecs.send(new DescribeClustersCommand({ clusters: ['a'] }))).then(
+        unexpected,
         (e: Error) => e,
       ),
     );

@@ -1,27 +1,32 @@
-import type { RetryErrorInfo, RetryToken } from '@smithy/types';
+import type { RetryErrorInfo, RetryToken, SdkError } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { backoffMs, ControllerRetryStrategy } from '../../src/aws/retry-strategy.js';
 
+/** An SDK-shaped error (the strategy only reads name, code and $metadata). */
+function sdkError(e: Error): SdkError {
+  return e as unknown as SdkError;
+}
+
 const throttle: RetryErrorInfo = {
   errorType: 'THROTTLING',
-  error: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+  error: sdkError(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } })),
 };
 const refused: RetryErrorInfo = {
   errorType: 'TRANSIENT',
-  error: Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error', code: 'ECONNREFUSED', $metadata: {} }),
+  error: sdkError(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error', code: 'ECONNREFUSED', $metadata: {} })),
 };
 const server500: RetryErrorInfo = {
   errorType: 'TRANSIENT',
-  error: Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
+  error: sdkError(Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } })),
 };
 const denied: RetryErrorInfo = {
   errorType: 'CLIENT_ERROR',
-  error: Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+  error: sdkError(Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })),
 };
 // ELBv2's throttling code is not in every SDK list: classified by our own isThrottling
 const elbThrottleUnclassified: RetryErrorInfo = {
   errorType: 'CLIENT_ERROR',
-  error: Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequests', $metadata: { httpStatusCode: 400 } }),
+  error: sdkError(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequests', $metadata: { httpStatusCode: 400 } })),
 };
 
 /** Refresh until the strategy refuses; returns the delays it asked for. */

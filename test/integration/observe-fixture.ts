@@ -127,7 +127,7 @@ export function observeFixtureDesired(vpcId: string, groupIds: string[]): Desire
       port: 8000 + i,
       targetType: 'instance',
       healthCheck: {},
-      attributes: i < FIXTURE.withAttributes ? { 'deregistration_delay.timeout_seconds': '30' } : {},
+      attributes: (i < FIXTURE.withAttributes ? { 'deregistration_delay.timeout_seconds': '30' } : {}) as Record<string, string>,
       tags: {},
     },
   }));
