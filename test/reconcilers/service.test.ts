@@ -1,0 +1,141 @@
+// Service planning: task definition compared by content, registerTaskDefinition, secret
+// redaction, ignore, conflicts (cluster, launch type), prune.
+import { describe, expect, it } from 'vitest';
+import { planAll } from '../../src/reconcilers/plan.js';
+import { sameTaskDefinitionContent, taskDefinitionContentHash } from '../../src/reconcilers/task-definition.js';
+import type { ChangeOf, LiveService, Plan, Tags } from '../../src/reconcilers/types.js';
+import type { DesiredOf, EnvVar, TaskDefinitionSpec } from '../../src/spec/types.js';
+import { ACCOUNT, OWNER, desiredState, liveState, liveTargetGroupOf, ours, service, targetGroup, taskDefinitionSpec, tgArn } from './plan-fixtures.js';
+
+const tg = targetGroup('payments-tg');
+
+function liveServiceOf(d: DesiredOf<'Service'>, tags: Tags, o: Partial<LiveService> = {}, td: TaskDefinitionSpec = d.spec.taskDefinition): LiveService {
+  const s = d.spec;
+  return {
+    arn: `arn:aws:ecs:us-east-2:${ACCOUNT}:service/${s.cluster}/${d.name}`,
+    name: d.name,
+    clusterArn: `arn:aws:ecs:us-east-2:${ACCOUNT}:cluster/${s.cluster}`,
+    clusterName: s.cluster,
+    status: 'ACTIVE',
+    launchType: s.launchType,
+    desiredCount: s.desiredCount,
+    deployment: { ...s.deployment },
+    taskDefinition: { arn: `arn:aws:ecs:us-east-2:${ACCOUNT}:task-definition/${td.family}:3`, family: td.family, revision: 3, spec: structuredClone(td), tags: {} },
+    loadBalancers: s.loadBalancers.map((lb) => ({ targetGroupArn: 'name' in lb.targetGroup ? tgArn(lb.targetGroup.name) : lb.targetGroup.arn, containerName: lb.containerName, containerPort: lb.containerPort })),
+    tags,
+    ...o,
+  };
+}
+
+function planOf(d: DesiredOf<'Service'>, live: LiveService[], o: { prune?: boolean; clusters?: string[] } = {}): Plan {
+  return planAll(
+    desiredState({ services: [d], targetGroups: [tg] }),
+    liveState({ services: live, targetGroups: [liveTargetGroupOf(tg, ours(tg.id, tg.specHash))], ...(o.clusters === undefined ? {} : { clusters: o.clusters }) }),
+    { prune: o.prune ?? false, ownerId: OWNER },
+  );
+}
+
+function svc(plan: Plan): ChangeOf<'Service'> {
+  const c = plan.changes.find((x) => x.kind === 'Service');
+  if (c === undefined || c.kind !== 'Service') throw new Error(`no service change in ${JSON.stringify(plan.conflicts)}`);
+  return c;
+}
+
+const base = service('payments-api', { loadBalancers: [{ targetGroup: { name: 'payments-tg' }, containerName: 'web', containerPort: 80 }] });
+const withImage = (image: string): TaskDefinitionSpec => {
+  const td = taskDefinitionSpec();
+  td.containers[0]!.image = image;
+  return td;
+};
+const withEnv = (environment: EnvVar[]): TaskDefinitionSpec => {
+  const td = taskDefinitionSpec();
+  td.containers[0]!.environment = environment;
+  return td;
+};
+
+describe('planServices', () => {
+  it('creates a missing service and registers its task definition', () => {
+    const c = svc(planOf(base, []));
+    expect([c.action, c.cause, c.registerTaskDefinition]).toEqual(['create', 'create', true]);
+  });
+
+  it('an INACTIVE service of that name counts as missing', () => {
+    expect(svc(planOf(base, [liveServiceOf(base, ours(base.id, base.specHash), { status: 'INACTIVE' })])).action).toBe('create');
+  });
+
+  it.each<[string, Partial<LiveService>, TaskDefinitionSpec | undefined, string[], boolean]>([
+    ['desired count changed behind our back', { desiredCount: 3 }, undefined, ['desiredCount'], false],
+    ['an image in the running task definition changed', {}, withImage('nginx:evil'), ['taskDefinition.containers[web].image'], true],
+    ['deployment percentages', { deployment: { maximumPercent: 200, minimumHealthyPercent: 100 } }, undefined, ['deployment.maximumPercent', 'deployment.minimumHealthyPercent'], false],
+    ['load balancers', { loadBalancers: [] }, undefined, ['loadBalancers'], false],
+    ['a container added by hand', {}, { ...taskDefinitionSpec(), containers: [...taskDefinitionSpec().containers, { ...taskDefinitionSpec().containers[0]!, name: 'sidecar' }] }, ['taskDefinition.containers[sidecar]'], true],
+  ])('drift: %s', (_label, o, td, paths, register) => {
+    const c = svc(planOf(base, [liveServiceOf(base, ours(base.id, base.specHash), o, td)]));
+    expect([c.action, c.cause, c.registerTaskDefinition]).toEqual(['update', 'drift', register]);
+    expect(c.diffs.map((d) => d.path)).toEqual(paths);
+  });
+
+  it('names both values of a drifted image', () => {
+    const c = svc(planOf(base, [liveServiceOf(base, ours(base.id, base.specHash), {}, withImage('nginx:evil'))]));
+    expect(c.diffs).toEqual([{ path: 'taskDefinition.containers[web].image', live: 'nginx:evil', desired: `${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com/payments:1.0` }]);
+  });
+
+  it('rollout: a new image in the files', () => {
+    const d = service('payments-api', { ...base.spec, taskDefinition: withImage('payments:2.0') });
+    const c = svc(planOf(d, [liveServiceOf(base, ours(base.id, base.specHash))]));
+    expect([c.action, c.cause, c.registerTaskDefinition]).toEqual(['update', 'rollout', true]);
+  });
+
+  it.each([
+    ['desiredCount', { desiredCount: 7 }, undefined, false],
+    ['taskDefinition.containers.image', {}, withImage('ci-built:99'), false],
+    ['taskDefinition.containers[web].image', {}, withImage('ci-built:99'), false],
+  ])('metadata.ignore %s: no diff and no new revision', (ignorePath, o, td, register) => {
+    const d = service('payments-api', base.spec, { ignore: [ignorePath] });
+    const c = svc(planOf(d, [liveServiceOf(d, ours(d.id, d.specHash), o, td)]));
+    expect([c.action, c.diffs, c.registerTaskDefinition]).toEqual(['noop', [], register]);
+  });
+
+  it('secret env values are shown as (secret), never the value; the flag is not compared', () => {
+    const d = service('payments-api', { ...base.spec, taskDefinition: withEnv([{ name: 'DB_PASSWORD', value: 'hunter2', secret: true }, { name: 'MODE', value: 'production', secret: false }]) });
+    const live = liveServiceOf(d, ours(d.id, d.specHash), {}, withEnv([{ name: 'DB_PASSWORD', value: 'old-secret', secret: false }, { name: 'MODE', value: 'staging', secret: false }, { name: 'TOKEN', value: 'tok-123', secret: false }]));
+    const c = svc(planOf(d, [live]));
+    expect(c.diffs).toEqual([
+      { path: 'taskDefinition.containers[web].environment.DB_PASSWORD', live: '(secret)', desired: '(secret)' },
+      { path: 'taskDefinition.containers[web].environment.MODE', live: 'staging', desired: 'production' },
+      { path: 'taskDefinition.containers[web].environment.TOKEN', live: '(set)', desired: undefined },
+    ]);
+    expect(JSON.stringify(c.diffs)).not.toMatch(/hunter2|old-secret|tok-123/);
+  });
+
+  it.each([
+    ['the cluster does not exist', { clusters: [] as string[] }, 'ECS cluster "payments" not found (desired/test.yaml:3)'],
+  ])('conflict: %s', (_label, o, message) => {
+    const plan = planOf(base, [], o);
+    expect(plan.changes.filter((c) => c.kind === 'Service')).toEqual([]);
+    expect(plan.conflicts).toEqual([{ id: base.id, message: expect.stringContaining(message) }]);
+  });
+
+  it('conflict: the launch type cannot change on an existing service', () => {
+    const plan = planOf(base, [liveServiceOf(base, ours(base.id, base.specHash), { launchType: 'FARGATE' })]);
+    expect(plan.conflicts[0]!.message).toContain('launch type FARGATE -> EC2 cannot change on an existing ECS service');
+  });
+
+  it('prunes a service tagged as ours that left the files, only with prune', () => {
+    const old = service('old-api');
+    const live = liveServiceOf(old, ours(old.id, old.specHash));
+    const ids = (prune: boolean) => planOf(base, [live], { prune }).changes.filter((c) => c.action === 'delete').map((c) => c.id);
+    expect(ids(true)).toEqual(['Service/old-api']);
+    expect(ids(false)).toEqual([]);
+  });
+});
+
+describe('task definition content', () => {
+  it('equal content gives an equal hash whatever the order of containers, env and the secret flag', () => {
+    const a = taskDefinitionSpec({ containers: [{ ...taskDefinitionSpec().containers[0]!, environment: [{ name: 'A', value: '1', secret: true }, { name: 'B', value: '2', secret: false }] }] });
+    const b = taskDefinitionSpec({ containers: [{ ...taskDefinitionSpec().containers[0]!, environment: [{ name: 'B', value: '2', secret: false }, { name: 'A', value: '1', secret: false }] }] });
+    expect(sameTaskDefinitionContent(a, b)).toBe(true);
+    expect(taskDefinitionContentHash(a)).toBe(taskDefinitionContentHash(b));
+    expect(taskDefinitionContentHash(a)).not.toBe(taskDefinitionContentHash(withImage('other:1')));
+  });
+});
