@@ -115,7 +115,9 @@ export function formatPlan(plan: Plan, opts: { color?: boolean } = {}): string {
     lines.push('No changes can be applied until the conflicts above are resolved.');
   }
   if (s.tagOnly > 0) lines.push(`${plural(s.tagOnly, 'resource')} to tag as managed by ecs-reconciler (no field changes).`);
-  if (s.conflicts > 0 && planHasChanges(plan)) lines.push(`${plural(s.conflicts, 'conflict')} block other changes (see above).`);
+  if (s.conflicts > 0 && planHasChanges(plan)) {
+    lines.push(`${plural(s.conflicts, 'conflict')} ${s.conflicts === 1 ? 'blocks its resource' : 'block their resources'} (see above); the other changes are independent.`);
+  }
   return lines.join('\n');
 }
 

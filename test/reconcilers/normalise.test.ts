@@ -1,0 +1,140 @@
+// The normalisers' own rules, SDK shape in -> Live value out (what the plan tests build on).
+import { describe, expect, it } from 'vitest';
+import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SecurityGroupRule } from '@aws-sdk/client-ec2';
+import { normaliseActions } from '../../src/reconcilers/action-normalise.js';
+import { normaliseListener } from '../../src/reconcilers/listener-normalise.js';
+import { normaliseConditions, normaliseRule } from '../../src/reconcilers/listener-rule-normalise.js';
+import { normaliseIngressRule, normaliseSecurityGroup } from '../../src/reconcilers/security-group-ingress-normalise.js';
+import { clusterNameOf, normaliseService } from '../../src/reconcilers/service-normalise.js';
+import { normaliseTargetGroup } from '../../src/reconcilers/target-group-normalise.js';
+import { normaliseTaskDefinition } from '../../src/reconcilers/task-definition-normalise.js';
+import { tagsFromAws, tagsFromEcs } from '../../src/reconcilers/tags-normalise.js';
+
+describe('actions', () => {
+  it.each<[string, Action[], unknown]>([
+    ['forward by TargetGroupArn', [{ Type: 'forward', TargetGroupArn: 'tg-a' }], { type: 'forward', targetGroupArn: 'tg-a' }],
+    ['forward by a one-entry ForwardConfig', [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-a', Weight: 1 }] } }], { type: 'forward', targetGroupArn: 'tg-a' }],
+    [
+      'forward to several weighted target groups kept whole',
+      [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-b', Weight: 20 }, { TargetGroupArn: 'tg-a', Weight: 80 }] } }],
+      { type: 'forward', targetGroupArn: 'tg-a', weighted: [{ targetGroupArn: 'tg-a', weight: 80 }, { targetGroupArn: 'tg-b', weight: 20 }] },
+    ],
+    ['fixed-response, empty body dropped', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: '' } }], { type: 'fixed-response', statusCode: '404', contentType: 'text/plain' }],
+    [
+      'redirect placeholders dropped',
+      [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', Host: '#{host}', Path: '/#{path}', Query: '#{query}', StatusCode: 'HTTP_302' } }],
+      { type: 'redirect', statusCode: 'HTTP_302', protocol: 'HTTPS', port: '443' },
+    ],
+    [
+      'authenticate before forward: the terminal action, with what precedes it',
+      [{ Type: 'forward', Order: 2, TargetGroupArn: 'tg-a' }, { Type: 'authenticate-oidc', Order: 1 }],
+      { type: 'forward', targetGroupArn: 'tg-a', preceding: ['authenticate-oidc'] },
+    ],
+  ])('%s', (_label, actions, expected) => {
+    expect(normaliseActions(actions)).toEqual(expected);
+  });
+});
+
+describe('rule conditions', () => {
+  it.each<[string, RuleCondition[], Record<string, string[]>]>([
+    ['legacy Values', [{ Field: 'path-pattern', Values: ['/b', '/a'] }], { pathPatterns: ['/a', '/b'] }],
+    ['PathPatternConfig', [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/b', '/a', '/a'] } }], { pathPatterns: ['/a', '/b'] }],
+    ['HostHeaderConfig', [{ Field: 'host-header', HostHeaderConfig: { Values: ['b.example.com', 'a.example.com'] } }], { hostHeaders: ['a.example.com', 'b.example.com'] }],
+    ['HttpRequestMethodConfig', [{ Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['POST', 'GET'] } }], { httpRequestMethods: ['GET', 'POST'] }],
+    ['SourceIpConfig', [{ Field: 'source-ip', SourceIpConfig: { Values: ['10.0.0.0/8'] } }], { sourceIps: ['10.0.0.0/8'] }],
+    ['two conditions of one field merge', [{ Field: 'path-pattern', Values: ['/x'] }, { Field: 'path-pattern', PathPatternConfig: { Values: ['/y'] } }], { pathPatterns: ['/x', '/y'] }],
+    [
+      'fields the spec cannot express are kept aside',
+      [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Env', Values: ['prod'] } }, { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '2' }] } }],
+      { unsupported: ['http-header:X-Env=prod', 'query-string:v=2'] },
+    ],
+  ])('%s', (_label, conditions, expected) => {
+    expect(normaliseConditions(conditions)).toEqual({ pathPatterns: [], hostHeaders: [], httpRequestMethods: [], sourceIps: [], unsupported: [], ...expected });
+  });
+
+  it('priority string to number; default rule to undefined', () => {
+    expect(normaliseRule({ RuleArn: 'r', Priority: '42', Conditions: [], Actions: [] }, 'l', [])?.priority).toBe(42);
+    expect(normaliseRule({ RuleArn: 'r', Priority: 'default', IsDefault: true }, 'l', [])).toBeUndefined();
+  });
+});
+
+describe('security-group rules', () => {
+  it.each<[string, Partial<SecurityGroupRule>, unknown]>([
+    ['-1 is all with ports -1', { IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0' }, { protocol: 'all', fromPort: -1, toPort: -1 }],
+    ['6 is tcp', { IpProtocol: '6', FromPort: 80, ToPort: 80, CidrIpv4: '0.0.0.0/0' }, { protocol: 'tcp', fromPort: 80, toPort: 80 }],
+    ['17 is udp', { IpProtocol: '17', FromPort: 53, ToPort: 53, CidrIpv4: '0.0.0.0/0' }, { protocol: 'udp' }],
+    ['1 is icmp', { IpProtocol: '1', FromPort: 8, ToPort: -1, CidrIpv4: '0.0.0.0/0' }, { protocol: 'icmp', fromPort: 8, toPort: -1 }],
+    ['icmpv6 passes through', { IpProtocol: '58', FromPort: -1, ToPort: -1, CidrIpv6: '::/0' }, { protocol: '58' }],
+    ['source group', { IpProtocol: 'tcp', FromPort: 1, ToPort: 1, ReferencedGroupInfo: { GroupId: 'sg-x', UserId: '1' } }, { source: { type: 'securityGroup', value: 'sg-x' } }],
+    ['prefix list', { IpProtocol: 'tcp', FromPort: 1, ToPort: 1, PrefixListId: 'pl-1' }, { source: { type: 'prefixList', value: 'pl-1' } }],
+    ['description kept', { IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIpv4: '1.2.3.4/32', Description: 'office' }, { description: 'office' }],
+  ])('%s', (_label, sdk, expected) => {
+    expect(normaliseIngressRule({ SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IsEgress: false, ...sdk })).toMatchObject(expected as object);
+  });
+
+  it('drops egress and rules of other groups; sorts by key', () => {
+    const g = normaliseSecurityGroup({ GroupId: 'sg-1', VpcId: 'vpc-1', Tags: [{ Key: 'a', Value: 'b' }] }, [
+      { SecurityGroupRuleId: 'sgr-3', GroupId: 'sg-1', IsEgress: false, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIpv4: '10.0.0.0/8' },
+      { SecurityGroupRuleId: 'sgr-2', GroupId: 'sg-1', IsEgress: true, IpProtocol: '-1', CidrIpv4: '0.0.0.0/0' },
+      { SecurityGroupRuleId: 'sgr-9', GroupId: 'sg-2', IsEgress: false, IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIpv4: '10.0.0.0/8' },
+      { SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8' },
+    ]);
+    expect(g.rules.map((r) => r.ruleId)).toEqual(['sgr-1', 'sgr-3']);
+    expect(g.tags).toEqual({ a: 'b' });
+  });
+});
+
+describe('target groups and listeners', () => {
+  it('fills AWS health-check defaults only when a reply lacks them, keeps every attribute read', () => {
+    const tg = normaliseTargetGroup({ TargetGroupArn: 'arn', TargetGroupName: 'n', Protocol: 'HTTP', Port: 80, VpcId: 'v', TargetType: 'ip', HealthCheckPath: '/ping' }, [{ Key: 'k', Value: 'v' }], [{ Key: 't', Value: '1' }]);
+    expect(tg.healthCheck).toEqual({ path: '/ping', protocol: 'HTTP', port: 'traffic-port', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' });
+    expect([tg.attributes, tg.tags, tg.targetType]).toEqual([{ k: 'v' }, { t: '1' }, 'ip']);
+  });
+
+  it('listener: default certificate and the load balancer name', () => {
+    const l = normaliseListener({ ListenerArn: 'l', LoadBalancerArn: 'lb', Port: 443, Protocol: 'HTTPS', SslPolicy: 'p', Certificates: [{ CertificateArn: 'c2' }, { CertificateArn: 'c1', IsDefault: true }], DefaultActions: [{ Type: 'forward', TargetGroupArn: 't' }] }, 'alb', []);
+    expect(l).toEqual({ arn: 'l', loadBalancerArn: 'lb', loadBalancerName: 'alb', port: 443, protocol: 'HTTPS', certificateArn: 'c1', sslPolicy: 'p', defaultAction: { type: 'forward', targetGroupArn: 't' }, tags: {} });
+  });
+});
+
+describe('task definitions and services', () => {
+  it('fills ECS defaults and keeps only spec fields', () => {
+    const td = normaliseTaskDefinition(
+      {
+        taskDefinitionArn: 'arn:td:3',
+        family: 'f',
+        revision: 3,
+        networkMode: 'host',
+        status: 'ACTIVE',
+        compatibilities: ['EC2'],
+        containerDefinitions: [{ name: 'c', image: 'i', cpu: 0, portMappings: [{ containerPort: 8080 }], environment: [{ name: 'Z', value: '1' }, { name: 'A', value: '2' }], logConfiguration: { logDriver: 'json-file' } }],
+      },
+      [{ key: 'k', value: 'v' }],
+    );
+    expect(td).toEqual({
+      arn: 'arn:td:3',
+      family: 'f',
+      revision: 3,
+      tags: { k: 'v' },
+      spec: {
+        family: 'f',
+        networkMode: 'host',
+        requiresCompatibilities: ['EC2'],
+        containers: [{ name: 'c', image: 'i', essential: true, portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }], environment: [{ name: 'A', value: '2', secret: false }, { name: 'Z', value: '1', secret: false }], secrets: [] }],
+      },
+    });
+  });
+
+  it('service: cluster name from ARN, ECS deployment defaults, awsvpc network as sets', () => {
+    const td = normaliseTaskDefinition({ family: 'f' }, []);
+    const s = normaliseService({ serviceName: 's', clusterArn: 'arn:aws:ecs:us-east-1:1:cluster/main', networkConfiguration: { awsvpcConfiguration: { subnets: ['b', 'a'], assignPublicIp: 'ENABLED' } } }, td);
+    expect([s.clusterName, s.deployment, s.network, s.status]).toEqual(['main', { maximumPercent: 200, minimumHealthyPercent: 100 }, { subnets: ['a', 'b'], securityGroups: [], assignPublicIp: true }, 'ACTIVE']);
+    expect(clusterNameOf('bare')).toBe('bare');
+  });
+
+  it('tags from both spellings', () => {
+    expect(tagsFromAws([{ Key: 'a', Value: '1' }, { Key: undefined, Value: 'x' }])).toEqual({ a: '1' });
+    expect(tagsFromEcs([{ key: 'b' }])).toEqual({ b: '' });
+  });
+});
