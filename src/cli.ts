@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describeUnexpected } from './commands/cli-output.js';
+import { registerApplyCommand } from './commands/apply.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerValidateCommand } from './commands/validate.js';
 
@@ -23,6 +24,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run ecs-reconciler --help for usage)');
   registerValidateCommand(program);
   registerPlanCommand(program);
+  registerApplyCommand(program);
   return program;
 }
 

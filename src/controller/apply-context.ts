@@ -14,10 +14,17 @@ export interface ApplyLog {
   error(obj: Record<string, unknown>, msg: string): void;
 }
 
+/** Unique per change: a delete may share its id with an update (the leftover of a replace). */
+export function changeKey(c: { id: string; action?: string; liveId?: string }): string {
+  return c.action === 'delete' ? `${c.id}#delete:${c.liveId ?? ''}` : c.id;
+}
+
 /** One AWS write that succeeded. */
 export interface WriteRecord {
   /** `Kind/name` of the change it belongs to */
   changeId: string;
+  /** changeKey() of that change (differs from changeId only for deletes) */
+  changeKey?: string;
   kind: Kind;
   name: string;
   /** the AWS API operation, e.g. `CreateTargetGroup` */

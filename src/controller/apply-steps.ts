@@ -5,7 +5,7 @@
 import type { Change, ChangeOf, LiveRule } from '../reconcilers/types.js';
 import type { Appliers } from './apply-appliers.js';
 import type { ApplyContext } from './apply-context.js';
-import { listenerKey } from './apply-context.js';
+import { changeKey, listenerKey } from './apply-context.js';
 import type { PriorityMove } from './apply-rule-priorities.js';
 import { buildReplaceSteps } from './apply-replace-steps.js';
 import { stillUsed } from './apply-forward-index.js';
@@ -70,7 +70,7 @@ export interface BuildInput {
 
 export function buildSteps(input: BuildInput, ctx: ApplyContext, appliers: Appliers): ApplyStep[] {
   // needs are looked up among all changes: a create that is not executed (observe, conflict) is unavailable
-  const byId = new Map(input.all.map((c) => [c.id, c]));
+  const byId = new Map(input.all.filter((c) => c.action !== 'delete').map((c) => [c.id, c]));
   const steps: ApplyStep[] = [];
   const deletes = input.executable.filter((c) => c.action === 'delete');
   const writes = input.executable.filter((c) => c.action !== 'delete');
@@ -106,7 +106,7 @@ export function buildSteps(input: BuildInput, ctx: ApplyContext, appliers: Appli
   steps.push(...ruleSteps(writes, deletes, byId, input.allowDeletes, ctx, appliers));
   steps.push(...buildReplaceSteps(input, ctx, appliers));
 
-  if (input.allowDeletes) {
+  {
     const phaseOf: Record<Change['kind'], Phase> = {
       Service: 'delete-services',
       SecurityGroupIngress: 'delete-security-groups',
@@ -114,8 +114,9 @@ export function buildSteps(input: BuildInput, ctx: ApplyContext, appliers: Appli
       Listener: 'delete-listeners',
       TargetGroup: 'delete-target-groups',
     };
-    for (const c of deletes) {
-      const step: ApplyStep = { key: c.id, phase: phaseOf[c.kind], changeIds: [c.id], needs: [], run: () => Promise.resolve() };
+    // pruning deletions only when the guard allowed them; leftovers of a replace always (precheck protects)
+    for (const c of deletes.filter((d) => input.allowDeletes || d.cause !== 'prune')) {
+      const step: ApplyStep = { key: changeKey(c), phase: phaseOf[c.kind], changeIds: [changeKey(c)], needs: [], run: () => Promise.resolve() };
       switch (c.kind) {
         case 'TargetGroup': {
           const arn = c.live?.arn ?? c.liveId ?? '';

@@ -4,6 +4,7 @@ import type { Kind } from '../spec/types.js';
 import type { AwsService } from '../aws/aws-service.js';
 import { describeAwsError, errorCode } from '../aws/errors.js';
 import type { ApplyContext } from './apply-context.js';
+import { changeKey } from './apply-context.js';
 import { withWriteRetry, type WriteAttempt } from './write-retry.js';
 
 export type WriteVerb = 'create' | 'update' | 'delete' | 'tag' | 'untag' | 'register' | 'authorize' | 'revoke' | 'move';
@@ -31,7 +32,7 @@ const SUBJECTS: Record<Kind, string> = {
 
 export interface WriteSpec<T> {
   /** the change this write belongs to */
-  change: { id: string; kind: Kind; name: string };
+  change: { id: string; kind: Kind; name: string; action?: string; liveId?: string };
   verb: WriteVerb;
   /** what is written, when not the change's own resource (e.g. `task definition payments-api`) */
   subject?: string;
@@ -106,6 +107,7 @@ export async function performWrite<T>(ctx: ApplyContext, spec: WriteSpec<T>): Pr
   const id = spec.resultId?.(result) ?? spec.target;
   ctx.record({
     changeId: spec.change.id,
+    changeKey: changeKey(spec.change),
     kind: spec.change.kind,
     name: spec.change.name,
     operation: spec.operation,

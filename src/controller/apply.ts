@@ -4,7 +4,7 @@
 import type { Change, Plan } from '../reconcilers/types.js';
 import { awsAppliers, type Appliers } from './apply-appliers.js';
 import type { ApplyContext, WriteRecord } from './apply-context.js';
-import { MissingDependencyError } from './apply-context.js';
+import { changeKey, MissingDependencyError } from './apply-context.js';
 import type { ApplyReport, ChangeOutcome, ChangeStatus } from './apply-report.js';
 import { buildSteps, PHASES, type ApplyStep } from './apply-steps.js';
 import { ApplyWriteError } from './apply-write.js';
@@ -60,12 +60,17 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     },
   };
   const active = plan.changes.filter((c) => c.action !== 'noop');
+  // the planner's choice of live target group is what `{ name }` references resolve to
+  for (const c of plan.changes) {
+    if (c.kind === 'TargetGroup' && c.action !== 'delete' && c.live !== undefined) ctx.resolved.set(c.name, c.live.arn);
+  }
   const conflictById = new Map<string, string>();
   for (const c of plan.conflicts) conflictById.set(c.id, conflictById.has(c.id) ? `${conflictById.get(c.id)}; ${c.message}` : c.message);
 
   // decisions made before any write: observe-only, conflicts, dry run, the prune guard
   const pre = new Map<string, { status: ChangeStatus; reason: string }>();
-  const deletions = active.filter((c) => c.action === 'delete' && c.policy === 'enforce' && !conflictById.has(c.id));
+  // the guard covers pruning; deleting a leftover of an unfinished replace (cause rollout) is not pruning
+  const deletions = active.filter((c) => c.action === 'delete' && c.cause === 'prune' && c.policy === 'enforce' && !conflictById.has(c.id));
   const guard = checkPruneGuard({
     prune: opts.prune ?? false,
     desiredLoaded: true,
@@ -74,13 +79,14 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     maxDeletes: opts.maxDeletes ?? DEFAULT_MAX_DELETES,
   });
   for (const c of active) {
+    const key = changeKey(c);
     const conflict = conflictById.get(c.id);
-    if (conflict !== undefined) pre.set(c.id, { status: 'failed', reason: conflict });
-    else if (c.policy === 'observe') pre.set(c.id, { status: 'skipped', reason: 'policy observe: reported, never written' });
-    else if (opts.dryRun === true) pre.set(c.id, { status: 'skipped', reason: 'dry run: not written' });
-    else if (c.action === 'delete' && !guard.allowed) pre.set(c.id, { status: 'skipped', reason: guard.reason });
+    if (conflict !== undefined && c.action !== 'delete') pre.set(key, { status: 'failed', reason: conflict });
+    else if (c.policy === 'observe') pre.set(key, { status: 'skipped', reason: 'policy observe: reported, never written' });
+    else if (opts.dryRun === true) pre.set(key, { status: 'skipped', reason: 'dry run: not written' });
+    else if (c.action === 'delete' && c.cause === 'prune' && !guard.allowed) pre.set(key, { status: 'skipped', reason: guard.reason });
   }
-  const executable = active.filter((c) => !pre.has(c.id));
+  const executable = active.filter((c) => !pre.has(changeKey(c)));
   const steps = buildSteps({ executable, all: plan.changes, allowDeletes: guard.allowed }, ctx, appliers);
 
   const results = new Map<string, StepResult>();
@@ -127,7 +133,7 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     }
   }
 
-  const outcomes = active.map((c) => outcomeOf(c, pre.get(c.id), steps, results, writes));
+  const outcomes = active.map((c) => outcomeOf(c, pre.get(changeKey(c)), steps, results, writes));
   const unmatched = plan.conflicts.filter((c) => !active.some((a) => a.id === c.id));
   const refused = !guard.allowed && deletions.length > 0 && guard.code !== 'prune-off';
   return {
@@ -152,9 +158,11 @@ function outcomeOf(
   results: Map<string, StepResult>,
   writes: WriteRecord[],
 ): ChangeOutcome {
-  const base = { id: c.id, kind: c.kind, name: c.name, action: c.action, cause: c.cause, writes: writes.filter((w) => w.changeId === c.id).length };
+  const key = changeKey(c);
+  const count = writes.filter((w) => (w.changeKey ?? w.changeId) === key).length;
+  const base = { id: c.id, kind: c.kind, name: c.name, action: c.action, cause: c.cause, writes: count };
   if (pre !== undefined) return { ...base, status: pre.status, reason: pre.reason };
-  const mine = steps.filter((s) => s.changeIds.includes(c.id)).map((s) => results.get(s.key)).filter((r): r is StepResult => r !== undefined);
+  const mine = steps.filter((s) => s.changeIds.includes(changeKey(c))).map((s) => results.get(s.key)).filter((r): r is StepResult => r !== undefined);
   const failed = mine.find((r) => r.status === 'failed');
   if (failed !== undefined) return { ...base, status: 'failed', reason: failed.reason ?? 'failed', ...(failed.operation ? { operation: failed.operation } : {}) };
   const skipped = mine.find((r) => r.status === 'skipped');

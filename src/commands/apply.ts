@@ -1,0 +1,118 @@
+// `ecs-reconciler apply [dir]`: load the desired state, read live AWS, print the plan, make the
+// writes (each printed as it happens), then a summary. Exit 0 when everything applied, 1 when
+// anything failed, the spec is invalid, AWS could not be read, or a requested prune was refused.
+import type { Command } from 'commander';
+import { createAwsClients } from '../aws/clients.js';
+import { applyPlan } from '../controller/apply.js';
+import { createApplyContext, type ApplyLog } from '../controller/apply-context.js';
+import { applyReportToJson, formatApplyDetails, formatApplySummary } from '../controller/apply-report.js';
+import { observeAndPlan } from '../controller/pipeline.js';
+import { checkPruneGuard, DEFAULT_MAX_DELETES } from '../controller/prune-guard.js';
+import { formatPlan, planToJson } from '../reconcilers/format-plan.js';
+import { loadDesiredState } from '../spec/load-desired-state.js';
+import type { DesiredState } from '../spec/types.js';
+import { explainAwsFailure } from './aws-failure.js';
+import { errorsForJson, formatSpecError, processOutput, type Output } from './cli-output.js';
+import { DEFAULT_OWNER_ID } from './plan.js';
+import { DEFAULT_DESIRED_DIR } from './validate.js';
+
+export interface ApplyCommandOptions {
+  dryRun?: boolean;
+  prune?: boolean;
+  maxDeletes?: number;
+  ownerId: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+export function desiredResourceCount(state: DesiredState): number {
+  return (
+    state.targetGroups.length +
+    state.listeners.length +
+    state.listenerRules.length +
+    state.securityGroupIngress.length +
+    state.services.length
+  );
+}
+
+/** Write progress as plain lines: stdout for people, stderr when stdout carries JSON. */
+export function cliApplyLog(output: Output, json: boolean): ApplyLog {
+  const line = json ? output.err : output.out;
+  return {
+    info: (_obj, msg) => line(`  ${msg}`),
+    warn: (_obj, msg) => line(`  ${msg}`),
+    error: (_obj, msg) => output.err(`  ${msg}`),
+  };
+}
+
+function parseMaxDeletes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--max-deletes must be a whole number >= 0 (got "${value}")`);
+  return n;
+}
+
+/** Runs apply and returns the exit code. */
+export async function runApply(dir: string, options: ApplyCommandOptions, output: Output = processOutput): Promise<number> {
+  const json = options.json === true;
+  const loaded = await loadDesiredState(dir);
+  if (!loaded.ok) {
+    const refusal =
+      options.prune === true
+        ? checkPruneGuard({ prune: true, desiredLoaded: false, desiredResourceCount: 0, deletions: 0 })
+        : undefined;
+    const why = refusal !== undefined && !refusal.allowed ? refusal.reason : undefined;
+    if (json) {
+      output.out(JSON.stringify({ ok: false, stage: 'load', errors: errorsForJson(loaded.errors, dir), ...(why ? { prune: why } : {}) }, null, 2));
+    } else {
+      for (const err of loaded.errors) output.err(formatSpecError(err, dir));
+      output.err(`${loaded.errors.length} error(s) in ${dir}: nothing was applied (a broken desired state is never applied, even in part)`);
+      if (why !== undefined) output.err(why);
+    }
+    return 1;
+  }
+  const clients = createAwsClients();
+  try {
+    const { live, plan } = await observeAndPlan(loaded.state, clients, { prune: options.prune === true, ownerId: options.ownerId });
+    if (!json) {
+      output.out(formatPlan(plan, { color: options.color === true }));
+      output.out('');
+    }
+    const ctx = createApplyContext({ clients, ownerId: options.ownerId, log: cliApplyLog(output, json), live });
+    const report = await applyPlan(plan, ctx, {
+      dryRun: options.dryRun === true,
+      prune: options.prune === true,
+      maxDeletes: options.maxDeletes ?? DEFAULT_MAX_DELETES,
+      desiredResourceCount: desiredResourceCount(loaded.state),
+    });
+    if (json) {
+      output.out(JSON.stringify({ ok: report.ok, plan: planToJson(plan), apply: applyReportToJson(report) }, null, 2));
+    } else {
+      output.out('');
+      output.out(formatApplySummary(report));
+      for (const line of formatApplyDetails(report)) output.out(line);
+    }
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    const lines = explainAwsFailure(error);
+    if (json) output.out(JSON.stringify({ ok: false, stage: 'observe', errors: lines }, null, 2));
+    else for (const line of lines) output.err(`error: ${line}`);
+    return 1;
+  } finally {
+    clients.destroy();
+  }
+}
+
+export function registerApplyCommand(program: Command): void {
+  program
+    .command('apply')
+    .description('make AWS match the desired state: print the plan, make the writes, print a summary (exit 1 if anything failed)')
+    .argument('[dir]', 'directory of desired-state YAML, or one file', DEFAULT_DESIRED_DIR)
+    .option('--dry-run', 'print the plan and what would be written; write nothing')
+    .option('--prune', 'delete resources tagged as ours that left the files (refused when the desired state is empty or invalid)')
+    .option('--max-deletes <n>', `refuse to prune more than n resources in one apply (default ${DEFAULT_MAX_DELETES})`, parseMaxDeletes)
+    .option('--owner-id <id>', 'controller id written to the ecs-reconciler/owner tag', process.env.ECS_RECONCILER_OWNER_ID ?? DEFAULT_OWNER_ID)
+    .option('--json', 'print the plan and the apply report as JSON (progress goes to stderr)')
+    .action(async (dir: string, options: ApplyCommandOptions) => {
+      process.exitCode = await runApply(dir, { ...options, color: process.stdout.isTTY === true });
+    });
+}
