@@ -7,6 +7,8 @@ import type { JsonSchema } from './schema-registry.js';
 interface Located {
   schema: JsonSchema;
   file: string;
+  /** reached through an open map (tags, attributes, environment): the rest of the path is its key */
+  mapKey?: boolean;
 }
 
 function step(at: Located, segment: string): Located | undefined {
@@ -19,7 +21,7 @@ function step(at: Located, segment: string): Located | undefined {
   const next = props[segment];
   if (next !== undefined) return { schema: next, file };
   // open maps (tags, attributes, environment): any key
-  if (typeof schema.additionalProperties === 'object') return { schema: schema.additionalProperties as JsonSchema, file };
+  if (typeof schema.additionalProperties === 'object') return { schema: schema.additionalProperties as JsonSchema, file, mapKey: true };
   return undefined;
 }
 
@@ -37,13 +39,17 @@ function root(kind: Kind): Located {
   return { schema: schemaFile(file), file };
 }
 
-/** True when every dot-separated segment of `path` is a field (or map key) of the kind's spec. */
+/**
+ * True when `path` names a field of the kind's spec: dot-separated field names, lists
+ * transparent; below an open map (tags, attributes, environment) the rest is the key, dots and all.
+ */
 export function isKnownSpecPath(kind: Kind, path: string): boolean {
+  if (path.split('.').some((segment) => segment === '')) return false;
   let at: Located | undefined = root(kind);
   for (const segment of path.split('.')) {
-    if (segment === '') return false;
     at = step(at, segment);
     if (at === undefined) return false;
+    if (at.mapKey === true) return true;
   }
   return true;
 }

@@ -40,6 +40,10 @@ function resolveAlias(pd: ParsedDocument, node: Node | null): Node | null {
   return node;
 }
 
+function isEmptyScalar(node: Node): boolean {
+  return isScalar(node) && node.value === null && node.range !== undefined && node.range[0] === node.range[1];
+}
+
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   if (typeof key === 'string' || typeof key === 'number') return String(key);
@@ -54,9 +58,9 @@ function posOf(pd: ParsedDocument, offset: number | undefined): SourcePos {
 /** Where the value at `path` starts (or the deepest existing part of the path). */
 export function valuePosition(pd: ParsedDocument, path: DataPath): SourcePos {
   const { node, pair, depth } = locate(pd, path);
-  if (depth < path.length || node === null) {
-    // missing or empty value: point at its key when we have one
-    if (pair !== undefined) return posOf(pd, (pair.key as Node | null)?.range?.[0]);
+  // missing or empty value (`port:` with nothing after it): point at its key when there is one
+  if ((depth < path.length || node === null || isEmptyScalar(node)) && pair !== undefined) {
+    return posOf(pd, (pair.key as Node | null)?.range?.[0]);
   }
   return posOf(pd, node?.range?.[0]);
 }

@@ -1,0 +1,172 @@
+// Normalisation: every default the loader fills in, and the shapes plan() compares.
+import { describe, expect, it } from 'vitest';
+import type { DesiredState } from '../../src/spec/types.js';
+import { expectState, ingressDoc, join, listenerDoc, loadText, ruleDoc, serviceDoc, targetGroupDoc } from './spec-test-docs.js';
+import { specHash } from '../../src/spec/spec-hash.js';
+
+const tg = (spec = ''): DesiredState['targetGroups'][number] => expectState(loadText(targetGroupDoc('tg', spec))).targetGroups[0]!;
+const svc = (opts: Parameters<typeof serviceDoc>[1] = {}): DesiredState['services'][number] => expectState(loadText(serviceDoc('api', opts))).services[0]!;
+const rule = (opts: Parameters<typeof ruleDoc>[1] = {}): DesiredState['listenerRules'][number] =>
+  expectState(loadText(join(targetGroupDoc(), ruleDoc('r', opts)))).listenerRules[0]!;
+const ingress = (rules: string, extra = ''): DesiredState['securityGroupIngress'][number] => expectState(loadText(ingressDoc('i', rules, extra))).securityGroupIngress[0]!;
+
+describe('metadata defaults', () => {
+  it.each([
+    ['policy defaults to enforce', '{ name: tg }', { policy: 'enforce', ignore: [] }],
+    ['policy observe kept', '{ name: tg, policy: observe }', { policy: 'observe', ignore: [] }],
+    ['ignore de-duplicated, order kept', '{ name: tg, ignore: [port, healthCheck.path, port] }', { policy: 'enforce', ignore: ['port', 'healthCheck.path'] }],
+  ])('%s', (_name, metadata, expected) => {
+    const r = expectState(loadText(targetGroupDoc('tg').replace('{ name: tg }', metadata))).targetGroups[0]!;
+    expect({ policy: r.policy, ignore: r.ignore }).toEqual(expected);
+    expect(r).toMatchObject({ kind: 'TargetGroup', name: 'tg', id: 'TargetGroup/tg', source: { file: 'a.yaml', line: 1, col: 1 } });
+  });
+});
+
+describe('TargetGroup', () => {
+  it.each([
+    ['targetType instance, healthCheck sparse, attributes and tags empty', '', { targetType: 'instance', healthCheck: {}, attributes: {}, tags: {} }],
+    ['health check port and matcher become strings', '  healthCheck: { port: 8080, matcher: 200 }\n', { healthCheck: { port: '8080', matcher: '200' } }],
+    ['traffic-port kept', '  healthCheck: { port: traffic-port }\n', { healthCheck: { port: 'traffic-port' } }],
+    ['attribute values become strings', '  attributes: { deregistration_delay.timeout_seconds: 30, stickiness.enabled: true }\n',
+      { attributes: { 'deregistration_delay.timeout_seconds': '30', 'stickiness.enabled': 'true' } }],
+  ])('%s', (_name, spec, expected) => {
+    expect(tg(spec).spec).toMatchObject(expected);
+  });
+
+  it('keeps exactly the health check fields given', () => {
+    expect(Object.keys(tg('  healthCheck: { path: /ping, intervalSeconds: 60 }\n').spec.healthCheck).sort()).toEqual(['intervalSeconds', 'path']);
+  });
+});
+
+describe('actions', () => {
+  it.each([
+    ['forward by name', '    forward: { targetGroup: users-tg }\n', { type: 'forward', targetGroup: { name: 'users-tg' } }],
+    ['forward by ARN', '    forward: { targetGroup: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/x/0f1a" }\n',
+      { type: 'forward', targetGroup: { arn: 'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/x/0f1a' } }],
+    ['fixed response, status as a string', '    fixedResponse: { statusCode: 404, contentType: text/plain, messageBody: Resource not found }\n',
+      { type: 'fixed-response', statusCode: '404', contentType: 'text/plain', messageBody: 'Resource not found' }],
+    ['fixed response, sparse', '    fixedResponse: { statusCode: "503" }\n', { type: 'fixed-response', statusCode: '503' }],
+    ['redirect, port as a string', '    redirect: { statusCode: HTTP_301, protocol: HTTPS, port: 443 }\n', { type: 'redirect', statusCode: 'HTTP_301', protocol: 'HTTPS', port: '443' }],
+  ])('%s', (_name, action, expected) => {
+    expect(rule({ action }).spec.action).toEqual(expected);
+  });
+
+  it('normalises a listener default action the same way', () => {
+    const l = expectState(loadText(listenerDoc('l'))).listeners[0]!;
+    expect(l.spec).toEqual({ loadBalancer: 'web-alb', port: 80, protocol: 'HTTP', defaultAction: { type: 'fixed-response', statusCode: '404' } });
+  });
+});
+
+describe('ListenerRule', () => {
+  it('sorts and de-duplicates each condition list; absent lists are empty', () => {
+    const r = rule({ conditions: '    pathPatterns: ["/b*", "/a", "/b*"]\n    sourceIps: ["2001:DB8::/32"]\n' });
+    expect(r.spec.conditions).toEqual({ pathPatterns: ['/a', '/b*'], hostHeaders: [], httpRequestMethods: [], sourceIps: ['2001:db8::/32'] });
+  });
+
+  it.each([
+    ['{ loadBalancer: web-alb, port: 80 }', { loadBalancer: 'web-alb', port: 80 }],
+    ['{ arn: "arn:aws:elasticloadbalancing:us-east-2:123456789012:listener/app/a/1/2" }', { arn: 'arn:aws:elasticloadbalancing:us-east-2:123456789012:listener/app/a/1/2' }],
+  ])('listener %s', (listener, expected) => {
+    expect(rule({ listener }).spec.listener).toEqual(expected);
+  });
+});
+
+describe('SecurityGroupIngress', () => {
+  it.each([
+    ['port -> fromPort = toPort', '    - { protocol: tcp, port: 5432, source: { securityGroup: sg-0a } }\n',
+      [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, source: { type: 'securityGroup', value: 'sg-0a' } }]],
+    ['all -> -1/-1', '    - { protocol: all, source: { prefixList: pl-0a } }\n', [{ protocol: 'all', fromPort: -1, toPort: -1, source: { type: 'prefixList', value: 'pl-0a' } }]],
+    ['icmp defaults to every type and code', '    - { protocol: icmp, source: { cidr: 0.0.0.0/0 } }\n', [{ protocol: 'icmp', fromPort: -1, toPort: -1, source: { type: 'cidr', value: '0.0.0.0/0' } }]],
+    ['range and description kept', '    - { protocol: udp, fromPort: 1000, toPort: 2000, source: { ipv6Cidr: "2001:DB8::/32" }, description: dns }\n',
+      [{ protocol: 'udp', fromPort: 1000, toPort: 2000, source: { type: 'ipv6Cidr', value: '2001:db8::/32' }, description: 'dns' }]],
+  ])('%s', (_name, rules, expected) => {
+    expect(ingress(rules).spec.rules).toEqual(expected);
+  });
+
+  it('defaults exclusive to false and sorts rules by ingressRuleKey', () => {
+    const r = ingress('    - { protocol: tcp, port: 80, source: { cidr: 10.2.0.0/24 } }\n    - { protocol: tcp, port: 3306, source: { securityGroup: sg-0b } }\n    - { protocol: all, source: { cidr: 10.0.0.0/8 } }\n');
+    expect(r.spec.exclusive).toBe(false);
+    expect(r.spec.rules.map((x) => `${x.protocol}/${x.fromPort}-${x.toPort}/${x.source.type}:${x.source.value}`)).toEqual([
+      'all/-1--1/cidr:10.0.0.0/8',
+      'tcp/3306-3306/securityGroup:sg-0b',
+      'tcp/80-80/cidr:10.2.0.0/24',
+    ]);
+  });
+});
+
+describe('Service', () => {
+  it('fills the ECS defaults', () => {
+    const s = svc();
+    expect(s.spec).toEqual({
+      cluster: 'main',
+      launchType: 'EC2',
+      desiredCount: 1,
+      deployment: { maximumPercent: 200, minimumHealthyPercent: 100 },
+      taskDefinition: {
+        family: 'api',
+        networkMode: 'bridge',
+        requiresCompatibilities: ['EC2'],
+        containers: [
+          { name: 'web', image: 'nginx:1.27', essential: true, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], environment: [], secrets: [] },
+        ],
+      },
+      loadBalancers: [],
+      tags: {},
+    });
+  });
+
+  it.each([
+    ['bridge', 0],
+    ['host', 80],
+    ['awsvpc', 80],
+  ])('networkMode %s: hostPort defaults to %i', (mode, hostPort) => {
+    const spec = mode === 'awsvpc' ? '  network: { subnets: [subnet-0a] }\n' : '';
+    expect(svc({ td: `    networkMode: ${mode}\n`, spec }).spec.taskDefinition.containers[0]!.portMappings[0]!.hostPort).toBe(hostPort);
+  });
+
+  it.each([
+    ['"256"', '"512"', '256', '512'],
+    ['0.25 vCPU', '"1 GB"', '256', '1024'],
+    ['"2 vcpu"', '4GB', '2048', '4096'],
+    ['1024', '2048', '1024', '2048'],
+  ])('task cpu %s / memory %s -> %s / %s', (cpu, memory, wantCpu, wantMemory) => {
+    const td = svc({ top: '  launchType: FARGATE\n', td: `    cpu: ${cpu}\n    memory: ${memory}\n`, spec: '  network: { subnets: [subnet-0a] }\n' }).spec.taskDefinition;
+    expect([td.cpu, td.memory, td.networkMode, td.requiresCompatibilities]).toEqual([wantCpu, wantMemory, 'awsvpc', ['FARGATE']]);
+  });
+
+  it('sorts environment and secrets by name and marks secret values', () => {
+    const c = svc({ container: '        environment: { ZED: z, ALPHA: a, PASSWORD: { value: hunter2, secret: true } }\n        secrets: { B: arn:b, A: arn:a }\n' })
+      .spec.taskDefinition.containers[0]!;
+    expect(c.environment).toEqual([
+      { name: 'ALPHA', value: 'a', secret: false },
+      { name: 'PASSWORD', value: 'hunter2', secret: true },
+      { name: 'ZED', value: 'z', secret: false },
+    ]);
+    expect(c.secrets).toEqual([{ name: 'A', valueFrom: 'arn:a' }, { name: 'B', valueFrom: 'arn:b' }]);
+  });
+
+  it('sorts network lists and defaults assignPublicIp to false', () => {
+    const s = svc({ td: '    networkMode: awsvpc\n', spec: '  network: { subnets: [subnet-0b, subnet-0a], securityGroups: [sg-0b, sg-0a] }\n' });
+    expect(s.spec.network).toEqual({ subnets: ['subnet-0a', 'subnet-0b'], securityGroups: ['sg-0a', 'sg-0b'], assignPublicIp: false });
+  });
+
+  it('resolves load balancer target groups to { name } or { arn }', () => {
+    const arn = 'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/ext/0f1a';
+    const yaml = join(targetGroupDoc(), serviceDoc('api', { spec: `  loadBalancers:\n    - { targetGroup: users-tg, containerName: web, containerPort: 80 }\n    - { targetGroup: "${arn}", containerName: web, containerPort: 80 }\n` }));
+    expect(expectState(loadText(yaml)).services[0]!.spec.loadBalancers.map((l) => l.targetGroup)).toEqual([{ name: 'users-tg' }, { arn }]);
+  });
+});
+
+describe('specHash', () => {
+  it('is the hash of the normalised spec, so equivalent spellings hash alike', () => {
+    const a = tg('  healthCheck: { port: 8080 }\n  attributes: { stickiness.enabled: true }\n');
+    const b = tg('  targetType: instance\n  healthCheck: { port: "8080" }\n  attributes: { stickiness.enabled: "true" }\n  tags: {}\n');
+    expect(a.specHash).toBe(b.specHash);
+    expect(a.specHash).toBe(specHash(a.spec));
+    expect(a.specHash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('changes when the spec changes', () => {
+    expect(tg('  healthCheck: { path: /a }\n').specHash).not.toBe(tg('  healthCheck: { path: /b }\n').specHash);
+  });
+});
