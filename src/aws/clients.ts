@@ -18,6 +18,8 @@ export interface AwsClientOptions {
   region?: string;
   /** per-class bucket overrides (see rate-limits.ts), or `false` to switch client-side limiting off */
   rateLimits?: RateLimitOverrides | false;
+  /** share of each AWS bucket the limiter uses, (0, 1]; default 0.9 (headroom for jitter and other callers) */
+  rateLimitUtilization?: number;
   /** attempts in all for transient errors (5xx, timeouts, connection refused); default 3 */
   maxAttempts?: number;
   /** retries after throttling errors; default 8 */
@@ -76,7 +78,7 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
 
   const calls = opts.calls ?? new CallCounter();
   const limiter =
-    opts.rateLimits === false ? undefined : (opts.limiter ?? new RateLimiter(opts.rateLimits ?? {}, opts.clock ?? systemClock));
+    opts.rateLimits === false ? undefined : (opts.limiter ?? new RateLimiter(opts.rateLimits ?? {}, opts.clock ?? systemClock, opts.rateLimitUtilization));
   const maxAttempts = opts.maxAttempts ?? 3;
   const common = {
     ...(opts.region ? { region: opts.region } : {}),

@@ -86,11 +86,17 @@ export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly counters: RateLimiterStats = { waited: 0, waitedMs: 0, throttled: 0 };
 
+  /**
+   * @param overrides per-class buckets (AWS's published sizes by default)
+   * @param clock time source (tests pass a fake one)
+   * @param utilization share of each bucket to use (default 0.9, see DEFAULT_UTILIZATION)
+   */
   constructor(
     overrides: RateLimitOverrides = {},
     private readonly clock: Clock = systemClock,
+    utilization?: number,
   ) {
-    this.limits = resolveRateLimits(overrides);
+    this.limits = resolveRateLimits(overrides, utilization);
   }
 
   private bucketsFor(service: AwsService, operation: string): TokenBucket[] {

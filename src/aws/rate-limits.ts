@@ -117,8 +117,24 @@ export function bucketClassesFor(service: AwsService, operation: string): Bucket
   }
 }
 
-/** Defaults merged with overrides; classes set to null are left out (unlimited). */
-export function resolveRateLimits(overrides: RateLimitOverrides = {}): Partial<Record<BucketClass, BucketConfig>> {
+/**
+ * Share of each bucket the controller uses by default. AWS refills its bucket by its own
+ * clock and the account's bucket is shared (console, Terraform, other controllers);
+ * requests that leave on schedule can still arrive bunched (a first request slowed by the
+ * TCP handshake, then faster ones on a warm socket). Staying at 90 % of burst and rate
+ * absorbs that jitter instead of drawing a throttling error.
+ */
+export const DEFAULT_UTILIZATION = 0.9;
+
+/**
+ * Defaults merged with overrides, scaled by `utilization` (0 < u <= 1); classes set to
+ * null are left out (unlimited).
+ */
+export function resolveRateLimits(
+  overrides: RateLimitOverrides = {},
+  utilization = DEFAULT_UTILIZATION,
+): Partial<Record<BucketClass, BucketConfig>> {
+  if (!(utilization > 0 && utilization <= 1)) throw new Error(`rate limit utilization must be in (0, 1] (got ${utilization})`);
   const out: Partial<Record<BucketClass, BucketConfig>> = {};
   for (const cls of BUCKET_CLASSES) {
     const o = overrides[cls];
@@ -127,7 +143,7 @@ export function resolveRateLimits(overrides: RateLimitOverrides = {}): Partial<R
     if (!(cfg.capacity >= 1) || !(cfg.refillPerSecond > 0)) {
       throw new Error(`rate limit ${cls}: capacity must be >= 1 and refillPerSecond > 0 (got ${JSON.stringify(cfg)})`);
     }
-    out[cls] = cfg;
+    out[cls] = { capacity: Math.max(1, cfg.capacity * utilization), refillPerSecond: cfg.refillPerSecond * utilization };
   }
   return out;
 }

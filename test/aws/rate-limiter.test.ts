@@ -86,8 +86,16 @@ describe('default rate limits (AWS published buckets)', () => {
     expect(bucketClassesFor(service, operation)).toEqual(classes);
   });
 
+  it('by default uses 90 % of each bucket (headroom for jitter and other callers), never below 1 token', () => {
+    const limits = resolveRateLimits({ 'ecs:task-definition-mutate': { capacity: 1, refillPerSecond: 1 } });
+    expect(limits['elbv2:describe']).toEqual({ capacity: 36, refillPerSecond: 9 });
+    expect(limits['ecs:task-definition-mutate']).toEqual({ capacity: 1, refillPerSecond: 0.9 });
+    expect(() => resolveRateLimits({}, 0)).toThrow(/utilization/);
+    expect(() => resolveRateLimits({}, 1.5)).toThrow(/utilization/);
+  });
+
   it('overrides replace a class, null switches it off, bad values are refused', () => {
-    const limits = resolveRateLimits({ 'elbv2:describe': { capacity: 200, refillPerSecond: 50 }, 'elbv2:account': null });
+    const limits = resolveRateLimits({ 'elbv2:describe': { capacity: 200, refillPerSecond: 50 }, 'elbv2:account': null }, 1);
     expect(limits['elbv2:describe']).toEqual({ capacity: 200, refillPerSecond: 50 });
     expect(limits['elbv2:account']).toBeUndefined();
     expect(limits['ecs:describe']).toEqual({ capacity: 100, refillPerSecond: 20 });
@@ -96,9 +104,17 @@ describe('default rate limits (AWS published buckets)', () => {
 });
 
 describe('RateLimiter', () => {
-  it('ELBv2 describes: 40 at once, then 10 per second (a 41st call waits 100 ms)', async () => {
+  it('default utilization: 36 ELBv2 describes at once, then 9 per second', async () => {
+    const limiter = new RateLimiter({}, new FakeClock());
+    const waits: number[] = [];
+    for (let i = 0; i < 37; i++) waits.push(await limiter.acquire('elbv2', 'DescribeTags'));
+    expect(waits.filter((w) => w === 0)).toHaveLength(36);
+    expect(waits[36]).toBe(112); // ceil(1000 / 9)
+  });
+
+  it('ELBv2 describes at full utilization: 40 at once, then 10 per second (a 41st call waits 100 ms)', async () => {
     const clock = new FakeClock();
-    const limiter = new RateLimiter({}, clock);
+    const limiter = new RateLimiter({}, clock, 1);
     const waits: number[] = [];
     for (let i = 0; i < 45; i++) waits.push(await limiter.acquire('elbv2', 'DescribeTags'));
     expect(waits.slice(0, 40).every((w) => w === 0)).toBe(true);
@@ -108,7 +124,7 @@ describe('RateLimiter', () => {
 
   it('the ELBv2 account bucket is shared by describes and writes', async () => {
     const clock = new FakeClock();
-    const limiter = new RateLimiter({ 'elbv2:describe': { capacity: 1000, refillPerSecond: 1000 } }, clock);
+    const limiter = new RateLimiter({ 'elbv2:describe': { capacity: 1000, refillPerSecond: 1000 } }, clock, 1);
     for (let i = 0; i < 40; i++) await limiter.acquire('elbv2', 'DescribeRules');
     // describe bucket is far from empty, but the account bucket is: a write must wait
     expect(await limiter.acquire('elbv2', 'ModifyRule')).toBe(100);
@@ -116,7 +132,7 @@ describe('RateLimiter', () => {
 
   it('EC2 buckets are per operation, ECS ones per class', async () => {
     const clock = new FakeClock();
-    const limiter = new RateLimiter({}, clock);
+    const limiter = new RateLimiter({}, clock, 1);
     for (let i = 0; i < 100; i++) await limiter.acquire('ec2', 'DescribeSecurityGroups');
     expect(await limiter.acquire('ec2', 'DescribeSecurityGroupRules')).toBe(0);
     expect(await limiter.acquire('ec2', 'DescribeSecurityGroups')).toBe(50);
@@ -126,7 +142,7 @@ describe('RateLimiter', () => {
 
   it('after a throttling error the next call waits for a refill', async () => {
     const clock = new FakeClock();
-    const limiter = new RateLimiter({}, clock);
+    const limiter = new RateLimiter({}, clock, 1);
     expect(await limiter.acquire('ecs', 'DescribeServices')).toBe(0);
     limiter.throttled('ecs', 'DescribeServices');
     expect(await limiter.acquire('ecs', 'DescribeServices')).toBe(50);
@@ -135,7 +151,7 @@ describe('RateLimiter', () => {
 
   it('peekWaitMs tells the wait without taking a token', async () => {
     const clock = new FakeClock();
-    const limiter = new RateLimiter({ 'ecs:mutate': { capacity: 1, refillPerSecond: 5 } }, clock);
+    const limiter = new RateLimiter({ 'ecs:mutate': { capacity: 1, refillPerSecond: 5 } }, clock, 1);
     expect(limiter.peekWaitMs('ecs', 'UpdateService')).toBe(0);
     await limiter.acquire('ecs', 'UpdateService');
     expect(limiter.peekWaitMs('ecs', 'UpdateService')).toBe(200);
@@ -146,7 +162,7 @@ describe('RateLimiter', () => {
 describe('rateLimitMiddleware', () => {
   it('waits for a token before each attempt and drains on a throttling error', async () => {
     const clock = new FakeClock();
-    const limiter = new RateLimiter({ 'ecs:describe': { capacity: 1, refillPerSecond: 4 } }, clock);
+    const limiter = new RateLimiter({ 'ecs:describe': { capacity: 1, refillPerSecond: 4 } }, clock, 1);
     const mw = rateLimitMiddleware(limiter, 'ecs');
     const throttle = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
     let sent = 0;
