@@ -67,14 +67,19 @@ export async function applySecurityGroupIngressChange(change: IngressChange, ctx
   if (groupId === undefined) throw new Error(`${change.id}: no security group id`);
   if (change.action === 'delete') {
     await revoke(change, ctx, groupId, ourRules(change, ctx, change.live?.rules ?? []));
-    if (change.live?.tags[TAG_SPEC_HASH] !== undefined) {
+    // the group itself is not ours: drop only our tags, and only when they name this document
+    const tags = change.live?.tags ?? {};
+    if (tags[TAG_OWNER] === ctx.ownerId && tags[TAG_RESOURCE] === change.id) {
       await performWrite(ctx, {
         change,
         verb: 'untag',
         service: 'ec2',
         operation: 'DeleteTags',
         target: groupId,
-        send: () => ctx.clients.ec2.send(new DeleteTagsCommand({ Resources: [groupId], Tags: [{ Key: TAG_SPEC_HASH }] })),
+        send: () =>
+          ctx.clients.ec2.send(
+            new DeleteTagsCommand({ Resources: [groupId], Tags: [TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH].map((Key) => ({ Key })) }),
+          ),
       });
     }
     return;
@@ -103,15 +108,18 @@ export async function applySecurityGroupIngressChange(change: IngressChange, ctx
   // the planner decides what to revoke; this re-checks the promise before anything is removed
   const revocable = change.revoke.filter((r) => desired.spec.exclusive || isOurs(change, ctx, r));
   await revoke(change, ctx, groupId, revocable);
-  if (change.live?.tags[TAG_SPEC_HASH] !== desired.specHash) {
+  // the group records which document manages its ingress (one per group) and the spec last applied
+  const wanted = { ...ownershipTags(ctx, 'SecurityGroupIngress', change.name), [TAG_SPEC_HASH]: desired.specHash };
+  const liveTags = change.live?.tags ?? {};
+  const stale = Object.entries(wanted).filter(([k, v]) => liveTags[k] !== v);
+  if (stale.length > 0) {
     await performWrite(ctx, {
       change,
       verb: 'tag',
       service: 'ec2',
       operation: 'CreateTags',
       target: groupId,
-      send: () =>
-        ctx.clients.ec2.send(new CreateTagsCommand({ Resources: [groupId], Tags: [{ Key: TAG_SPEC_HASH, Value: desired.specHash }] })),
+      send: () => ctx.clients.ec2.send(new CreateTagsCommand({ Resources: [groupId], Tags: stale.map(([Key, Value]) => ({ Key, Value })) })),
     });
   }
 }
