@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { describeUnexpected } from './commands/cli-output.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerValidateCommand } from './commands/validate.js';
 
 function packageVersion(): string {
@@ -25,6 +26,7 @@ function buildProgram(): Command {
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerApplyCommand(program);
+  registerRunCommand(program);
   return program;
 }
 

@@ -1,0 +1,37 @@
+// `ecs-reconciler run`: the daemon. Every flag is also an environment variable (run-config.ts).
+import type { Command } from 'commander';
+import { startDaemon } from '../controller/daemon.js';
+import { ConfigError, RUN_OPTIONS, resolveRunConfig } from '../controller/run-config.js';
+
+export function registerRunCommand(program: Command): void {
+  const cmd = program
+    .command('run')
+    .description('the daemon: follow a directory or git branch, reconcile every interval and on push, log and alert drift');
+  for (const def of RUN_OPTIONS) {
+    const spec = def.value === undefined ? def.flag : `${def.flag} ${def.value}`;
+    const suffix = def.default === undefined ? `[env ${def.env}]` : `[env ${def.env}, default ${def.default}]`;
+    cmd.option(spec, `${def.description} ${suffix}`);
+  }
+  cmd.action(async (flags: Record<string, unknown>) => {
+    let config;
+    try {
+      config = resolveRunConfig(flags);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      throw error;
+    }
+    const daemon = await startDaemon(config);
+    const onSignal = (signal: NodeJS.Signals): void => {
+      void daemon.shutdown(signal);
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    daemon.logger.info({ event: 'server.listening', url: daemon.server.url }, `listening on ${daemon.server.url}`);
+    const code = await daemon.done;
+    process.exit(code);
+  });
+}

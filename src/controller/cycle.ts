@@ -1,0 +1,135 @@
+// One reconcile cycle of the daemon: sync the source, load the revision (only a valid one is
+// ever put in force), observe, plan, apply (or only report), then log, alert and record.
+import type { AwsClients } from '../aws/clients.js';
+import type { Logger } from '../log/logger.js';
+import type { SecretRegistry } from '../log/redact-secrets.js';
+import { LogEvent, logApplyFailed, logSourceInvalid, logSourceUpdated } from '../log/log-events.js';
+import type { DriftIncidents } from '../notify/drift-incidents.js';
+import type { ControllerMetrics } from '../server/metrics.js';
+import type { ControllerStatus, CycleResult } from '../server/controller-status.js';
+import type { DesiredSource } from '../source/desired-source.js';
+import { loadDesiredState } from '../spec/load-desired-state.js';
+import type { DesiredState } from '../spec/types.js';
+import { applyPlan } from './apply.js';
+import { createApplyContext } from './apply-context.js';
+import { observeAndPlan } from './pipeline.js';
+import { reportCycle } from './cycle-report.js';
+
+export interface CycleDeps {
+  source: DesiredSource;
+  clients: AwsClients;
+  logger: Logger;
+  incidents: DriftIncidents;
+  status: ControllerStatus;
+  metrics: ControllerMetrics;
+  secrets: SecretRegistry;
+  ownerId: string;
+  prune: boolean;
+  maxDeletes: number;
+  /** report only: observe and plan, never write (every resource behaves as policy observe) */
+  dryRun: boolean;
+}
+
+export interface InForce {
+  revision: string;
+  state: DesiredState;
+}
+
+/** Raised for a cycle that could not reconcile at all; `message` is one line for people. */
+export class CycleError extends Error {
+  override readonly name = 'CycleError';
+}
+
+/** Holds the revision in force between cycles; `run()` is one cycle. */
+export class Reconciler {
+  #inForce: InForce | undefined;
+  /** the newest revision that failed to load: not loaded again until the source moves on */
+  #invalidRevision: string | undefined;
+  /** one sync at a time (the cycle and the git poll share the source) */
+  #sourceLock: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: CycleDeps) {}
+
+  get inForce(): InForce | undefined {
+    return this.#inForce;
+  }
+
+  /** Sync the source and put a new valid revision in force. Source failures keep the last one. */
+  refreshSource(): Promise<void> {
+    const next = this.#sourceLock.then(() => this.#refresh());
+    this.#sourceLock = next.catch(() => undefined);
+    return next;
+  }
+
+  /** For the git poll between cycles: true when a new valid revision was put in force. */
+  async sourceMoved(): Promise<boolean> {
+    const before = this.#inForce?.revision;
+    await this.refreshSource().catch(() => undefined);
+    return this.#inForce?.revision !== before;
+  }
+
+  async #refresh(): Promise<void> {
+    const { source, logger, status, metrics, incidents } = this.deps;
+    let synced;
+    try {
+      synced = await source.sync();
+    } catch (error) {
+      const message = this.deps.secrets.scrub(error instanceof Error ? error.message : String(error));
+      logger.error({ event: LogEvent.sourceFailed, source: source.describe(), err: { message } }, `cannot read ${source.describe()}: ${message}`);
+      if (this.#inForce === undefined) throw new CycleError(`cannot read the desired state: ${message}`);
+      return;
+    }
+    const { revision, dir } = synced;
+    if (revision === this.#inForce?.revision || revision === this.#invalidRevision) return;
+    const loaded = await loadDesiredState(dir);
+    if (!loaded.ok) {
+      this.#invalidRevision = revision;
+      const errors = loaded.errors.map((e) => ({ file: e.file, line: e.line, col: e.col, message: e.message, kindName: e.kindName }));
+      logSourceInvalid(logger, { revision, errors });
+      status.setInvalidRevision(revision, errors);
+      incidents.invalidRevision(revision, errors, this.#inForce?.revision);
+      return;
+    }
+    const previous = this.#inForce?.revision;
+    this.#inForce = { revision, state: loaded.state };
+    this.#invalidRevision = undefined;
+    this.deps.secrets.add(...secretValues(loaded.state));
+    logSourceUpdated(logger, { revision, ...(previous === undefined ? {} : { previous }), source: source.describe() });
+    status.setRevision(revision);
+    metrics.setRevision(revision);
+  }
+
+  /** One whole cycle. Returns the result; throws CycleError when nothing could be reconciled. */
+  async run(): Promise<CycleResult> {
+    await this.refreshSource();
+    const inForce = this.#inForce;
+    if (inForce === undefined) throw new CycleError('no valid desired state yet: fix the source (see source.invalid) and push again');
+    const { clients, ownerId, prune, maxDeletes, dryRun, logger } = this.deps;
+    const { live, plan } = await observeAndPlan(inForce.state, clients, { prune, ownerId });
+    const ctx = createApplyContext({ clients, ownerId, live, log: logger });
+    const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: countResources(inForce.state) });
+    for (const outcome of report.outcomes) {
+      if (outcome.status !== 'failed') continue;
+      logApplyFailed(logger, {
+        id: outcome.id,
+        revision: inForce.revision,
+        action: outcome.action,
+        error: outcome.reason ?? 'failed',
+        ...(outcome.operation === undefined ? {} : { code: outcome.operation }),
+      });
+    }
+    reportCycle(this.deps, inForce, plan, report);
+    return report.ok ? 'success' : 'partial';
+  }
+}
+
+function countResources(state: DesiredState): number {
+  return (
+    state.targetGroups.length + state.listeners.length + state.listenerRules.length + state.securityGroupIngress.length + state.services.length
+  );
+}
+
+/** Environment values marked `secret: true`: scrubbed from every log line and message. */
+function secretValues(state: DesiredState): string[] {
+  return state.services.flatMap((s) => s.spec.taskDefinition.containers.flatMap((c) => c.environment.filter((e) => e.secret).map((e) => e.value)));
+}

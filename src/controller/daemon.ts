@@ -1,0 +1,112 @@
+// `run`: wire the source, AWS clients, reconciler, loop, Slack, HTTP server and signals
+// together, and keep them running until SIGTERM/SIGINT (or --max-cycles).
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAwsClients } from '../aws/clients.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { LogEvent } from '../log/log-events.js';
+import { secretsFromEnv } from '../log/redact-secrets.js';
+import { DriftIncidents } from '../notify/drift-incidents.js';
+import { SlackSender } from '../notify/slack-sender.js';
+import { ControllerStatus } from '../server/controller-status.js';
+import { startHttpServer, type RunningHttpServer } from '../server/http-server.js';
+import { ControllerMetrics } from '../server/metrics.js';
+import { createWebhookHandler } from '../server/webhook.js';
+import { createDesiredSource } from '../source/create-source.js';
+import { Reconciler } from './cycle.js';
+import { ControllerLoop } from './loop.js';
+import type { RunConfig } from './run-config.js';
+
+/** ECS's default stop timeout is 30 s: running writes get 25 s of it. */
+export const SHUTDOWN_GRACE_MS = 25_000;
+
+export interface RunningDaemon {
+  logger: Logger;
+  server: RunningHttpServer;
+  loop: ControllerLoop;
+  /** resolves with the exit code once the daemon has stopped */
+  done: Promise<number>;
+  shutdown(reason: string): Promise<number>;
+}
+
+export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = process.env): Promise<RunningDaemon> {
+  const secrets = secretsFromEnv(env);
+  const logger = createLogger({ format: config.logFormat, secrets });
+  const metrics = new ControllerMetrics();
+  const clients = createAwsClients();
+  clients.calls.onCall(metrics.awsCallListener());
+  const workDir = config.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-reconciler-')));
+  const source = await createDesiredSource({
+    source: config.source,
+    ...(config.branch === undefined ? {} : { branch: config.branch }),
+    path: config.path,
+    workDir,
+    ...(env.GIT_TOKEN ? { token: env.GIT_TOKEN } : {}),
+    ...(env.GIT_USERNAME ? { username: env.GIT_USERNAME } : {}),
+    ...(env.GIT_SSH_KEY_FILE ? { sshKeyFile: env.GIT_SSH_KEY_FILE } : {}),
+    logger,
+    secrets,
+  });
+  const status = new ControllerStatus({ intervalMs: config.intervalMs });
+  status.setSource(source.describe());
+  const sender = env.SLACK_WEBHOOK_URL ? new SlackSender({ webhookUrl: env.SLACK_WEBHOOK_URL, secrets, logger }) : undefined;
+  if (sender === undefined) logger.info('SLACK_WEBHOOK_URL is not set: drift alerts go to the log only');
+  const incidents = new DriftIncidents({
+    notify: (m) => sender?.enqueue(m),
+    realertMs: config.realertMs,
+    ...(config.stateDir === undefined ? {} : { stateFile: join(config.stateDir, 'incidents.json') }),
+    logger,
+  });
+  const reconciler = new Reconciler({
+    source, clients, logger, incidents, status, metrics, secrets,
+    ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
+  });
+
+  let resolveDone: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => {
+    resolveDone = resolve;
+  });
+  let stopping: Promise<number> | undefined;
+  const loop = new ControllerLoop({
+    cycle: () => reconciler.run(),
+    intervalMs: config.intervalMs,
+    cycleTimeoutMs: config.cycleTimeoutMs,
+    logger,
+    status,
+    metrics,
+    afterCycle: (n) => {
+      if (config.maxCycles > 0 && n >= config.maxCycles) void shutdown(`--max-cycles ${config.maxCycles} reached`);
+    },
+  });
+  const webhook = createWebhookHandler({ secret: env.WEBHOOK_SECRET, branch: config.branch ?? 'main', onPush: () => loop.trigger('push'), logger });
+  const server = await startHttpServer({ port: config.port, host: config.host, status, metrics, webhook, logger });
+
+  const poll = setInterval(() => {
+    void reconciler.sourceMoved().then((moved) => {
+      if (moved) loop.trigger('git-poll');
+    });
+  }, config.gitPollMs);
+  poll.unref();
+
+  async function shutdown(reason: string): Promise<number> {
+    stopping ??= (async () => {
+      logger.info({ event: LogEvent.shutdown, reason }, `stopping (${reason}): no new cycles; waiting up to ${SHUTDOWN_GRACE_MS / 1000} s for running writes`);
+      clearInterval(poll);
+      const finished = await loop.stop(SHUTDOWN_GRACE_MS);
+      if (!finished) logger.warn({ event: LogEvent.shutdown }, 'running cycle did not finish in time; exiting anyway');
+      await sender?.close(2_000);
+      await server.close();
+      await source.close();
+      clients.destroy();
+      logger.info({ event: LogEvent.shutdown, cycles: loop.cycles }, 'stopped');
+      logger.flush?.();
+      resolveDone(0);
+      return 0;
+    })();
+    return stopping;
+  }
+
+  loop.start();
+  return { logger, server, loop, done, shutdown };
+}

@@ -1,0 +1,135 @@
+// The daemon's schedule: a cycle every interval (with jitter), at once on a push (coalesced
+// when one is running), never two at once; a cycle timeout; exponential backoff after a
+// failure, capped at the interval; stop() waits for the running writes (bounded).
+import type { Logger } from '../log/logger.js';
+import { LogEvent } from '../log/log-events.js';
+import type { ControllerMetrics } from '../server/metrics.js';
+import type { ControllerStatus, CycleResult } from '../server/controller-status.js';
+
+export interface LoopOptions {
+  /** one cycle; throws for a failed cycle (message is for people) */
+  cycle: () => Promise<CycleResult>;
+  intervalMs: number;
+  /** fraction of the interval added at random (default 0.1) */
+  jitter?: number;
+  cycleTimeoutMs: number;
+  /** first backoff after a failure (default 1 s), doubling up to the interval */
+  backoffBaseMs?: number;
+  logger: Logger;
+  status: ControllerStatus;
+  metrics: ControllerMetrics;
+  random?: () => number;
+  /** called after each cycle with the number of cycles run so far */
+  afterCycle?: (cycles: number) => void;
+}
+
+export class ControllerLoop {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #pending = false;
+  #stopped = false;
+  #failures = 0;
+  #cycles = 0;
+
+  constructor(private readonly opts: LoopOptions) {}
+
+  get cycles(): number {
+    return this.#cycles;
+  }
+
+  /** Start with a cycle now. */
+  start(): void {
+    this.trigger('start');
+  }
+
+  /** Run a cycle as soon as possible; if one is running, run one more right after it. */
+  trigger(reason: string): void {
+    if (this.#stopped) return;
+    if (this.#running !== undefined) {
+      this.#pending = true;
+      this.opts.logger.debug({ reason }, 'cycle requested while one runs: queued');
+      return;
+    }
+    this.#clearTimer();
+    this.#running = this.#runOne(reason).finally(() => {
+      this.#running = undefined;
+      this.opts.afterCycle?.(this.#cycles);
+      if (this.#stopped) return;
+      if (this.#pending) {
+        this.#pending = false;
+        this.trigger('queued');
+      } else {
+        this.#schedule(this.#nextDelay());
+      }
+    });
+  }
+
+  /** Stop taking cycles; wait for the running one up to `graceMs`. True when it finished in time. */
+  async stop(graceMs: number): Promise<boolean> {
+    this.#stopped = true;
+    this.#clearTimer();
+    const running = this.#running;
+    if (running === undefined) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    });
+    const finished = await Promise.race([running.then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  #nextDelay(): number {
+    const { intervalMs, backoffBaseMs = 1_000, jitter = 0.1, random = Math.random } = this.opts;
+    if (this.#failures > 0) return Math.min(intervalMs, backoffBaseMs * 2 ** (this.#failures - 1));
+    return intervalMs + Math.floor(intervalMs * jitter * random());
+  }
+
+  #schedule(delayMs: number): void {
+    this.#clearTimer();
+    this.#timer = setTimeout(() => this.trigger('interval'), delayMs);
+    this.#timer.unref?.();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #runOne(reason: string): Promise<void> {
+    const { logger, status, metrics, cycleTimeoutMs } = this.opts;
+    const started = Date.now();
+    this.#cycles += 1;
+    status.cycleStarted();
+    logger.debug({ event: LogEvent.cycleStarted, reason, cycle: this.#cycles }, 'cycle started');
+    const cycle = this.opts.cycle();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), cycleTimeoutMs);
+    });
+    let result: CycleResult;
+    let error: string | undefined;
+    try {
+      result = await Promise.race([cycle, timeout]);
+    } catch (e) {
+      result = 'failed';
+      error = e instanceof Error ? e.message : String(e);
+    } finally {
+      clearTimeout(timer);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    this.#failures = result === 'failed' || result === 'timeout' ? this.#failures + 1 : 0;
+    status.cycleFinished({ result, ...(error === undefined ? {} : { error }) });
+    metrics.recordCycle(result, seconds);
+    const fields = { event: result === 'failed' || result === 'timeout' ? LogEvent.cycleFailed : LogEvent.cycleCompleted, result, durationMs: Math.round(seconds * 1000), cycle: this.#cycles };
+    if (result === 'timeout') {
+      logger.error(fields, `cycle timed out after ${cycleTimeoutMs} ms; waiting for its writes before the next one`);
+      // never two at once: the timed-out cycle's writes finish before another starts
+      await cycle.catch(() => undefined);
+    } else if (result === 'failed') {
+      logger.error({ ...fields, error }, `cycle failed: ${error ?? 'unknown error'}`);
+    } else {
+      logger.info(fields, `cycle ${result} in ${fields.durationMs} ms`);
+    }
+  }
+}

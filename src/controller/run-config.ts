@@ -1,0 +1,115 @@
+// The daemon's configuration: every flag of `run` also as an environment variable
+// (ECS_RECONCILER_<FLAG>), defined once here. The README's configuration table is this list.
+
+export interface RunConfig {
+  source: string;
+  branch: string | undefined;
+  path: string;
+  intervalMs: number;
+  gitPollMs: number;
+  cycleTimeoutMs: number;
+  port: number;
+  host: string;
+  logFormat: 'json' | 'pretty';
+  ownerId: string;
+  prune: boolean;
+  maxDeletes: number;
+  dryRun: boolean;
+  realertMs: number;
+  stateDir: string | undefined;
+  workDir: string | undefined;
+  /** stop after this many cycles (0 = run until a signal); for soak tests and one-shot jobs */
+  maxCycles: number;
+}
+
+type Parse = (raw: string, flag: string) => unknown;
+
+export interface OptionDef {
+  key: keyof RunConfig;
+  flag: string;
+  /** placeholder for the value; absent for booleans */
+  value?: string;
+  env: string;
+  default: string | undefined;
+  description: string;
+  parse: Parse;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** `60s`, `2s`, `500ms`, `5m`, `6h`, or a plain number of seconds. */
+export function parseDuration(raw: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
+  if (!m) throw new ConfigError(`${flag}: "${raw}" is not a duration; use e.g. 500ms, 30s, 5m, 6h`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  const ms = n * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+  if (ms <= 0) throw new ConfigError(`${flag}: must be more than 0, got "${raw}"`);
+  return Math.round(ms);
+}
+
+function parseInteger(min: number, max: number): Parse {
+  return (raw, flag) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${flag}: expected an integer ${min}..${max}, got "${raw}"`);
+    return n;
+  };
+}
+
+export function parseBoolean(raw: string, flag: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off|)$/i.test(raw)) return false;
+  throw new ConfigError(`${flag}: expected true or false, got "${raw}"`);
+}
+
+const text: Parse = (raw) => raw;
+const optionalText: Parse = (raw) => (raw === '' ? undefined : raw);
+
+export const RUN_OPTIONS: OptionDef[] = [
+  { key: 'source', flag: '--source', value: '<dir|git-url>', env: 'ECS_RECONCILER_SOURCE', default: 'desired/', description: 'a directory, or a git repository (https://, ssh, file://, or a bare repo path)', parse: text },
+  { key: 'branch', flag: '--branch', value: '<name>', env: 'ECS_RECONCILER_BRANCH', default: undefined, description: 'git branch to follow (default main; giving it marks the source as git)', parse: optionalText },
+  { key: 'path', flag: '--path', value: '<dir>', env: 'ECS_RECONCILER_PATH', default: '.', description: 'directory inside the git repository holding the YAML', parse: text },
+  { key: 'intervalMs', flag: '--interval', value: '<duration>', env: 'ECS_RECONCILER_INTERVAL', default: '60s', description: 'time between reconciles (10 % jitter added)', parse: parseDuration },
+  { key: 'gitPollMs', flag: '--git-poll', value: '<duration>', env: 'ECS_RECONCILER_GIT_POLL', default: '60s', description: 'how often the git source is fetched between reconciles', parse: parseDuration },
+  { key: 'cycleTimeoutMs', flag: '--cycle-timeout', value: '<duration>', env: 'ECS_RECONCILER_CYCLE_TIMEOUT', default: '5m', description: 'a cycle taking longer is reported as timed out', parse: parseDuration },
+  { key: 'port', flag: '--port', value: '<port>', env: 'ECS_RECONCILER_PORT', default: '8080', description: 'HTTP port for /healthz /readyz /metrics /status /webhook/git (0 = any free port)', parse: parseInteger(0, 65535) },
+  { key: 'host', flag: '--host', value: '<address>', env: 'ECS_RECONCILER_HOST', default: '0.0.0.0', description: 'address the HTTP server listens on', parse: text },
+  { key: 'logFormat', flag: '--log-format', value: '<json|pretty>', env: 'ECS_RECONCILER_LOG_FORMAT', default: 'json', description: 'pino JSON lines, or pretty for a terminal (level: LOG_LEVEL)', parse: (raw, flag) => {
+    if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`${flag}: expected json or pretty, got "${raw}"`);
+    return raw;
+  } },
+  { key: 'ownerId', flag: '--owner-id', value: '<id>', env: 'ECS_RECONCILER_OWNER_ID', default: 'ecs-reconciler', description: 'value of the ecs-reconciler/owner tag: which controller owns a resource', parse: text },
+  { key: 'prune', flag: '--prune', env: 'ECS_RECONCILER_PRUNE', default: 'false', description: 'delete resources tagged as ours that left the files (guarded by --max-deletes)', parse: parseBoolean },
+  { key: 'maxDeletes', flag: '--max-deletes', value: '<n>', env: 'ECS_RECONCILER_MAX_DELETES', default: '5', description: 'refuse a prune that would delete more than this in one cycle', parse: parseInteger(0, 10_000) },
+  { key: 'dryRun', flag: '--dry-run', env: 'ECS_RECONCILER_DRY_RUN', default: 'false', description: 'observe and report only; never write to AWS', parse: parseBoolean },
+  { key: 'realertMs', flag: '--realert', value: '<duration>', env: 'ECS_RECONCILER_REALERT', default: '6h', description: 'repeat a drift that stays uncorrected at most this often', parse: parseDuration },
+  { key: 'stateDir', flag: '--state-dir', value: '<dir>', env: 'ECS_RECONCILER_STATE_DIR', default: undefined, description: 'where open incidents are kept across restarts (a volume); none: memory only', parse: optionalText },
+  { key: 'workDir', flag: '--work-dir', value: '<dir>', env: 'ECS_RECONCILER_WORK_DIR', default: undefined, description: 'where the git source is checked out (default: a temp dir)', parse: optionalText },
+  { key: 'maxCycles', flag: '--max-cycles', value: '<n>', env: 'ECS_RECONCILER_MAX_CYCLES', default: '0', description: 'exit 0 after this many cycles (0 = until SIGTERM/SIGINT)', parse: parseInteger(0, 100_000_000) },
+];
+
+/** flag values (commander's, as strings/booleans) over env over defaults. */
+export function resolveRunConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): RunConfig {
+  const out: Record<string, unknown> = {};
+  for (const def of RUN_OPTIONS) {
+    const camel = def.flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const fromFlag = flags[camel];
+    let raw: string | undefined;
+    let origin = def.flag;
+    if (fromFlag !== undefined) raw = typeof fromFlag === 'boolean' ? String(fromFlag) : String(fromFlag);
+    else if (env[def.env] !== undefined) {
+      raw = env[def.env];
+      origin = def.env;
+    } else raw = def.default;
+    out[def.key] = raw === undefined ? undefined : def.parse(raw, origin);
+  }
+  return out as unknown as RunConfig;
+}
+
+/** The README table: flag, environment variable, default, meaning. */
+export function configurationTable(): string {
+  const rows = RUN_OPTIONS.map((d) => `| \`${d.flag}${d.value ? ` ${d.value}` : ''}\` | \`${d.env}\` | ${d.default === undefined ? '-' : `\`${d.default}\``} | ${d.description} |`);
+  return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

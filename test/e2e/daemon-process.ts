@@ -1,0 +1,73 @@
+// Runs `node dist/cli.js run ...` as a real process and reads what it says: every output line
+// is kept (the secret-leak check greps them all), JSON log lines are parsed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export interface LogLine {
+  event?: string;
+  msg?: string;
+  [key: string]: unknown;
+}
+
+export class DaemonProcess {
+  readonly child: ChildProcess;
+  readonly output: string[] = [];
+  readonly logs: LogLine[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [CLI, 'run', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      let rest = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        for (const line of parts) this.#line(line);
+      });
+      stream?.on('end', () => rest && this.#line(rest));
+    }
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  #line(line: string): void {
+    this.output.push(line);
+    try {
+      this.logs.push(JSON.parse(line) as LogLine);
+    } catch {
+      // not JSON: kept in output only
+    }
+  }
+
+  events(name: string): LogLine[] {
+    return this.logs.filter((l) => l.event === name);
+  }
+
+  /** The HTTP base URL the daemon announced. */
+  async url(timeoutMs = 20_000): Promise<string> {
+    const line = await waitFor(() => this.logs.find((l) => l.event === 'server.listening' && typeof l.url === 'string'), timeoutMs, () => this.tail());
+    return String(line.url).replace('0.0.0.0', '127.0.0.1');
+  }
+
+  tail(n = 30): string {
+    return this.output.slice(-n).join('\n');
+  }
+}
+
+/** Polls `probe` until it returns something truthy; fails with `describe()` after the timeout. */
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, describe: () => string = () => ''): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms\n${describe()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  return (await res.json()) as T;
+}
