@@ -1,6 +1,7 @@
 // TargetGroup applier: create (with tags), modify health check and declared attributes in place,
 // adopt (tags), replace under a derived name, delete. The moves of rules, listeners and services
 // onto a replacement, and the delete of the old group, are ordered by src/controller/apply.ts.
+import { createHash } from 'node:crypto';
 import {
   AddTagsCommand,
   CreateTargetGroupCommand,
@@ -23,14 +24,28 @@ import { TAG_SPEC_HASH } from './types.js';
 type TargetGroupChange = ChangeOf<'TargetGroup'>;
 
 /**
- * The AWS name of the target group that replaces `name` when an immutable field changes:
- * at most 32 characters, `[A-Za-z0-9-]`, no `--`, no leading/trailing `-`, e.g. `users-tg-1a2b`.
- * When that is the name already in use (the group was replaced before), the declared name is free again.
+ * The second AWS name a declared target group may live under: at most 32 characters,
+ * `[A-Za-z0-9-]`, no `--`, no leading/trailing `-`, e.g. `users-tg-5d1c` (first 27 characters of
+ * the name, `-`, 4 hex of the name's sha256). Derived from the name alone, so that observe can
+ * find a replaced group by name whatever the spec became since (see targetGroupAwsNames).
  */
-export function replacementTargetGroupName(name: string, specHash: string, currentName?: string): string {
+export function alternateTargetGroupName(name: string): string {
   const prefix = name.slice(0, 27).replace(/-+$/, '');
-  const derived = `${prefix}-${specHash.slice(0, 4)}`;
-  return derived === currentName ? name : derived;
+  return `${prefix}-${createHash('sha256').update(name).digest('hex').slice(0, 4)}`;
+}
+
+/** Every AWS name the declared target group `name` may have: observe reads both. */
+export function targetGroupAwsNames(name: string): [string, string] {
+  return [name, alternateTargetGroupName(name)];
+}
+
+/**
+ * The AWS name of the target group that replaces the live one (named `currentName`) when an
+ * immutable field changes: the replacements alternate between the declared name and its
+ * alternate, so a retried replace picks the same name and nothing accumulates.
+ */
+export function replacementTargetGroupName(name: string, currentName: string): string {
+  return currentName === name ? alternateTargetGroupName(name) : name;
 }
 
 export async function applyTargetGroupChange(change: TargetGroupChange, ctx: ApplyContext): Promise<void> {
@@ -44,8 +59,7 @@ export async function applyTargetGroupChange(change: TargetGroupChange, ctx: App
       await updateTargetGroup(change, ctx);
       return;
     case 'replace': {
-      const current = change.live?.name;
-      const newName = replacementTargetGroupName(change.name, requireDesired(change).specHash, current);
+      const newName = replacementTargetGroupName(change.name, change.live?.name ?? change.name);
       await createTargetGroup(change, ctx, newName);
       return;
     }

@@ -1,29 +1,38 @@
-// The name a replacement target group gets: deterministic, a valid AWS target group name.
+// The names a replaced target group alternates between: deterministic, valid AWS names.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { replacementTargetGroupName } from '../../src/reconcilers/target-group-apply.js';
+import {
+  alternateTargetGroupName,
+  replacementTargetGroupName,
+  targetGroupAwsNames,
+} from '../../src/reconcilers/target-group-apply.js';
 
 const VALID = /^(?!.*--)(?!-)(?!.*-$)[A-Za-z0-9-]{1,32}$/;
+const hex4 = (name: string) => createHash('sha256').update(name).digest('hex').slice(0, 4);
 
-describe('replacementTargetGroupName', () => {
+describe('alternateTargetGroupName', () => {
   it.each([
-    { name: 'users-tg', hash: '1a2b3c4d5e6f7a8b', want: 'users-tg-1a2b' },
-    { name: 'a'.repeat(32), hash: 'ffff000011112222', want: `${'a'.repeat(27)}-ffff` },
-    { name: `${'b'.repeat(26)}-cdef`, hash: '0123456789abcdef', want: `${'b'.repeat(26)}-0123` },
-    { name: `${'c'.repeat(26)}--x`, hash: '9999aaaabbbbcccc', want: `${'c'.repeat(26)}-9999` },
-    { name: 'flask-react-users-tg', hash: 'abcdef0123456789', want: 'flask-react-users-tg-abcd' },
-  ])('$name -> $want', ({ name, hash, want }) => {
-    const got = replacementTargetGroupName(name, hash);
+    { name: 'users-tg', want: `users-tg-${hex4('users-tg')}` },
+    { name: 'a'.repeat(32), want: `${'a'.repeat(27)}-${hex4('a'.repeat(32))}` },
+    { name: `${'b'.repeat(26)}-cdef`, want: `${'b'.repeat(26)}-${hex4(`${'b'.repeat(26)}-cdef`)}` },
+    { name: `${'c'.repeat(25)}--xy`, want: `${'c'.repeat(25)}-${hex4(`${'c'.repeat(25)}--xy`)}` },
+    { name: 'flask-react-users-tg', want: `flask-react-users-tg-${hex4('flask-react-users-tg')}` },
+  ])('$name -> $want', ({ name, want }) => {
+    const got = alternateTargetGroupName(name);
     expect(got).toBe(want);
     expect(got).toMatch(VALID);
+    expect(got).not.toBe(name);
+  });
+});
+
+describe('replacementTargetGroupName', () => {
+  it('alternates between the declared name and its alternate', () => {
+    const alt = alternateTargetGroupName('users-tg');
+    expect(replacementTargetGroupName('users-tg', 'users-tg')).toBe(alt);
+    expect(replacementTargetGroupName('users-tg', alt)).toBe('users-tg');
   });
 
-  it('is deterministic and differs per spec hash', () => {
-    expect(replacementTargetGroupName('tg', 'aaaa1')).toBe(replacementTargetGroupName('tg', 'aaaa2'));
-    expect(replacementTargetGroupName('tg', 'aaaa1')).not.toBe(replacementTargetGroupName('tg', 'bbbb1'));
-  });
-
-  it('goes back to the declared name when the derived one is the group being replaced', () => {
-    expect(replacementTargetGroupName('users-tg', '1a2b9999', 'users-tg-1a2b')).toBe('users-tg');
-    expect(replacementTargetGroupName('users-tg', '1a2b9999', 'users-tg')).toBe('users-tg-1a2b');
+  it('observe reads both names', () => {
+    expect(targetGroupAwsNames('users-tg')).toEqual(['users-tg', alternateTargetGroupName('users-tg')]);
   });
 });
