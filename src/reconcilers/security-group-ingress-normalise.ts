@@ -55,13 +55,43 @@ export function normaliseIngressRule(rule: SecurityGroupRule): LiveIngressRule |
   return out;
 }
 
+/**
+ * Descriptions by rule key from the group's IpPermissions (DescribeSecurityGroups). AWS reports
+ * the same description there and on the sgr- rule; some endpoints (moto) leave it off the rule
+ * for source-group rules, so the group's copy fills a rule that has none.
+ */
+function permissionDescriptions(group: SecurityGroup): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const perm of group.IpPermissions ?? []) {
+    const protocol = protocolName(perm.IpProtocol);
+    const all = protocol === 'all';
+    const ports = { protocol, fromPort: all ? -1 : (perm.FromPort ?? -1), toPort: all ? -1 : (perm.ToPort ?? -1) };
+    const sources: [IngressSource, string | undefined][] = [
+      ...(perm.UserIdGroupPairs ?? []).map((p): [IngressSource, string | undefined] => [{ type: 'securityGroup', value: p.GroupId ?? '' }, p.Description]),
+      ...(perm.IpRanges ?? []).map((r): [IngressSource, string | undefined] => [{ type: 'cidr', value: r.CidrIp ?? '' }, r.Description]),
+      ...(perm.Ipv6Ranges ?? []).map((r): [IngressSource, string | undefined] => [{ type: 'ipv6Cidr', value: r.CidrIpv6 ?? '' }, r.Description]),
+      ...(perm.PrefixListIds ?? []).map((r): [IngressSource, string | undefined] => [{ type: 'prefixList', value: r.PrefixListId ?? '' }, r.Description]),
+    ];
+    for (const [source, description] of sources) {
+      if (description !== undefined && description !== '') out.set(ingressRuleKey({ ...ports, source }), description);
+    }
+  }
+  return out;
+}
+
 export function normaliseSecurityGroup(group: SecurityGroup, rules: SecurityGroupRule[]): LiveSecurityGroup {
   const groupId = group.GroupId ?? '';
+  const descriptions = permissionDescriptions(group);
   const live: LiveIngressRule[] = [];
   for (const rule of rules) {
     if (rule.GroupId !== undefined && rule.GroupId !== groupId) continue;
     const normalised = normaliseIngressRule(rule);
-    if (normalised !== undefined) live.push(normalised);
+    if (normalised === undefined) continue;
+    if (normalised.description === undefined) {
+      const fromGroup = descriptions.get(ingressRuleKey(normalised));
+      if (fromGroup !== undefined) normalised.description = fromGroup;
+    }
+    live.push(normalised);
   }
   live.sort((a, b) => {
     const ka = ingressRuleKey(a);

@@ -73,6 +73,25 @@ describe('security-group rules', () => {
     expect(normaliseIngressRule({ SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IsEgress: false, ...sdk })).toMatchObject(expected as object);
   });
 
+  it("fills a rule's missing description from the group's IpPermissions (same permission only)", () => {
+    const g = normaliseSecurityGroup(
+      {
+        GroupId: 'sg-1',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: 'sg-app', Description: 'app to db' }] },
+          { IpProtocol: '-1', IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'vpc' }] },
+        ],
+      },
+      [
+        { SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IsEgress: false, IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: { GroupId: 'sg-app' } },
+        { SecurityGroupRuleId: 'sgr-2', GroupId: 'sg-1', IsEgress: false, IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '10.0.0.0/8' },
+        { SecurityGroupRuleId: 'sgr-3', GroupId: 'sg-1', IsEgress: false, IpProtocol: 'tcp', FromPort: 5433, ToPort: 5433, ReferencedGroupInfo: { GroupId: 'sg-app' } },
+        { SecurityGroupRuleId: 'sgr-4', GroupId: 'sg-1', IsEgress: false, IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIpv4: '10.0.0.0/8', Description: 'own' },
+      ],
+    );
+    expect(Object.fromEntries(g.rules.map((r) => [r.ruleId, r.description]))).toEqual({ 'sgr-1': 'app to db', 'sgr-2': 'vpc', 'sgr-3': undefined, 'sgr-4': 'own' });
+  });
+
   it('drops egress and rules of other groups; sorts by key', () => {
     const g = normaliseSecurityGroup({ GroupId: 'sg-1', VpcId: 'vpc-1', Tags: [{ Key: 'a', Value: 'b' }] }, [
       { SecurityGroupRuleId: 'sgr-3', GroupId: 'sg-1', IsEgress: false, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIpv4: '10.0.0.0/8' },
