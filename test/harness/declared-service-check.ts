@@ -43,11 +43,8 @@ export async function checkService(clients: TestClients, doc: DeclaredDocument):
   const problems: string[] = [];
   compare(problems, where, 'launchType', service.launchType, doc.spec.launchType);
   compare(problems, where, 'desiredCount', service.desiredCount, doc.spec.desiredCount);
-  // moto 5.2.1 drops deploymentConfiguration on CreateService: compared only when reported.
-  if (service.deploymentConfiguration) {
-    const { maximumPercent, minimumHealthyPercent } = service.deploymentConfiguration;
-    compare(problems, where, 'deployment', { maximumPercent, minimumHealthyPercent }, doc.spec.deployment);
-  }
+  const { maximumPercent, minimumHealthyPercent } = service.deploymentConfiguration ?? {};
+  compare(problems, where, 'deployment', { maximumPercent, minimumHealthyPercent }, doc.spec.deployment);
   const lbs = [];
   for (const lb of service.loadBalancers ?? []) {
     const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [lb.targetGroupArn!] }));

@@ -4,6 +4,7 @@ import { AuthorizeSecurityGroupIngressCommand, type IpPermission } from '@aws-sd
 import {
   CreateServiceCommand,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
   type ContainerDefinition,
   type NetworkMode,
 } from '@aws-sdk/client-ecs';
@@ -111,5 +112,10 @@ export async function createServiceWithTaskDefinition(clients: TestClients, serv
       loadBalancers,
     }),
   );
+  if (service.deployment) {
+    // moto 5.2.1 drops deploymentConfiguration on CreateService (AWS keeps it) but keeps it on
+    // UpdateService: this call gives moto the state AWS would have after the CreateService.
+    await clients.ecs.send(new UpdateServiceCommand({ cluster: service.cluster, service: service.serviceName, deploymentConfiguration: service.deployment }));
+  }
   return created.service!.serviceArn!;
 }
