@@ -53,7 +53,14 @@ export async function describeElbv2Tags(
 }
 
 export async function observeElbv2(desired: DesiredState, clients: AwsClients): Promise<Elbv2Observation> {
-  const [targetGroups, chain] = await Promise.all([readTargetGroups(desired, clients), readListeners(desired, clients)]);
+  // both chains run to the end so that each reports its own failure
+  const [tgResult, chainResult] = await Promise.allSettled([readTargetGroups(desired, clients), readListeners(desired, clients)]);
+  if (tgResult.status === 'rejected' || chainResult.status === 'rejected') {
+    const reasons = [tgResult, chainResult].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    throw reasons.length === 1 ? reasons[0] : new AggregateError(reasons, 'ELBv2 observation failed');
+  }
+  const targetGroups = tgResult.value;
+  const chain = chainResult.value;
 
   const ids = new Map<string, string>();
   for (const t of targetGroups) if (t.targetGroup.TargetGroupArn) ids.set(t.targetGroup.TargetGroupArn, t.id);

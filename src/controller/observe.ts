@@ -35,19 +35,34 @@ export interface ObserveOptions {
   cache?: ObserveCache;
 }
 
-/** Observation failed: one or more AWS calls failed. `message` holds one line per distinct failure. */
+/**
+ * Observation failed: one or more AWS calls failed. `message` holds one line per distinct
+ * failure; conditions that fail every call alike (unreachable endpoint, bad credentials,
+ * no region) are reported once, not once per call.
+ */
 export class ObserveError extends Error {
   override readonly name = 'ObserveError';
   readonly code = 'observe.failed';
 
   constructor(readonly errors: AwsCallError[]) {
-    super([...new Set(errors.map((e) => e.message))].join('\n'));
+    super(distinctLines(errors).join('\n'));
   }
 
   /** Distinct one-line explanations, in the order they happened. */
   lines(): string[] {
-    return [...new Set(this.errors.map((e) => e.message))];
+    return distinctLines(this.errors);
   }
+}
+
+function distinctLines(errors: readonly AwsCallError[]): string[] {
+  const seen = new Map<string, string>();
+  for (const e of errors) {
+    let key = e.message;
+    if (e.kind === 'credentials' || e.kind === 'region') key = e.kind;
+    else if (e.kind === 'unreachable') key = e.message.replace(/ \(.*$/, ''); // same endpoint and reason
+    if (!seen.has(key)) seen.set(key, e.message);
+  }
+  return [...seen.values()];
 }
 
 function asCallError(err: unknown, service: 'ecs' | 'elbv2' | 'ec2'): AwsCallError[] {
@@ -68,9 +83,7 @@ export async function observe(desired: DesiredState, clients: AwsClients, option
   if (ecs.status === 'rejected') errors.push(...asCallError(ecs.reason, 'ecs'));
   if (elbv2.status === 'rejected') errors.push(...asCallError(elbv2.reason, 'elbv2'));
   if (ec2.status === 'rejected') errors.push(...asCallError(ec2.reason, 'ec2'));
-  if (errors.length > 0 || ecs.status === 'rejected' || elbv2.status === 'rejected' || ec2.status === 'rejected') {
-    throw new ObserveError(errors);
-  }
+  if (ecs.status === 'rejected' || elbv2.status === 'rejected' || ec2.status === 'rejected') throw new ObserveError(errors);
   return {
     loadBalancers: elbv2.value.loadBalancers,
     targetGroups: elbv2.value.targetGroups,

@@ -108,10 +108,10 @@ describe('observe failures: one line each, within 30 s', () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const { error, ms } = await failingObserve({ AWS_ENDPOINT_URL: url });
     expect(ms).toBeLessThan(30_000);
-    expect(error.lines().length).toBeGreaterThanOrEqual(1);
-    for (const line of error.lines()) {
-      expect(line).toMatch(new RegExp(`^cannot reach AWS endpoint ${url}: connection refused \\((ecs|elasticloadbalancing|ec2):\\w+ for `));
-    }
+    // every call fails alike: said once, naming the first call that failed
+    expect(error.lines()).toHaveLength(1);
+    expect(error.lines()[0]).toMatch(new RegExp(`^cannot reach AWS endpoint ${url}: connection refused \\((ecs|elasticloadbalancing|ec2):\\w+ for `));
+    expect(error.errors.length).toBeGreaterThan(1);
     expect(error.message).not.toMatch(/\n\s+at /);
   });
 
@@ -133,6 +133,23 @@ describe('observe failures: one line each, within 30 s', () => {
     }
   });
 
+  it('several denied calls: each is reported, one line per failure', async () => {
+    const denied = new Set(['DescribeRules', 'DescribeTargetGroups', 'DescribeServices']);
+    const proxy = await interceptingProxy(motoUrl(), (service, operation) =>
+      denied.has(operation) ? awsError(service, service === 'ecs' ? 400 : 403, service === 'ecs' ? 'AccessDeniedException' : 'AccessDenied', 'not authorized') : undefined,
+    );
+    try {
+      const { error } = await failingObserve({ AWS_ENDPOINT_URL: proxy.url });
+      const lines = error.lines();
+      expect(lines).toHaveLength(3);
+      expect(lines.some((l) => l.startsWith('AccessDeniedException on ecs:DescribeServices for Service/flask-react-'))).toBe(true);
+      expect(lines.some((l) => l.startsWith('AccessDenied on elasticloadbalancing:DescribeTargetGroups for TargetGroup/flask-react-'))).toBe(true);
+      expect(lines.some((l) => l.startsWith('AccessDenied on elasticloadbalancing:DescribeRules for ListenerRule/flask-react-users-api: not authorized'))).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('expired credentials: "AWS credentials expired or invalid" for each service', async () => {
     const proxy = await interceptingProxy(motoUrl(), (service) =>
       service === 'ecs'
@@ -142,10 +159,10 @@ describe('observe failures: one line each, within 30 s', () => {
     try {
       const { error, ms } = await failingObserve({ AWS_ENDPOINT_URL: proxy.url });
       expect(ms).toBeLessThan(30_000);
-      expect(error.lines()).toHaveLength(3); // ECS, ELBv2 and EC2 each report once
-      for (const line of error.lines()) {
-        expect(line).toMatch(/^AWS credentials expired or invalid: ExpiredToken(Exception)?: The security token included in the request is expired \(/);
-      }
+      // ECS, ELBv2 and EC2 all refuse the token: one line says so
+      expect(error.errors.length).toBeGreaterThanOrEqual(3);
+      expect(error.lines()).toHaveLength(1);
+      expect(error.lines()[0]).toMatch(/^AWS credentials expired or invalid: ExpiredToken(Exception)?: The security token included in the request is expired \(/);
     } finally {
       await proxy.stop();
     }
