@@ -110,6 +110,9 @@ export function resolveRunConfig(flags: Record<string, unknown>, env: NodeJS.Pro
 
 /** The README table: flag, environment variable, default, meaning. */
 export function configurationTable(): string {
-  const rows = RUN_OPTIONS.map((d) => `| \`${d.flag}${d.value ? ` ${d.value}` : ''}\` | \`${d.env}\` | ${d.default === undefined ? '-' : `\`${d.default}\``} | ${d.description} |`);
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const rows = RUN_OPTIONS.map(
+    (d) => `| \`${cell(`${d.flag}${d.value ? ` ${d.value}` : ''}`)}\` | \`${d.env}\` | ${d.default === undefined ? '-' : `\`${d.default}\``} | ${cell(d.description)} |`,
+  );
   return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
