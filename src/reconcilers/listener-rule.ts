@@ -6,11 +6,11 @@ import { desiredActionKey, liveActionKey, renderDesiredAction, renderLiveAction 
 import type { TargetGroupIndex } from './compare-actions.js';
 import { nameFromResourceTag, pruneReason, resourceId } from './compare-context.js';
 import type { KindPlan, PlanContext } from './compare-context.js';
-import { decideUpdate, ownershipOf } from './compare-ownership.js';
+import { decideUpdate, isTaggedAs, ownershipOf } from './compare-ownership.js';
 import { comparableConditions, listenerLabel, matchRules, resolveRuleListener } from './compare-rule-match.js';
 import { diffField, diffSet, valuesEqual, withoutIgnored } from './compare-values.js';
 import { TAG_OWNER, TAG_RESOURCE } from './types.js';
-import type { FieldDiff, LiveListener, LiveRule } from './types.js';
+import type { ChangeOf, FieldDiff, LiveListener, LiveRule } from './types.js';
 
 type DesiredRule = DesiredOf<'ListenerRule'>;
 
@@ -60,6 +60,36 @@ function priorityConflict(d: DesiredRule, listener: LiveListener, matched: LiveR
   return undefined;
 }
 
+/**
+ * Rules tagged as ours for a declared rule that did not match it: a copy left on the old listener
+ * after spec.listener changed, or a duplicate from a create whose reply was lost. They are deleted
+ * (with or without prune: the resource is still declared) once the declared rule has a change to
+ * stand in for them; a declared rule blocked by a conflict keeps its old copy serving traffic.
+ */
+function strayCopies(planned: KindPlan, claimed: ReadonlySet<string>, ctx: PlanContext): ChangeOf<'ListenerRule'>[] {
+  const out: ChangeOf<'ListenerRule'>[] = [];
+  for (const c of planned.changes) {
+    if (c.kind !== 'ListenerRule' || c.desired === undefined) continue;
+    for (const r of ctx.live.rules) {
+      if (claimed.has(r.arn) || !isTaggedAs(r.tags, ctx.ownerId, c.id)) continue;
+      const where = ctx.live.listeners.find((l) => l.arn === r.listenerArn);
+      out.push({
+        kind: 'ListenerRule',
+        name: c.name,
+        id: c.id,
+        action: 'delete',
+        cause: 'rollout',
+        policy: c.policy,
+        diffs: [],
+        live: r,
+        liveId: r.arn,
+        reason: `another rule tagged as ${c.id} (priority ${r.priority} on listener ${where === undefined ? r.listenerArn : listenerLabel(where)}): delete once the declared rule is in place`,
+      });
+    }
+  }
+  return out;
+}
+
 export function planListenerRules(desired: readonly DesiredRule[], ctx: PlanContext): KindPlan {
   const out: KindPlan = { changes: [], conflicts: [] };
   const listeners = new Map<string, LiveListener>();
@@ -92,8 +122,9 @@ export function planListenerRules(desired: readonly DesiredRule[], ctx: PlanCont
     const decision = decideUpdate({ diffs, tags: live.tags, ownerId: ctx.ownerId, id: d.id, desiredHash: d.specHash, policy: d.policy });
     out.changes.push({ ...base, ...decision, diffs, live, liveId: live.arn });
   }
-  if (!ctx.prune) return out;
   const claimed = new Set([...matches.values()].map((r) => r.arn));
+  out.changes.push(...strayCopies(out, claimed, ctx));
+  if (!ctx.prune) return out;
   const declared = new Set(desired.map((d) => d.name));
   for (const r of ctx.live.rules) {
     if (claimed.has(r.arn) || ownershipOf(r.tags, ctx.ownerId) !== 'ours') continue;

@@ -166,6 +166,36 @@ describe('planListenerRules: conflicts', () => {
   });
 });
 
+describe('planListenerRules: stray copies of a declared rule', () => {
+  it('a duplicate tagged as the same rule is deleted, even without prune', () => {
+    const plan = planOf([usersApi], world([liveRuleOf(usersApi, 1, ours(usersApi.id, usersApi.specHash)), liveRuleOf(usersApi, 2, ours(usersApi.id, usersApi.specHash), { priority: 101 })]));
+    expect(plan.changes.map((c) => [c.action, c.cause, c.liveId])).toEqual([
+      ['noop', 'none', ruleArn(1)],
+      ['delete', 'rollout', ruleArn(2)],
+    ]);
+  });
+
+  it('after spec.listener changes, the rule is created on the new listener and the old copy deleted', () => {
+    const other: LiveListener = liveListener({}, { arn: 'arn:listener/8080', port: 8080 });
+    const moved = listenerRule('users-api', { ...usersApi.spec, listener: { loadBalancer: 'web-alb', port: 8080 } });
+    const plan = planOf([moved], world([liveRuleOf(usersApi, 1, ours(usersApi.id, usersApi.specHash))], { listeners: [liveListener(), other] }));
+    expect(plan.changes.map((c) => [c.action, c.liveId ?? null, c.reason ?? null])).toEqual([
+      ['create', null, null],
+      ['delete', ruleArn(1), expect.stringContaining('priority 100 on listener web-alb:80')],
+    ]);
+  });
+
+  it('a declared rule blocked by a conflict keeps its old copy', () => {
+    const other: LiveListener = liveListener({}, { arn: 'arn:listener/8080', port: 8080 });
+    const moved = listenerRule('users-api', { ...usersApi.spec, listener: { loadBalancer: 'web-alb', port: 8080 } });
+    const foreign = { [TAG_OWNER]: 'other' };
+    const blocker = { ...liveRuleOf(listenerRule('x'), 5, foreign), listenerArn: 'arn:listener/8080', conditions: { pathPatterns: ['/x'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] } };
+    const plan = planOf([moved], world([liveRuleOf(usersApi, 1, ours(usersApi.id, usersApi.specHash)), blocker], { listeners: [liveListener(), other] }));
+    expect(plan.changes).toEqual([]);
+    expect(plan.conflicts).toHaveLength(1);
+  });
+});
+
 describe('planListenerRules: prune', () => {
   const gone = listenerRule('gone', { priority: 900 });
   it.each([
