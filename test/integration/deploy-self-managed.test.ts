@@ -70,10 +70,10 @@ beforeAll(async () => {
   const world = await buildSelfWorld(clients);
   await deploySelfByHand(clients, world.ids);
   dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-self-managed-'));
-  [desiredFile] = await renderDesired([join(root, 'desired/ecs-reconciler.yaml')], world.ids, dir);
+  desiredFile = (await renderDesired([join(root, 'desired/ecs-reconciler.yaml')], world.ids, dir))[0] ?? '';
   // moto difference (test/README.md): a rule whose source is another security group loses its
   // Description in DescribeSecurityGroupRules, so a declared description would diff forever here.
-  writeFileSync(desiredFile!, readFileSync(desiredFile!, 'utf8').replace(/^\s+description: ALB to ecs-reconciler.*\n/m, ''));
+  writeFileSync(desiredFile, readFileSync(desiredFile, 'utf8').replace(/^\s+description: ALB to ecs-reconciler.*\n/m, ''));
 });
 
 /** moto differences: CreateService drops deploymentConfiguration (test/README.md) and
