@@ -1,0 +1,206 @@
+// Target group, listener and listener rule appliers against moto, through the fault proxy (no
+// faults) so that the exact write sequence can be asserted. The tests run in order on one world.
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateRuleCommand,
+  DescribeRulesCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+  ModifyTargetGroupCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../../src/reconcilers/types.js';
+import { alternateTargetGroupName } from '../../src/reconcilers/target-group-apply.js';
+import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { FaultProxy } from '../support/fault-proxy.js';
+import { motoUrl, resetMoto } from '../support/moto-test-context.js';
+import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../support/worlds/world-building-blocks.js';
+import { applyDir, pendingChanges, planDir } from './apply-support.js';
+
+let clients: TestClients;
+let proxy: FaultProxy;
+let dir: string;
+let vpcId: string;
+
+interface Routing {
+  apiPriority?: number;
+  webPriority?: number;
+  webPaths?: string[];
+  healthPath?: string;
+  apiPort?: number;
+  attributes?: Record<string, string>;
+  defaultStatus?: number;
+}
+
+function routingYaml(r: Routing = {}): string {
+  const attrs = Object.entries(r.attributes ?? {}).map(([k, v]) => `    ${k}: "${v}"`).join('\n');
+  const tg = (name: string, port: number, extra = '') =>
+    `apiVersion: ecs-reconciler/v1\nkind: TargetGroup\nmetadata: { name: ${name} }\nspec:\n  vpcId: ${vpcId}\n  protocol: HTTP\n  port: ${port}\n  targetType: instance\n  healthCheck: { path: ${r.healthPath ?? '/health'}, matcher: "200" }\n${extra}`;
+  const rule = (name: string, priority: number, paths: string[], target: string) =>
+    `apiVersion: ecs-reconciler/v1\nkind: ListenerRule\nmetadata: { name: ${name} }\nspec:\n  listener: { loadBalancer: routing-alb, port: 80 }\n  priority: ${priority}\n  conditions: { pathPatterns: [${paths.map((p) => `"${p}"`).join(', ')}] }\n  action: { forward: { targetGroup: ${target} } }\n`;
+  return [
+    tg('routing-web', 80, attrs ? `  attributes:\n${attrs}\n` : ''),
+    tg('routing-api', r.apiPort ?? 8000),
+    `apiVersion: ecs-reconciler/v1\nkind: Listener\nmetadata: { name: routing-http }\nspec:\n  loadBalancer: routing-alb\n  port: 80\n  protocol: HTTP\n  defaultAction: { fixedResponse: { statusCode: ${r.defaultStatus ?? 404}, contentType: text/plain, messageBody: Resource not found } }\n`,
+    rule('routing-api', r.apiPriority ?? 100, ['/api*'], 'routing-api'),
+    rule('routing-web', r.webPriority ?? 200, r.webPaths ?? ['/*'], 'routing-web'),
+  ].join('---\n');
+}
+
+/** the desired routing so far: each test changes some of it */
+let current: Routing = {};
+
+async function applyWith(change: Routing, opts: { prune?: boolean } = {}) {
+  current = { ...current, ...change };
+  writeFileSync(join(dir, 'routing.yaml'), routingYaml(current));
+  proxy.resetCounts();
+  const run = await applyDir(dir, { endpoint: proxy.url, ...opts });
+  const writes = proxy.writes().filter((c) => c.outcome === 'forwarded' || c.status !== undefined);
+  return { ...run, ops: writes.map((c) => c.operation) };
+}
+
+async function rulesOnListener(): Promise<{ arn: string; priority: string; tags: Record<string, string> }[]> {
+  const { Rules } = await clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: await listenerArn(clients, 'routing-alb', 80) }));
+  const rules = (Rules ?? []).filter((r) => !r.IsDefault);
+  const { TagDescriptions } = await clients.elbv2.send(new DescribeTagsCommand({ ResourceArns: rules.map((r) => r.RuleArn!) }));
+  return rules.map((r) => ({
+    arn: r.RuleArn!,
+    priority: r.Priority!,
+    tags: Object.fromEntries((TagDescriptions?.find((t) => t.ResourceArn === r.RuleArn)?.Tags ?? []).map((t) => [t.Key!, t.Value!])),
+  }));
+}
+
+beforeAll(async () => {
+  await resetMoto();
+  clients = createTestClients(motoUrl());
+  vpcId = await createVpc(clients, 'routing-vpc', '10.9.0.0/16');
+  const subnets = await createSubnets(clients, vpcId, [
+    { name: 'a', cidr: '10.9.1.0/24', az: 'us-east-1a' },
+    { name: 'b', cidr: '10.9.2.0/24', az: 'us-east-1b' },
+  ]);
+  const sg = await createSecurityGroup(clients, vpcId, 'routing-alb-sg', 'alb');
+  await createAlb(clients, 'routing-alb', subnets, [sg]);
+  proxy = new FaultProxy({ target: motoUrl() });
+  await proxy.start();
+  dir = mkdtempSync(join(tmpdir(), 'apply-routing-'));
+});
+
+afterAll(async () => {
+  clients.destroy();
+  await proxy.stop();
+});
+
+describe('routing appliers (in order, one world)', () => {
+  it('creates target groups, the listener and rules, tagged, in dependency order', async () => {
+    const { report, ops } = await applyWith({});
+    expect(report.ok).toBe(true);
+    expect(ops).toEqual(['CreateTargetGroup', 'CreateTargetGroup', 'CreateListener', 'CreateRule', 'CreateRule']);
+    const rules = await rulesOnListener();
+    expect(rules.map((r) => [r.priority, r.tags[TAG_RESOURCE], r.tags[TAG_OWNER]]).sort()).toEqual([
+      ['100', 'ListenerRule/routing-api', 'ecs-reconciler'],
+      ['200', 'ListenerRule/routing-web', 'ecs-reconciler'],
+    ]);
+    expect(rules.every((r) => r.tags[TAG_SPEC_HASH]?.length === 16)).toBe(true);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('corrects a health check changed by hand with one ModifyTargetGroup', async () => {
+    const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['routing-web'] }));
+    await clients.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: TargetGroups![0]!.TargetGroupArn!, HealthCheckPath: '/hacked' }));
+    const { report, ops } = await applyWith({});
+    expect(ops).toEqual(['ModifyTargetGroup']);
+    expect(report.outcomes).toEqual([expect.objectContaining({ id: 'TargetGroup/routing-web', cause: 'drift', status: 'applied' })]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('sets declared attributes and records the new spec hash', async () => {
+    const { ops } = await applyWith({ attributes: { 'deregistration_delay.timeout_seconds': '30' } });
+    expect(ops).toEqual(['ModifyTargetGroupAttributes', 'AddTags']);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('changes a rule condition in place: ModifyRule, never delete and recreate', async () => {
+    const before = await rulesOnListener();
+    const { ops } = await applyWith({ webPaths: ['/web*'] });
+    expect(ops).toEqual(['ModifyRule', 'AddTags']);
+    const after = await rulesOnListener();
+    expect(after.map((r) => r.arn).sort()).toEqual(before.map((r) => r.arn).sort());
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('swaps two priorities without the listener ever having fewer rules', async () => {
+    const before = await rulesOnListener();
+    const { report, ops } = await applyWith({ apiPriority: 200, webPriority: 100 });
+    expect(report.ok).toBe(true);
+    // moto refuses the swap in one call (AWS accepts it): the first SetRulePriorities is rejected,
+    // then the rules move through a free priority; nothing is deleted or created on the way
+    expect(ops.filter((op) => op !== 'AddTags')).toEqual(['SetRulePriorities', 'SetRulePriorities', 'SetRulePriorities', 'SetRulePriorities']);
+    expect(proxy.writes()[0]?.status).toBe(400);
+    expect(ops).not.toContain('DeleteRule');
+    expect(ops).not.toContain('CreateRule');
+    const after = await rulesOnListener();
+    expect(after).toHaveLength(before.length);
+    expect(Object.fromEntries(after.map((r) => [r.tags[TAG_RESOURCE], r.priority]))).toEqual({
+      'ListenerRule/routing-api': '200',
+      'ListenerRule/routing-web': '100',
+    });
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('modifies the listener default action in place', async () => {
+    const { ops } = await applyWith({ defaultStatus: 503 });
+    expect(ops).toEqual(['ModifyListener', 'AddTags']);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('leaves a hand-made untagged rule alone, even with --prune, and refuses to take its priority', async () => {
+    const listener = await listenerArn(clients, 'routing-alb', 80);
+    const { Rules } = await clients.elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: listener,
+        Priority: 300,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/hand*'] } }],
+        Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '418' } }],
+      }),
+    );
+    const hand = Rules![0]!.RuleArn!;
+    const ok = await applyWith({}, { prune: true });
+    expect(ok.ops).toEqual([]);
+    const clash = await applyWith({ apiPriority: 300 }, { prune: true });
+    expect(clash.ops).toEqual([]);
+    expect(clash.report.ok).toBe(false);
+    const failure = [...clash.report.outcomes, ...clash.report.conflicts].map((o) => ('reason' in o ? o.reason : o.message)).join('\n');
+    expect(failure).toContain('ListenerRule/routing-api');
+    expect(failure).toContain(hand);
+    expect((await rulesOnListener()).find((r) => r.arn === hand)?.priority).toBe('300');
+    current.apiPriority = 200;
+  });
+
+  it('replaces a target group whose port changed: new group, rule moved, old group deleted', async () => {
+    const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['routing-api'] }));
+    const oldArn = TargetGroups![0]!.TargetGroupArn!;
+    const { report, ops, lines } = await applyWith({ apiPort: 8080 });
+    expect(report.ok, lines.join('\n')).toBe(true);
+    expect(ops).toEqual(['CreateTargetGroup', 'ModifyRule', 'DeleteTargetGroup']);
+    const { TargetGroups: after } = await clients.elbv2.send(new DescribeTargetGroupsCommand({}));
+    const api = after?.filter((tg) => tg.TargetGroupName?.startsWith('routing-api')) ?? [];
+    expect(api.map((tg) => [tg.TargetGroupName, tg.Port])).toEqual([[alternateTargetGroupName('routing-api'), 8080]]);
+    expect(api[0]?.TargetGroupArn).not.toBe(oldArn);
+    const { Rules } = await clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: await listenerArn(clients, 'routing-alb', 80) }));
+    const forwards = (Rules ?? []).flatMap((r) => r.Actions ?? []).map((a) => a.TargetGroupArn ?? a.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn);
+    expect(forwards).toContain(api[0]?.TargetGroupArn);
+    expect(forwards).not.toContain(oldArn);
+  });
+});
+
+describe('after the replace', () => {
+  // KNOWN GAP (not the appliers): observe reads target groups by their declared names only, so the
+  // replacement (alternate name) is not seen and the plan wants to create the group again. Fix:
+  // observe also reads targetGroupAwsNames(name)[1] for declared names it did not find; then turn
+  // this `it.fails` into `it`.
+  it.fails('the next plan is empty (observe must read the alternate name)', async () => {
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+});
