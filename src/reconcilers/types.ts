@@ -142,6 +142,18 @@ export interface FieldDiff {
   desired: unknown;
 }
 
+/**
+ * Conventions of the planner (src/reconcilers/plan.ts):
+ * - `update` with `diffs: []` is a tag-only update: nothing differs but our ownership tags must be
+ *   written (adoption of a matching resource, or a new spec hash AWS already matches); `reason`
+ *   says which. It does not count as a change for `plan`'s exit code (see format-plan.ts).
+ * - `delete` with cause `prune` removes a resource that left the files (only planned with prune);
+ *   `delete` with cause `rollout` removes a stray copy of a resource that is still declared (the
+ *   old target group of an unfinished replace, a rule left on its old listener, a duplicate).
+ * - A resource with a conflict has no Change at all; Plan.conflicts explains why.
+ * - A noop has cause `none`. Under `policy: observe` nothing is ever tagged, so a difference there
+ *   is drift unless an older spec-hash tag says the files changed since it was last enforced.
+ */
 export interface ChangeBase<K extends Kind = Kind> {
   kind: K;
   name: string;

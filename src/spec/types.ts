@@ -118,6 +118,7 @@ export interface IngressRule {
   fromPort: number;
   toPort: number;
   source: IngressSource;
+  /** not part of the rule's identity; compared only when declared (left out: the live description is kept) */
   description?: string;
 }
 
@@ -168,7 +169,7 @@ export interface TaskDefinitionSpec {
   memory?: string;
   executionRoleArn?: string;
   taskRoleArn?: string;
-  /** derived from the service's launchType */
+  /** derived from the service's launchType; a live revision registered without any counts as ['EC2'] */
   requiresCompatibilities: ('EC2' | 'FARGATE')[];
   containers: ContainerSpec[];
 }
