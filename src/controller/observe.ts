@@ -7,9 +7,9 @@
 //   ecs:DescribeClusters            ceil(clusters / 100)
 //   ecs:DescribeServices            sum over existing clusters of ceil(services / 10)
 //   ecs:DescribeTaskDefinition      distinct running revisions not yet in the process cache
-//   elbv2:DescribeTargetGroups      min(ceil(TGs / 20), pages of a PageSize-400 listing)  (+ a few when names are missing)
+//   elbv2:DescribeTargetGroups      ceil(target groups in the account / 400): a listing (declared name or replacement name)
 //   elbv2:DescribeTargetGroupAttributes  found TGs whose spec declares attributes
-//   elbv2:DescribeLoadBalancers     as target groups, over the load balancers named
+//   elbv2:DescribeLoadBalancers     min(ceil(LBs / 20), pages of a PageSize-400 listing) (+ a listing page when names are missing)
 //   elbv2:DescribeListeners         one per load balancer found (+ ARN-named listeners)
 //   elbv2:DescribeRules             one per listener used by a ListenerRule or declared as a Listener
 //   elbv2:DescribeTags              ceil((TGs found + listeners read + rules read) / 20)

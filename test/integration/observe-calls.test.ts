@@ -135,7 +135,7 @@ describe('observe: calls for 25 services, 25 target groups, 2 listeners with 30 
     expect(live.clusters).toEqual([CLUSTER]);
     expect(live.loadBalancers.map((lb) => lb.name)).toEqual(['observe-alb']);
     expect(live.securityGroups).toHaveLength(FIXTURE.securityGroups);
-    // 26 TG names: one listing page of 400 proves the missing one absent
+    // one listing page of 400 proves the missing one absent
     expect(calls['elbv2:DescribeTargetGroups']).toBe(1);
     // 2 LB names: AWS fails the by-names call whole (then one listing page: 2 calls); moto answers with the one it has (1 call)
     expect(calls['elbv2:DescribeLoadBalancers']).toBeGreaterThanOrEqual(1);

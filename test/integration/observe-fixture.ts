@@ -198,7 +198,8 @@ export function minimumCalls(inv: Inventory): Record<string, number> {
     'ecs:DescribeClusters': Math.ceil(inv.clusters / 100),
     'ecs:DescribeServices': inv.servicesPerCluster.reduce((sum, n) => sum + Math.ceil(n / 10), 0),
     'ecs:DescribeTaskDefinition': inv.uncachedTaskDefinitions,
-    'elbv2:DescribeTargetGroups': byNamesOrList(inv.targetGroups, inv.targetGroupsInAccount),
+    // a listing: a declared group may also live under its alternate name (after a replace), usually absent
+    'elbv2:DescribeTargetGroups': inv.targetGroups === 0 ? 0 : Math.max(1, Math.ceil(inv.targetGroupsInAccount / 400)),
     'elbv2:DescribeTargetGroupAttributes': inv.targetGroupsWithAttributes,
     'elbv2:DescribeLoadBalancers': byNamesOrList(inv.loadBalancers, inv.loadBalancersInAccount),
     'elbv2:DescribeListeners': inv.loadBalancers,
