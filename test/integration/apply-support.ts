@@ -11,7 +11,7 @@ import type { ApplyReport } from '../../src/controller/apply-report.js';
 import { observe } from '../../src/controller/observe.js';
 import { planAll } from '../../src/reconcilers/plan.js';
 import { planHasChanges } from '../../src/reconcilers/format-plan.js';
-import type { Plan } from '../../src/reconcilers/types.js';
+import type { LiveState, Plan } from '../../src/reconcilers/types.js';
 import { loadDesiredState } from '../../src/spec/load-desired-state.js';
 import type { DesiredState } from '../../src/spec/types.js';
 import { desiredResourceCount } from '../../src/commands/apply.js';
@@ -67,6 +67,34 @@ export async function applyDir(dir: string, opts: RunOptions): Promise<ApplyRun>
       const { endpoint: _e, clientOptions: _c, log: _l, ...applyOpts } = opts;
       const report = await applyPlan(plan, ctx, { desiredResourceCount: desiredResourceCount(desired), ...applyOpts });
       return { plan, report, lines };
+    } finally {
+      clients.destroy();
+    }
+  });
+}
+
+/** Observe and plan now; apply later with applyPlanned (to test a plan gone stale in between). */
+export async function observePlan(dir: string, endpoint: string): Promise<{ desired: DesiredState; live: LiveState; plan: Plan }> {
+  const desired = await loadOk(dir);
+  return withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: endpoint }, async () => {
+    const clients = createAwsClients({ rateLimits: false });
+    try {
+      const live = await observe(desired, clients);
+      return { desired, live, plan: planAll(desired, live, { prune: false, ownerId: OWNER }) };
+    } finally {
+      clients.destroy();
+    }
+  });
+}
+
+export async function applyPlanned(planned: { desired: DesiredState; live: LiveState; plan: Plan }, endpoint: string): Promise<ApplyRun> {
+  return withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: endpoint }, async () => {
+    const clients = createAwsClients({ rateLimits: false });
+    try {
+      const lines: string[] = [];
+      const ctx = createApplyContext({ clients, ownerId: OWNER, log: collectingLog(lines), live: planned.live });
+      const report = await applyPlan(planned.plan, ctx, { desiredResourceCount: desiredResourceCount(planned.desired) });
+      return { plan: planned.plan, report, lines };
     } finally {
       clients.destroy();
     }
