@@ -35,7 +35,8 @@ COPY deploy/healthcheck.mjs ./healthcheck.mjs
 # The application files stay root-owned (read-only for the process); git checkouts and
 # state go to the node user's home.
 RUN mkdir -p /home/node/work && chown -R node:node /home/node
-ENV HOME=/home/node
+ENV HOME=/home/node \
+    ECS_RECONCILER_WORK_DIR=/home/node/work
 USER node
 EXPOSE 8080
 # ECS ignores image HEALTHCHECKs: deploy/task-definition.json runs the same command.

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CreateServiceRequest, RegisterTaskDefinitionRequest, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_OPTIONS, resolveRunConfig } from '../../src/controller/run-config.js';
 import { normaliseService } from '../../src/reconcilers/service-normalise.js';
 import { planAll } from '../../src/reconcilers/plan.js';
 import { diffTaskDefinition } from '../../src/reconcilers/task-definition.js';
@@ -90,6 +91,17 @@ describe('deploy/task-definition.json against desired/ecs-reconciler.yaml', () =
     const names = (c.environment ?? []).map((e) => e.name ?? '');
     expect(names.filter((n) => /TOKEN|SECRET|WEBHOOK_URL|PASSWORD/.test(n))).toEqual([]);
     expect(names.filter((n) => n.startsWith('ECS_RECONCILER_') || n === 'LOG_LEVEL').length).toBeGreaterThan(0);
+  });
+
+  it('configures `run` with known ECS_RECONCILER_* variables whose values parse', () => {
+    const env = Object.fromEntries((taskDefinitionJson.containerDefinitions![0]!.environment ?? []).map((e) => [e.name!, e.value!]));
+    const known = new Set(RUN_OPTIONS.map((o) => o.env));
+    expect(Object.keys(env).filter((n) => n.startsWith('ECS_RECONCILER_') && !known.has(n))).toEqual([]);
+    const config = resolveRunConfig({}, env);
+    expect(config).toMatchObject({ source: env.ECS_RECONCILER_SOURCE, branch: 'main', path: 'desired/', intervalMs: 60_000, port: 8080 });
+    // the health check and the port mapping reach the port the server listens on
+    expect(taskDefinitionJson.containerDefinitions![0]!.portMappings?.[0]?.containerPort).toBe(config.port);
+    expect(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).toContain(env.LOG_LEVEL);
   });
 
   it('is sized and shaped for Fargate: awsvpc, 256 CPU units / 512 MiB, awslogs, stop timeout 30', () => {

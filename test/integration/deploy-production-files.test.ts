@@ -2,13 +2,16 @@
 // stage's COPY and `npm ci` lines (read from the Dockerfile itself, so the two cannot drift), then
 // run the production CLI there. Docker is not available on these machines: this checks the file
 // set and the production dependencies, not the image.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copySteps, parseDockerfile } from '../deploy/dockerfile-model.js';
+import { TEST_CREDENTIALS, TEST_REGION } from '../support/aws-test-clients.js';
+import { freePort } from '../support/moto-server.js';
+import { motoUrl } from '../support/moto-test-context.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -132,4 +135,62 @@ describe('the production file set (Dockerfile runtime stage, without Docker)', (
     expect(`${r.stdout}${r.stderr}`).toMatch(/bad\.yaml:7:\d+/);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('`run` in the production file set, configured like deploy/task-definition.json', () => {
+  const secrets = {
+    GIT_TOKEN: 'ghp_productionTestTokenMustNotLeak0001',
+    SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/services/T0000/B0000/productionTestWebhookSecret',
+    WEBHOOK_SECRET: 'whsec-production-test-must-not-leak',
+  };
+
+  it('answers the container health check, and stops on SIGTERM with exit 0 inside the 30 s stopTimeout', async () => {
+    const td = JSON.parse(readFileSync(join(root, 'deploy/task-definition.json'), 'utf8')) as {
+      containerDefinitions: { environment: { name: string; value: string }[]; stopTimeout: number }[];
+    };
+    const container = td.containerDefinitions[0]!;
+    const port = await freePort();
+    const desired = join(tmp, 'run-desired');
+    cpSync(join(root, 'desired'), desired, { recursive: true });
+    // the task's environment, with the git source swapped for a local directory, AWS for moto,
+    // writes off (dry run), and the three ECS secrets set the way ECS sets them
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: tmp,
+      ...Object.fromEntries(container.environment.filter((e) => e.name !== 'ECS_RECONCILER_BRANCH').map((e) => [e.name, e.value])),
+      ...secrets,
+      ECS_RECONCILER_SOURCE: desired,
+      ECS_RECONCILER_PATH: '.',
+      ECS_RECONCILER_PORT: String(port),
+      ECS_RECONCILER_HOST: '127.0.0.1',
+      ECS_RECONCILER_DRY_RUN: 'true',
+      ECS_RECONCILER_WORK_DIR: join(tmp, 'work'),
+      AWS_ENDPOINT_URL: motoUrl(),
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_REGION: TEST_REGION,
+    };
+    const child = spawn(process.execPath, ['dist/cli.js', 'run'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let healthy: Run = { code: -1, stdout: '', stderr: '' };
+      for (let i = 0; i < 40 && healthy.code !== 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        healthy = await run(process.execPath, ['healthcheck.mjs'], app, { ECS_RECONCILER_PORT: String(port) });
+      }
+      expect(healthy.code, `health check never passed:\n${healthy.stderr}\n${output}`).toBe(0);
+    } finally {
+      const stopAt = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited;
+      const stopMs = Date.now() - stopAt;
+      expect(code, output).toBe(0);
+      expect(stopMs).toBeLessThan(container.stopTimeout * 1000);
+    }
+    expect(output).toMatch(/"event":"server.listening"/);
+    for (const value of Object.values(secrets)) expect(output).not.toContain(value);
+  }, 60_000);
 });
