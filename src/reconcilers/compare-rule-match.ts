@@ -83,9 +83,24 @@ export function matchRules(
   const declared = new Set(desired.map((d) => d.name));
   const claimed = new Set<string>();
   const result = new Map<string, LiveRule>();
+  const byListener = new Map<string, LiveRule[]>();
+  for (const r of ctx.live.rules) byListener.set(r.listenerArn, [...(byListener.get(r.listenerArn) ?? []), r]);
   const rulesOn = (d: DesiredRule): LiveRule[] => {
     const listener = listeners.get(d.id);
-    return listener === undefined ? [] : ctx.live.rules.filter((r) => r.listenerArn === listener.arn && !claimed.has(r.arn));
+    return listener === undefined ? [] : (byListener.get(listener.arn) ?? []).filter((r) => !claimed.has(r.arn));
+  };
+  // content keys are compared for every (declared, live) pair of a listener: compute each once
+  const liveKeys = new Map<LiveRule, string>();
+  const desiredKeys = new Map<DesiredRule, string>();
+  const liveKey = (r: LiveRule): string => {
+    let key = liveKeys.get(r);
+    if (key === undefined) liveKeys.set(r, (key = liveContent(r)));
+    return key;
+  };
+  const desiredKey = (d: DesiredRule): string => {
+    let key = desiredKeys.get(d);
+    if (key === undefined) desiredKeys.set(d, (key = desiredContent(d, ctx.targetGroups)));
+    return key;
   };
   const claim = (d: DesiredRule, r: LiveRule | undefined): void => {
     if (r === undefined) return;
@@ -104,8 +119,8 @@ export function matchRules(
     return name === undefined || !declared.has(name);
   };
   const passes: ((d: DesiredRule, r: LiveRule) => boolean)[] = [
-    (d, r) => r.priority === d.spec.priority && liveContent(r) === desiredContent(d, ctx.targetGroups),
-    (d, r) => liveContent(r) === desiredContent(d, ctx.targetGroups),
+    (d, r) => r.priority === d.spec.priority && liveKey(r) === desiredKey(d),
+    (d, r) => liveKey(r) === desiredKey(d),
     (d, r) => r.priority === d.spec.priority,
   ];
   for (const pass of passes) {

@@ -68,10 +68,15 @@ function priorityConflict(d: DesiredRule, listener: LiveListener, matched: LiveR
  */
 function strayCopies(planned: KindPlan, claimed: ReadonlySet<string>, ctx: PlanContext): ChangeOf<'ListenerRule'>[] {
   const out: ChangeOf<'ListenerRule'>[] = [];
+  const unclaimedOurs = new Map<string, LiveRule[]>();
+  for (const r of ctx.live.rules) {
+    const tag = r.tags[TAG_RESOURCE];
+    if (tag === undefined || claimed.has(r.arn) || !isTaggedAs(r.tags, ctx.ownerId, tag)) continue;
+    unclaimedOurs.set(tag, [...(unclaimedOurs.get(tag) ?? []), r]);
+  }
   for (const c of planned.changes) {
     if (c.kind !== 'ListenerRule' || c.desired === undefined) continue;
-    for (const r of ctx.live.rules) {
-      if (claimed.has(r.arn) || !isTaggedAs(r.tags, ctx.ownerId, c.id)) continue;
+    for (const r of unclaimedOurs.get(c.id) ?? []) {
       const where = ctx.live.listeners.find((l) => l.arn === r.listenerArn);
       out.push({
         kind: 'ListenerRule',

@@ -44,14 +44,17 @@ export function diffService(desired: DesiredService, live: LiveService, index: T
   return diffs;
 }
 
-function findService(d: DesiredService, live: readonly LiveService[]): LiveService | undefined {
-  // an INACTIVE / DRAINING service of that name is gone for our purposes
-  return live.find((svc) => svc.name === d.name && svc.clusterName === d.spec.cluster && svc.status === 'ACTIVE');
+/** ACTIVE services by `cluster/name`: an INACTIVE / DRAINING service of that name is gone for our purposes. */
+function activeServices(live: readonly LiveService[]): Map<string, LiveService> {
+  const out = new Map<string, LiveService>();
+  for (const svc of live) if (svc.status === 'ACTIVE' && !out.has(`${svc.clusterName}/${svc.name}`)) out.set(`${svc.clusterName}/${svc.name}`, svc);
+  return out;
 }
 
 export function planServices(desired: readonly DesiredService[], ctx: PlanContext): KindPlan {
   const out: KindPlan = { changes: [], conflicts: [] };
   const accounted = new Set<string>();
+  const active = activeServices(ctx.live.services);
   for (const d of desired) {
     const s = d.spec;
     const base = { kind: 'Service' as const, name: d.name, id: d.id, policy: d.policy, desiredHash: d.specHash, desired: d };
@@ -62,7 +65,7 @@ export function planServices(desired: readonly DesiredService[], ctx: PlanContex
       });
       continue;
     }
-    const live = findService(d, ctx.live.services);
+    const live = active.get(`${s.cluster}/${d.name}`);
     if (live === undefined) {
       out.changes.push({ ...base, action: 'create', cause: 'create', diffs: [], registerTaskDefinition: true });
       continue;

@@ -35,9 +35,16 @@ export function matchTargetGroups(
 ): Map<string, TargetGroupMatch> {
   const declared = new Set(desired.map((d) => d.name));
   const result = new Map<string, TargetGroupMatch>();
+  const byName = new Map<string, LiveTargetGroup>();
+  const byResourceTag = new Map<string, LiveTargetGroup[]>();
+  for (const tg of live) {
+    if (!byName.has(tg.name)) byName.set(tg.name, tg);
+    const tag = tg.tags[TAG_RESOURCE];
+    if (tag !== undefined && isTaggedAs(tg.tags, ownerId, tag)) byResourceTag.set(tag, [...(byResourceTag.get(tag) ?? []), tg]);
+  }
   for (const d of desired) {
-    const tagged = live.filter((tg) => isTaggedAs(tg.tags, ownerId, d.id));
-    const named = live.find((tg) => tg.name === d.name);
+    const tagged = byResourceTag.get(d.id) ?? [];
+    const named = byName.get(d.name);
     const candidates = [...tagged];
     let foreign: LiveTargetGroup | undefined;
     if (named !== undefined && !candidates.includes(named)) {
