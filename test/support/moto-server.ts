@@ -57,11 +57,11 @@ function explainFailure(python: string, output: string, spawnError: Error | unde
   if (spawnError && (spawnError as NodeJS.ErrnoException).code === 'ENOENT') {
     return `cannot start the moto server: ${python} was not found on PATH. Install Python 3, then ${MOTO_INSTALL_HINT}`;
   }
-  if (/No module named ['"]?moto|ModuleNotFoundError/.test(output)) {
-    return `cannot start the moto server: the Python package moto is missing; ${MOTO_INSTALL_HINT}`;
-  }
   if (/No module named ['"]?(flask|werkzeug|flask_cors)/i.test(output)) {
     return `cannot start the moto server: moto is installed without its server extras; ${MOTO_INSTALL_HINT}`;
+  }
+  if (/No module named ['"]?moto\b/.test(output)) {
+    return `cannot start the moto server: the Python package moto is missing; ${MOTO_INSTALL_HINT}`;
   }
   const tail = output.trim().split('\n').slice(-5).join('\n');
   return `cannot start the moto server (${python} -m moto.server)${tail ? `:\n${tail}` : ''}`;
@@ -81,8 +81,11 @@ async function startOnce(python: string, port: number, readyTimeoutMs: number): 
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  child.on('error', (error) => (spawnError = error));
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  // A process that could not be spawned (ENOENT) emits 'error' and never 'exit'.
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.once('exit', () => ((exited = true), resolve()));
+    child.once('error', (error) => ((spawnError = error), (exited = true), resolve()));
+  });
   const killOnExit = (): void => {
     child.kill('SIGKILL');
   };
