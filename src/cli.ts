@@ -4,10 +4,19 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describeUnexpected } from './commands/cli-output.js';
-import { registerApplyCommand } from './commands/apply.js';
-import { registerPlanCommand } from './commands/plan.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerValidateCommand } from './commands/validate.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command, loaded on demand: `validate` must not pay for loading the AWS SDK that
+ * plan/apply/run import (about a second of CPU). Add new commands here.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidateCommand,
+  plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
+  apply: async () => (await import('./commands/apply.js')).registerApplyCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommand,
+};
 
 function packageVersion(): string {
   try {
@@ -18,15 +27,15 @@ function packageVersion(): string {
   }
 }
 
-function buildProgram(): Command {
+/** Registers only the command being run (all of them for help, version or an unknown name). */
+async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('ecs-reconciler')
     .description('Kubernetes-style reconciliation of ECS services, target groups, listener rules and security-group ingress from YAML in git')
     .version(packageVersion())
     .showHelpAfterError('(run ecs-reconciler --help for usage)');
-  registerValidateCommand(program);
-  registerPlanCommand(program);
-  registerApplyCommand(program);
-  registerRunCommand(program);
+  const wanted = argv[2];
+  const names = wanted !== undefined && Object.hasOwn(COMMANDS, wanted) ? [wanted] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]!())(program);
   return program;
 }
 
@@ -39,7 +48,7 @@ process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (error) {
   fail(error);
 }

@@ -32,7 +32,15 @@ function readSchemas(): Map<string, JsonSchema> {
 
 const schemas = readSchemas();
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+// optimize: false halves compile time (most of a CLI run) for no measurable validation cost
+const ajv = new Ajv2020({
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+  code: { optimize: false },
+});
 // editor-only annotation (VS Code / yaml-language-server): the message for a failed pattern
 ajv.addKeyword('patternErrorMessage');
 for (const schema of schemas.values()) ajv.addSchema(schema);

@@ -41,7 +41,7 @@ function resolveAlias(pd: ParsedDocument, node: Node | null): Node | null {
 }
 
 function isEmptyScalar(node: Node): boolean {
-  return isScalar(node) && node.value === null && node.range !== undefined && node.range[0] === node.range[1];
+  return isScalar(node) && node.value === null && node.range != null && node.range[0] === node.range[1];
 }
 
 function keyText(key: unknown): string | undefined {
