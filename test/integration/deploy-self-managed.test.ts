@@ -8,13 +8,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClients, TEST_CREDENTIALS, TEST_REGION, type TestClients } from '../support/aws-test-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
+import { authorizeIngress } from '../support/worlds/managed-building-blocks.js';
 import { renderDesired } from '../support/worlds/render-desired.js';
-import { buildSelfWorld, deploySelfByHand, SELF_CLUSTER } from './deploy-self-world.js';
+import { realId, tcpFrom } from '../support/worlds/world-building-blocks.js';
+import { buildSelfWorld, deploySelfByHand, SELF_CLUSTER, SELF_PLACEHOLDERS } from './deploy-self-world.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const IAM_PREFIX: Record<string, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing', ec2: 'ec2' };
@@ -29,6 +32,7 @@ let proxy: FaultProxy;
 let clients: TestClients;
 let dir = '';
 let desiredFile = '';
+let controllerSg = '';
 
 function cli(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
@@ -69,11 +73,9 @@ beforeAll(async () => {
   await proxy.start();
   const world = await buildSelfWorld(clients);
   await deploySelfByHand(clients, world.ids);
+  controllerSg = realId(world.ids, SELF_PLACEHOLDERS.controllerSecurityGroup);
   dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-self-managed-'));
   desiredFile = (await renderDesired([join(root, 'desired/ecs-reconciler.yaml')], world.ids, dir))[0] ?? '';
-  // moto difference (test/README.md): a rule whose source is another security group loses its
-  // Description in DescribeSecurityGroupRules, so a declared description would diff forever here.
-  writeFileSync(desiredFile, readFileSync(desiredFile, 'utf8').replace(/^\s+description: ALB to ecs-reconciler.*\n/m, ''));
 });
 
 /** moto differences: CreateService drops deploymentConfiguration (test/README.md) and
@@ -111,6 +113,8 @@ describe('the controller adopting its own hand-made deployment', () => {
   });
 
   it('applies, and the next plan is empty, without registering a task definition revision', async () => {
+    // someone opened SSH on the controller's group by hand: exclusive: true revokes it
+    await authorizeIngress(clients, controllerSg, [tcpFrom(22, { cidr: '0.0.0.0/0' }, 'temporary ssh')]);
     const applied = await cli('apply', dir);
     expect(applied.code, `${applied.stdout}${applied.stderr}`).toBe(0);
     const again = await cli('plan', dir);
@@ -118,6 +122,8 @@ describe('the controller adopting its own hand-made deployment', () => {
     expect(again.stdout).toMatch(/No changes/);
     const revisions = await clients.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'ecs-reconciler' }));
     expect(revisions.taskDefinitionArns).toHaveLength(1);
+    const rules = await clients.ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [controllerSg] }] }));
+    expect((rules.SecurityGroupRules ?? []).filter((r) => !r.IsEgress).map((r) => r.FromPort)).toEqual([8080]);
   });
 
   it('rolls an upgrade that arrives as a new image: a new revision, the same one-at-a-time deployment', async () => {
@@ -140,6 +146,10 @@ describe('the controller adopting its own hand-made deployment', () => {
 });
 
 describe('what the CLI called on the way', () => {
+  it('includes the revoke that exclusive: true needed', () => {
+    expect(proxy.count('ec2', 'RevokeSecurityGroupIngress')).toBeGreaterThan(0);
+  });
+
   it('every operation is granted by deploy/iam-policy.json, every read by the observe-only policy', () => {
     const granted = policyActions('iam-policy.json');
     const reads = policyActions('iam-policy-observe.json');
