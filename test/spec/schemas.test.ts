@@ -1,0 +1,72 @@
+// The JSON Schemas themselves: ids, draft, additionalProperties everywhere, and the document
+// schema (the one editors use) picking the spec schema by kind.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SCHEMAS_DIR, SCHEMA_BASE, validateDocument } from '../../src/spec/schema-registry.js';
+
+type Json = Record<string, unknown>;
+const files = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.json')).sort();
+const load = (f: string): Json => JSON.parse(readFileSync(`${SCHEMAS_DIR}${f}`, 'utf8')) as Json;
+
+/** Every object schema (has `properties`) with its JSON pointer. */
+function objectSchemas(node: unknown, pointer = ''): [string, Json][] {
+  if (node === null || typeof node !== 'object') return [];
+  const out: [string, Json][] = [];
+  const obj = node as Json;
+  if (obj.properties !== undefined) out.push([pointer, obj]);
+  for (const [key, child] of Object.entries(obj)) {
+    if (key === 'properties' && typeof child === 'object' && child !== null) {
+      for (const [name, sub] of Object.entries(child)) out.push(...objectSchemas(sub, `${pointer}/properties/${name}`));
+    } else out.push(...objectSchemas(child, `${pointer}/${key}`));
+  }
+  return out;
+}
+
+describe('schemas/', () => {
+  it('holds one schema per kind, the document envelope and the shared definitions', () => {
+    expect(files).toEqual([
+      'common.schema.json',
+      'document.schema.json',
+      'listener-rule.schema.json',
+      'listener.schema.json',
+      'security-group-ingress.schema.json',
+      'service.schema.json',
+      'target-group.schema.json',
+    ]);
+  });
+
+  it.each(files)('%s: draft 2020-12 and an $id under the schema base', (file) => {
+    const schema = load(file);
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.$id).toBe(`${SCHEMA_BASE}${file}`);
+  });
+
+  it.each(files)('%s: every object schema closes additionalProperties (false, or a schema for maps)', (file) => {
+    const open = objectSchemas(load(file)).filter(([, s]) => s.additionalProperties === undefined || s.additionalProperties === true);
+    // if/then only pick the spec schema by kind; they define no object of their own
+    expect(open.map(([p]) => p).filter((p) => !/\/(if|then)$/.test(p))).toEqual([]);
+  });
+});
+
+describe('document.schema.json', () => {
+  const doc = (kind: string, spec: unknown): unknown => ({ apiVersion: 'ecs-reconciler/v1', kind, metadata: { name: 'x' }, spec });
+
+  it.each([
+    ['TargetGroup', { vpcId: 'vpc-0a', protocol: 'HTTP', port: 80 }],
+    ['Listener', { loadBalancer: 'alb', port: 80, protocol: 'HTTP', defaultAction: { fixedResponse: { statusCode: 404 } } }],
+    ['ListenerRule', { listener: { loadBalancer: 'alb', port: 80 }, priority: 1, conditions: { pathPatterns: ['/'] }, action: { forward: { targetGroup: 'tg' } } }],
+    ['SecurityGroupIngress', { groupId: 'sg-0a', rules: [{ protocol: 'tcp', port: 80, source: { cidr: '10.0.0.0/8' } }] }],
+    ['Service', { cluster: 'c', taskDefinition: { family: 'f', containers: [{ name: 'web', image: 'nginx' }] } }],
+  ])('accepts a minimal %s', (kind, spec) => {
+    expect(validateDocument(doc(kind, spec))).toBe(true);
+  });
+
+  it.each([
+    ['TargetGroup', { vpcId: 'vpc-0a', protocol: 'HTTP', port: 80, healtCheck: {} }, 'additionalProperties'],
+    ['Listener', { vpcId: 'vpc-0a', protocol: 'HTTP', port: 80 }, 'required'],
+    ['Service', { cluster: 'c' }, 'required'],
+  ])('applies the %s spec schema by kind', (kind, spec, keyword) => {
+    expect(validateDocument(doc(kind, spec))).toBe(false);
+    expect(validateDocument.errors?.map((e) => e.keyword)).toContain(keyword);
+  });
+});
