@@ -15,9 +15,9 @@ import {
   ModifyTargetGroupCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { motoUrl } from '../support/moto-test-context.js';
-import { replacePlaceholders, seedSystem } from '../support/worlds/seed-systems.js';
+import { replacePlaceholders, seedSystem } from '../../src/demo/worlds/seed-systems.js';
 import { startFakeSlack, type FakeSlack } from '../notify/slack-fixtures.js';
 import { startGitHttpServer, tempDir, TestRepo, type GitHttpServer } from '../source/git-fixtures.js';
 import { DaemonProcess, getJson, waitFor } from './daemon-process.js';

@@ -14,9 +14,9 @@ import {
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { parseAllDocuments } from 'yaml';
-import type { TestClients } from '../support/aws-test-clients.js';
+import type { TestClients } from '../../src/demo/aws-demo-clients.js';
 import { checkService } from './declared-service-check.js';
-import { replacePlaceholders, type WorldIds } from '../support/worlds/seed-systems.js';
+import { replacePlaceholders, type WorldIds } from '../../src/demo/worlds/seed-systems.js';
 
 /** One document of a desired file; `spec` is raw YAML, untyped on purpose. */
 export interface DeclaredDocument {

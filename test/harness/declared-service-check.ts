@@ -2,7 +2,7 @@
 // runs, compared with a declared Service document field by field.
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { TestClients } from '../support/aws-test-clients.js';
+import type { TestClients } from '../../src/demo/aws-demo-clients.js';
 import type { DeclaredDocument } from './declared-resources-check.js';
 
 function compare(problems: string[], where: string, field: string, live: unknown, declared: unknown): void {

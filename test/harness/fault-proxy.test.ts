@@ -4,7 +4,7 @@ import { CreateSecurityGroupCommand, DescribeVpcsCommand } from '@aws-sdk/client
 import { CreateClusterCommand, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { CreateTargetGroupCommand, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy, type FaultProxyOptions } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
 

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetMotoServer, startMotoServer } from '../support/moto-server.js';
+import { resetMotoServer, startMotoServer } from '../../src/demo/moto-server.js';
 
 let dir: string;
 

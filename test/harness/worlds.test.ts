@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { resetMoto, motoUrl } from '../support/moto-test-context.js';
-import { buildAllWorlds, renderDesired, SEED_SYSTEMS } from '../support/worlds/seed-systems.js';
+import { buildAllWorlds, renderDesired, SEED_SYSTEMS } from '../../src/demo/worlds/seed-systems.js';
 import { declaredDocuments, differences, existingDeclared } from './declared-resources-check.js';
 
 let clients: TestClients;

@@ -13,10 +13,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../../src/reconcilers/types.js';
 import { alternateTargetGroupName } from '../../src/reconcilers/target-group-apply.js';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
-import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../support/worlds/world-building-blocks.js';
+import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../../src/demo/worlds/world-building-blocks.js';
 import { applyDir, pendingChanges, planDir } from './apply-support.js';
 
 let clients: TestClients;

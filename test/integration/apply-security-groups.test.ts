@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand, type SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../../src/reconcilers/types.js';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
-import { createSecurityGroup, createVpc, tcpFrom } from '../support/worlds/world-building-blocks.js';
+import { createSecurityGroup, createVpc, tcpFrom } from '../../src/demo/worlds/world-building-blocks.js';
 import { applyDir, applyPlanned, observePlan, pendingChanges, planDir } from './apply-support.js';
 
 let clients: TestClients;

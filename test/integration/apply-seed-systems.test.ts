@@ -7,9 +7,9 @@
 // description of rules whose source is another security group, so those descriptions always
 // read as missing and every apply re-sends them with ModifySecurityGroupRules.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
-import { SEED_SYSTEMS } from '../support/worlds/seed-systems.js';
+import { SEED_SYSTEMS } from '../../src/demo/worlds/seed-systems.js';
 import { applyDir, isMotoSourceGroupDescriptionLoss, pendingChanges, planDir, seedWorld } from './apply-support.js';
 
 let clients: TestClients;

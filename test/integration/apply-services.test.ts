@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { DescribeServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG_CONTENT_HASH, TAG_RESOURCE } from '../../src/reconcilers/types.js';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
-import { createAlb, createCluster, createSecurityGroup, createSubnets, createVpc } from '../support/worlds/world-building-blocks.js';
+import { createAlb, createCluster, createSecurityGroup, createSubnets, createVpc } from '../../src/demo/worlds/world-building-blocks.js';
 import { applyDir, pendingChanges, planDir } from './apply-support.js';
 
 const SECRET = 's3cr3t-value-never-printed';

@@ -16,8 +16,8 @@ import { loadDesiredState } from '../../src/spec/load-desired-state.js';
 import type { DesiredState } from '../../src/spec/types.js';
 import { desiredResourceCount } from '../../src/commands/apply.js';
 import { TEST_AWS_ENV, withEnv } from '../aws/fake-aws-server.js';
-import type { TestClients } from '../support/aws-test-clients.js';
-import { renderDesired, seedSystem, type SeedSystemName } from '../support/worlds/seed-systems.js';
+import type { TestClients } from '../../src/demo/aws-demo-clients.js';
+import { renderDesired, seedSystem, type SeedSystemName } from '../../src/demo/worlds/seed-systems.js';
 
 export const OWNER = 'ecs-reconciler';
 

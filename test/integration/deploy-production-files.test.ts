@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copySteps, parseDockerfile } from '../deploy/dockerfile-model.js';
-import { TEST_CREDENTIALS, TEST_REGION } from '../support/aws-test-clients.js';
-import { freePort } from '../support/moto-server.js';
+import { TEST_CREDENTIALS, TEST_REGION } from '../../src/demo/aws-demo-clients.js';
+import { freePort } from '../../src/demo/moto-server.js';
 import { motoUrl } from '../support/moto-test-context.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestClients, TEST_CREDENTIALS, TEST_REGION, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, TEST_CREDENTIALS, TEST_REGION, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
-import { authorizeIngress } from '../support/worlds/managed-building-blocks.js';
-import { renderDesired } from '../support/worlds/render-desired.js';
-import { realId, tcpFrom } from '../support/worlds/world-building-blocks.js';
+import { authorizeIngress } from '../../src/demo/worlds/managed-building-blocks.js';
+import { renderDesired } from '../../src/demo/worlds/render-desired.js';
+import { realId, tcpFrom } from '../../src/demo/worlds/world-building-blocks.js';
 import { buildSelfWorld, deploySelfByHand, SELF_CLUSTER, SELF_PLACEHOLDERS } from './deploy-self-world.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

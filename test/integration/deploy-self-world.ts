@@ -9,8 +9,8 @@ import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import type { CreateServiceCommandInput, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { CreateRuleCommand, ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { TestClients } from '../support/aws-test-clients.js';
-import { authorizeIngress, createListener, createTargetGroup } from '../support/worlds/managed-building-blocks.js';
+import type { TestClients } from '../../src/demo/aws-demo-clients.js';
+import { authorizeIngress, createListener, createTargetGroup } from '../../src/demo/worlds/managed-building-blocks.js';
 import {
   createAlb,
   createCluster,
@@ -22,7 +22,7 @@ import {
   tcpFrom,
   type World,
   type WorldIds,
-} from '../support/worlds/world-building-blocks.js';
+} from '../../src/demo/worlds/world-building-blocks.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -8,7 +8,7 @@ import { createObserveCache, observe } from '../../src/controller/observe.js';
 import type { LiveState } from '../../src/reconcilers/types.js';
 import { TAG_OWNER } from '../../src/reconcilers/types.js';
 import type { DesiredState } from '../../src/spec/types.js';
-import { createTestClients, TEST_CREDENTIALS, TEST_REGION, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, TEST_CREDENTIALS, TEST_REGION, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
 import { buildObserveFixture, CLUSTER, type Fixture, FIXTURE, minimumCalls, serviceName, tgName } from './observe-fixture.js';

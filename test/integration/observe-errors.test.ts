@@ -13,9 +13,9 @@ import { loadDesiredState } from '../../src/spec/load-desired-state.js';
 import type { DesiredState } from '../../src/spec/types.js';
 import { awsError, closedPort, TEST_AWS_ENV, withEnv } from '../aws/fake-aws-server.js';
 import { identifyAwsCall } from '../support/aws-wire.js';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { motoUrl } from '../support/moto-test-context.js';
-import { renderDesired, seedSystem } from '../support/worlds/seed-systems.js';
+import { renderDesired, seedSystem } from '../../src/demo/worlds/seed-systems.js';
 
 /** Forwards to moto, except calls `intercept` answers itself (an AWS-shaped error). */
 async function interceptingProxy(target: string, intercept: (service: string, operation: string) => ReturnType<typeof awsError> | undefined) {

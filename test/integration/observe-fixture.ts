@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
 import type { DesiredOf, DesiredState, Kind } from '../../src/spec/types.js';
-import type { TestClients } from '../support/aws-test-clients.js';
-import { createAlb, createCluster, createSecurityGroup, defaultVpc, tcpFrom } from '../support/worlds/world-building-blocks.js';
+import type { TestClients } from '../../src/demo/aws-demo-clients.js';
+import { createAlb, createCluster, createSecurityGroup, defaultVpc, tcpFrom } from '../../src/demo/worlds/world-building-blocks.js';
 
 export const FIXTURE = { services: 25, targetGroups: 25, withAttributes: 5, listeners: 2, rules: 30, securityGroups: 10 } as const;
 export const CLUSTER = 'observe-fixture';

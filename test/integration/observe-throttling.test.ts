@@ -7,7 +7,7 @@ import { createAwsClients } from '../../src/aws/clients.js';
 import type { RateLimitOverrides } from '../../src/aws/rate-limits.js';
 import { createObserveCache, observe } from '../../src/controller/observe.js';
 import { TEST_AWS_ENV, withEnv } from '../aws/fake-aws-server.js';
-import { createTestClients, type TestClients } from '../support/aws-test-clients.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy, type RateLimitRule } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
 import { buildObserveFixture, type Fixture, FIXTURE, minimumCalls } from './observe-fixture.js';

@@ -2,7 +2,7 @@
 // Tests read its URL with motoUrl() (inject('motoUrl')); child processes get MOTO_URL.
 // Set MOTO_URL before running vitest to use a moto server you started yourself.
 import type { TestProject } from 'vitest/node';
-import { resetMotoServer, startMotoServer, type MotoServer } from './moto-server.js';
+import { resetMotoServer, startMotoServer, type MotoServer } from '../../src/demo/moto-server.js';
 
 let server: MotoServer | undefined;
 

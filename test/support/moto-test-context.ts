@@ -1,6 +1,6 @@
 // What an integration test file uses to reach the run's moto server.
 import { inject } from 'vitest';
-import { resetMotoServer } from './moto-server.js';
+import { resetMotoServer } from '../../src/demo/moto-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,7 +5,7 @@
 // (not declared: it must survive, the group is not exclusive); the internal ALB in the private
 // subnets; the ECS cluster cak-cluster.
 // Managed: target group (/gettoken every 30 s), listener, the API and RDS ingress, the service.
-import type { TestClients } from '../aws-test-clients.js';
+import type { TestClients } from '../aws-demo-clients.js';
 import {
   authorizeIngress,
   awslogs,

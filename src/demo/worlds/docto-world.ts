@@ -5,7 +5,7 @@
 // docto-sg and the RDS group, both without ingress; the ALB docto-alb.
 // Managed: both target groups, the fixed-response listener, rules 100 and 200, the ingress of
 // docto-sg and of the RDS group.
-import type { TestClients } from '../aws-test-clients.js';
+import type { TestClients } from '../aws-demo-clients.js';
 import { authorizeIngress, createListener, createPathRule, createTargetGroup } from './managed-building-blocks.js';
 import { createAlb, createSecurityGroup, createSubnets, createVpc, realId, tcpFrom, type World, type WorldIds } from './world-building-blocks.js';
 

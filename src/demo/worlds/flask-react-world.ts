@@ -4,7 +4,7 @@
 // HTTP:80 listener forwarding to it; the ECS cluster flask-react-cluster.
 // flask-react-client-tg is declared in the desired file too: the controller adopts it.
 // Managed (by hand here): flask-react-users-tg, the /users* rule, the SG ingress, both services.
-import type { TestClients } from '../aws-test-clients.js';
+import type { TestClients } from '../aws-demo-clients.js';
 import {
   authorizeIngress,
   awslogs,

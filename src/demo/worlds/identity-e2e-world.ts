@@ -2,7 +2,7 @@
 // built by Terraform. World (not managed): a VPC with two public subnets, the ALB's security
 // group (HTTP 80 from anywhere), the ALB ecsalb, the ECS cluster identity-e2e-cluster.
 // Managed: the target group, the HTTP:80 listener, the service and its task definition.
-import type { TestClients } from '../aws-test-clients.js';
+import type { TestClients } from '../aws-demo-clients.js';
 import { awslogs, createListener, createServiceWithTaskDefinition, createTargetGroup, forwardTo } from './managed-building-blocks.js';
 import { createAlb, createCluster, createSecurityGroup, createSubnets, createVpc, realId, tcpFrom, type World, type WorldIds } from './world-building-blocks.js';
 

@@ -3,7 +3,7 @@
 // instance got because the guide's create-db-instance names none; the security groups
 // Beanstalk made for its instances and its load balancer; the Beanstalk ALB.
 // Managed: target group, HTTP:80 listener, the RDS group's 5432 ingress.
-import type { TestClients } from '../aws-test-clients.js';
+import type { TestClients } from '../aws-demo-clients.js';
 import { authorizeIngress, createListener, createTargetGroup, forwardTo } from './managed-building-blocks.js';
 import { createAlb, createSecurityGroup, defaultVpc, realId, tcpFrom, type World, type WorldIds } from './world-building-blocks.js';
 

@@ -15,7 +15,7 @@ import {
   type Action,
   type CreateTargetGroupCommandInput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { TestClients } from '../aws-test-clients.js';
+import type { TestClients } from '../aws-demo-clients.js';
 import { listenerArn, loadBalancerArn, targetGroupArn } from './world-building-blocks.js';
 
 /** CreateTargetGroup; returns the ARN. */

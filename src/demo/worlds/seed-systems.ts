@@ -1,7 +1,7 @@
 // The five seed systems in one table: desired file, world builder, hand-made managed builder.
 // Loop over SEED_SYSTEMS (it.each) to run the same test against every system.
 import { fileURLToPath } from 'node:url';
-import type { TestClients } from '../aws-test-clients.js';
+import type { TestClients } from '../aws-demo-clients.js';
 import { buildChronousPaymentsManaged, buildChronousPaymentsWorld } from './chronous-payments-world.js';
 import { buildDoctoManaged, buildDoctoWorld } from './docto-world.js';
 import { buildFlaskReactManaged, buildFlaskReactWorld, FLASK_REACT_ADOPTED } from './flask-react-world.js';

@@ -17,7 +17,7 @@ import {
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { TestClients } from '../aws-test-clients.js';
+import type { TestClients } from '../aws-demo-clients.js';
 
 /** placeholder id in desired/*.yaml -> the id moto generated for the same thing */
 export type WorldIds = Record<string, string>;
