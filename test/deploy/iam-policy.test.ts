@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isReadAction, requiredActions, scanSource, scanTree } from './sdk-operations.js';
+import { isReadAction, NOT_RUN_BY_THE_TASK, requiredActions, scanSource, scanTree, sourceFiles } from './sdk-operations.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -30,7 +30,6 @@ const OWNER_CONDITIONED = [
   'elasticloadbalancing:DeleteTargetGroup',
   'elasticloadbalancing:DeleteListener',
   'elasticloadbalancing:DeleteRule',
-  'elasticloadbalancing:ModifyRule',
   'ec2:RevokeSecurityGroupIngress',
   'ecs:DeleteService',
 ];
@@ -75,6 +74,13 @@ describe('deploy/iam-policy.json (task role)', () => {
 
   it('can trust the derived action set (no aggregated clients, every client mapped)', () => {
     expect(scan.problems).toEqual([]);
+  });
+
+  it('leaves out only code the task never runs: nothing but the quick start imports src/demo', () => {
+    const importers = sourceFiles(`${root}src`)
+      .filter((f) => !NOT_RUN_BY_THE_TASK.some((d) => f.startsWith(`src/${d}/`)) && f !== 'src/quickstart.ts')
+      .filter((f) => NOT_RUN_BY_THE_TASK.some((d) => new RegExp(`from\\s+['"][./]*(\\.\\./)*${d}/`).test(readFileSync(`${root}${f}`, 'utf8'))));
+    expect(importers).toEqual([]);
   });
 
   it('grants exactly the actions the code calls', () => {
