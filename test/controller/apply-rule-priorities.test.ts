@@ -18,7 +18,7 @@ function simulate(current: Record<string, number>, rounds: PriorityRound[]): Rec
 const m = (o: Record<string, number>) => new Map(Object.entries(o));
 
 describe('planPriorityMoves', () => {
-  it.each([
+  it.each<{ case: string; current: Record<string, number>; targets: Record<string, number>; rounds: number }>([
     { case: 'move into a free priority', current: { a: 10, b: 20 }, targets: { a: 30 }, rounds: 1 },
     { case: 'swap of two rules', current: { a: 10, b: 20 }, targets: { a: 20, b: 10 }, rounds: 3 },
     { case: 'rotation of three', current: { a: 1, b: 2, c: 3 }, targets: { a: 2, b: 3, c: 1 }, rounds: 4 },
