@@ -17,8 +17,8 @@ const VERB_FORMS: Record<WriteVerb, [string, string, string]> = {
   tag: ['tag', 'tagging', 'tagged'],
   untag: ['untag', 'untagging', 'untagged'],
   register: ['register', 'registering', 'registered'],
-  authorize: ['authorize ingress of', 'authorizing ingress of', 'authorized ingress of'],
-  revoke: ['revoke ingress of', 'revoking ingress of', 'revoked ingress of'],
+  authorize: ['authorize rules for', 'authorizing rules for', 'authorized rules for'],
+  revoke: ['revoke rules of', 'revoking rules of', 'revoked rules of'],
   move: ['move', 'moving', 'moved'],
 };
 
@@ -26,7 +26,7 @@ const SUBJECTS: Record<Kind, string> = {
   TargetGroup: 'target group',
   Listener: 'listener',
   ListenerRule: 'listener rule',
-  SecurityGroupIngress: 'security group',
+  SecurityGroupIngress: 'security group ingress',
   Service: 'service',
 };
 
