@@ -1,5 +1,6 @@
 // The JSON Schemas of schemas/, read and compiled once per process (module level).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
@@ -17,8 +18,22 @@ export const SPEC_SCHEMA_FILES: Record<Kind, string> = {
 
 const FILES = ['common.schema.json', 'document.schema.json', ...Object.values(SPEC_SCHEMA_FILES)];
 
-/** schemas/ sits two levels above this module both in src/spec and in dist/spec. */
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+/**
+ * schemas/ sits two levels above this module in src/spec and dist/spec; from any other build
+ * location (a bench or test output directory) the nearest ancestor holding schemas/ is used.
+ */
+export const SCHEMAS_DIR = findSchemasDir();
+
+function findSchemasDir(): string {
+  const first = fileURLToPath(new URL('../../schemas/', import.meta.url));
+  if (existsSync(`${first}document.schema.json`)) return first;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (dirname(dir) !== dir) {
+    dir = dirname(dir);
+    if (existsSync(join(dir, 'schemas', 'document.schema.json'))) return `${join(dir, 'schemas')}/`;
+  }
+  return first;
+}
 
 export type JsonSchema = Record<string, unknown>;
 
