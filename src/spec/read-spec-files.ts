@@ -1,6 +1,6 @@
 // Finding and reading the YAML files of a desired state: every *.yaml / *.yml under a directory
 // (recursively, sorted), or one file. Rejects, before parsing, what is not a sane YAML text file.
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { SpecError } from './types.js';
 import { SPEC_ERROR_CODES as C, fileError, targetError } from './spec-errors.js';
@@ -39,13 +39,17 @@ export async function listSpecFiles(target: string): Promise<ListResult> {
   }
   const files: SpecFileRef[] = [];
   const errors: SpecError[] = [];
-  await walk(target, target, files, errors);
+  await walk(target, target, files, errors, new Set());
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, files };
 }
 
 /** Hidden entries (.git, .github, editor swap dirs) are skipped: they are never desired state. */
-async function walk(root: string, dir: string, files: SpecFileRef[], errors: SpecError[]): Promise<void> {
+async function walk(root: string, dir: string, files: SpecFileRef[], errors: SpecError[], seen: Set<string>): Promise<void> {
+  // a symlinked directory is followed once: a link loop must not recurse forever
+  const real = await realpath(dir).catch(() => dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -64,7 +68,7 @@ async function walk(root: string, dir: string, files: SpecFileRef[], errors: Spe
       isDir = target?.isDirectory() ?? false;
       isFile = target?.isFile() ?? false;
     }
-    if (isDir) await walk(root, full, files, errors);
+    if (isDir) await walk(root, full, files, errors, seen);
     else if (isFile && YAML_FILE.test(entry.name)) files.push({ path: full, rel: toRel(root, full) });
   }
 }

@@ -55,9 +55,16 @@ function typoTargets(errors: readonly ErrorObject[]): Set<string> {
   return out;
 }
 
+/** Environment and secret values may be credentials: messages name their type, never the value. */
+function isSensitive(path: DataPath): boolean {
+  return path.some((segment) => segment === 'environment' || segment === 'secrets');
+}
+
 function mapOne(e: ErrorObject, ctx: MapContext): SpecError {
   const path = toPath(ctx, e.instancePath);
   const label = displayPath(path);
+  const sensitive = isSensitive(path);
+  const got = sensitive ? describeKind(e.data) : describeValue(e.data);
   const p = e.params as Record<string, unknown>;
   const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
   if (e.propertyName !== undefined) {
@@ -75,18 +82,18 @@ function mapOne(e: ErrorObject, ctx: MapContext): SpecError {
     case 'required':
       return at(ctx, path, 'key', C.required, `missing required field '${String(p.missingProperty)}' in ${container(ctx, path)}`);
     case 'type':
-      return at(ctx, path, 'value', C.type, typeMessage(label, String(p.type).split(','), e.data));
+      return at(ctx, path, 'value', C.type, typeMessage(label, String(p.type).split(','), e.data, got, sensitive));
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
       const near = typeof e.data === 'string' ? suggestionSuffix(e.data, allowed) : '';
       const hint = near.startsWith('; did you mean') ? near : '';
-      return at(ctx, path, 'value', C.enum, `${label} must be one of ${allowed.join(', ')}; got ${describeValue(e.data)}${hint}`);
+      return at(ctx, path, 'value', C.enum, `${label} must be one of ${allowed.join(', ')}; got ${got}${hint}`);
     }
     case 'const':
-      return at(ctx, path, 'value', path[0] === 'apiVersion' ? C.apiVersion : C.enum, `${label} must be ${JSON.stringify(p.allowedValue)}, got ${describeValue(e.data)}`);
+      return at(ctx, path, 'value', path[0] === 'apiVersion' ? C.apiVersion : C.enum, `${label} must be ${JSON.stringify(p.allowedValue)}, got ${got}`);
     case 'pattern': {
       const rule = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `must match ${String(p.pattern)}`;
-      return at(ctx, path, 'value', C.pattern, `${label} ${rule}; got ${describeValue(e.data)}`);
+      return at(ctx, path, 'value', C.pattern, `${label} ${rule}; got ${got}`);
     }
     case 'minimum':
     case 'maximum':
@@ -156,13 +163,22 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'empty',
 };
 
-function typeMessage(label: string, types: string[], data: unknown): string {
+/** `a string`, `an integer`...: a value's type without its content. */
+function describeKind(data: unknown): string {
+  if (data === null || data === undefined) return 'nothing';
+  if (Array.isArray(data)) return 'a list';
+  if (typeof data === 'object') return 'a mapping';
+  if (typeof data === 'number') return Number.isInteger(data) ? 'an integer' : 'a number';
+  return `a ${typeof data}`;
+}
+
+function typeMessage(label: string, types: string[], data: unknown, got: string, sensitive: boolean): string {
   const wanted = listWords(types.map((t) => TYPE_WORDS[t] ?? t));
   let hint = '';
-  if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) hint = `; quote it: "${String(data)}"`;
+  if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) hint = sensitive ? '; quote it' : `; quote it: "${String(data)}"`;
   else if (types.includes('integer') && typeof data === 'string' && /^-?\d+$/.test(data.trim())) hint = '; remove the quotes';
   else if (data === null) return `${label} is empty: give ${wanted}`;
-  return `${label} must be ${wanted}, got ${describeValue(data)}${hint}`;
+  return `${label} must be ${wanted}, got ${got}${hint}`;
 }
 
 function rangeText(schema: Record<string, unknown>): string {

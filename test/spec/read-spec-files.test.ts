@@ -15,6 +15,7 @@ beforeAll(async () => {
     await writeFile(join(dir, f), 'a: 1\n');
   }
   await symlink(join(dir, 'b/m.yaml'), join(dir, 'link.yaml'));
+  await symlink(dir, join(dir, 'b/nested/loop'));
 });
 
 afterAll(async () => {
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('listSpecFiles', () => {
-  it('finds *.yaml / *.yml recursively, sorted by relative path, skipping hidden entries', async () => {
+  it('finds *.yaml / *.yml recursively, sorted by relative path, skipping hidden entries and following a link loop once', async () => {
     const result = await listSpecFiles(dir);
     expect(result.ok).toBe(true);
     if (!result.ok) return;

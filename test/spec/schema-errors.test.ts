@@ -15,7 +15,7 @@ describe('schema error mapping', () => {
     ['integer given as a string', targetGroupDoc('tg').replace('port: 5000', 'port: "80"'), 'schema.type', 7, 9,
       'spec.port must be an integer, got string "80"; remove the quotes'],
     ['string given as a number', serviceDoc('api', { container: '        environment: { DEBUG: true }\n' }), 'schema.type', 13, 31,
-      'spec.taskDefinition.containers[0].environment.DEBUG must be a string or a mapping, got boolean true; quote it: "true"'],
+      'spec.taskDefinition.containers[0].environment.DEBUG must be a string or a mapping, got a boolean; quote it'],
     ['list given as a mapping', ruleDoc('r', { conditions: '    pathPatterns: { a: 1 }\n' }), 'schema.type', 8, 19,
       'spec.conditions.pathPatterns must be a list, got a mapping'],
     ['enum with a near value', targetGroupDoc('tg', '  targetType: IP\n'), 'schema.enum', 8, 15,
@@ -54,6 +54,16 @@ describe('schema error mapping', () => {
   ])('%s', (_name, yaml, code, line, col, message) => {
     const errors = expectErrors(loadText(yaml));
     expect(errors.map((e) => `${e.line}:${e.col} ${e.code} ${e.message}`)).toEqual([`${line}:${col} ${code} ${message}`]);
+  });
+
+  it.each([
+    ['a secret-marked value of the wrong type', '        environment: { DB_PASSWORD: { value: 12345678, secret: true } }\n', 'got an integer; quote it'],
+    ['a plain environment value of the wrong type', '        environment: { API_TOKEN: 987654321 }\n', 'got an integer; quote it'],
+    ['a secret reference of the wrong type', '        secrets: { TOKEN: 555444333 }\n', 'must be a string, got an integer; quote it'],
+  ])('never echoes environment or secret values: %s', (_name, container, fragment) => {
+    const [err] = expectErrors(loadText(serviceDoc('api', { container })));
+    expect(err!.message).toContain(fragment);
+    expect(err!.message).not.toMatch(/12345678|987654321|555444333/);
   });
 
   it('names the resource of a document that failed its schema', () => {
