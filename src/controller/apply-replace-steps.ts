@@ -4,10 +4,10 @@
 // last, the old group is deleted once nothing forwards to it any more.
 import type { Change, ChangeOf, Tags } from '../reconcilers/types.js';
 import { TAG_OWNER, TAG_RESOURCE } from '../reconcilers/types.js';
-import type { Appliers } from './apply-appliers.js';
+import type { Appliers } from './apply.js';
 import type { ApplyContext } from './apply-context.js';
+import { forwardTargets, stillUsed } from './apply-context.js';
 import { liveActionWithSwap } from './apply-elb-shapes.js';
-import { forwardTargets, stillUsed } from './apply-forward-index.js';
 import type { ApplyStep, BuildInput } from './apply-steps.js';
 
 /** How the user of a replaced group gets moved: by its own update, by a move step, or not at all. */

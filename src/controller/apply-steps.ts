@@ -3,12 +3,11 @@
 // deletions in reverse order. Each step names the steps it needs (a rule forwarding to a target
 // group created in this apply needs that create); the runner skips dependants of a failure.
 import type { Change, ChangeOf, LiveRule } from '../reconcilers/types.js';
-import type { Appliers } from './apply-appliers.js';
+import type { Appliers } from './apply.js';
 import type { ApplyContext } from './apply-context.js';
-import { changeKey, listenerKey } from './apply-context.js';
+import { changeKey, listenerKey, stillUsed } from './apply-context.js';
 import type { PriorityMove } from './apply-rule-priorities.js';
 import { buildReplaceSteps } from './apply-replace-steps.js';
-import { stillUsed } from './apply-forward-index.js';
 
 export const PHASES = [
   'target-groups',

@@ -1,9 +1,8 @@
 // applyPlan with fake appliers: ordering, concurrency bound, dependency skipping, policies,
 // dry run, conflicts, the prune guard and target-group replace. No AWS.
 import { describe, expect, it } from 'vitest';
-import type { Appliers } from '../../src/controller/apply-appliers.js';
 import type { ApplyContext } from '../../src/controller/apply-context.js';
-import { applyPlan } from '../../src/controller/apply.js';
+import { applyPlan, type Appliers } from '../../src/controller/apply.js';
 import { formatApplySummary } from '../../src/controller/apply-report.js';
 import type { Change, LiveState, Plan } from '../../src/reconcilers/types.js';
 import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';

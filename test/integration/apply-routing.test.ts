@@ -173,7 +173,7 @@ describe('routing appliers (in order, one world)', () => {
     const clash = await applyWith({ apiPriority: 300 }, { prune: true });
     expect(clash.ops).toEqual([]);
     expect(clash.report.ok).toBe(false);
-    const failure = [...clash.report.outcomes, ...clash.report.conflicts].map((o) => ('reason' in o ? o.reason : o.message)).join('\n');
+    const failure = [...clash.report.outcomes.map((o) => o.reason ?? ''), ...clash.report.conflicts.map((c) => c.message)].join('\n');
     expect(failure).toContain('ListenerRule/routing-api');
     expect(failure).toContain(hand);
     expect((await rulesOnListener()).find((r) => r.arn === hand)?.priority).toBe('300');
