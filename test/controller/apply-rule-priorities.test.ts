@@ -1,7 +1,11 @@
 // Planning priority moves for an endpoint that refuses a priority in use (moto): rounds of moves
-// through free priorities, cycles parked first, foreign holders reported. Pure.
+// through free priorities, cycles parked first, foreign holders reported (pure); and the one call
+// an endpoint that accepts swaps (AWS) gets.
 import { describe, expect, it } from 'vitest';
-import { planPriorityMoves, type PriorityRound } from '../../src/controller/apply-rule-priorities.js';
+import type { AwsClients } from '../../src/aws/clients.js';
+import type { WriteRecord } from '../../src/controller/apply-context.js';
+import { applyRulePriorities, planPriorityMoves, type PriorityRound } from '../../src/controller/apply-rule-priorities.js';
+import { emptyLive, fakeContext } from './apply-test-plan.js';
 
 /** Apply the rounds to `current`, checking that no round targets a priority held when it starts. */
 function simulate(current: Record<string, number>, rounds: PriorityRound[]): Record<string, number> {
@@ -69,5 +73,39 @@ describe('planPriorityMoves', () => {
     const plan = planPriorityMoves({ current: m({ a: 50000, b: 49999 }), targets: m({ a: 49999, b: 50000 }) });
     expect(plan.ok).toBe(true);
     if (plan.ok) simulate({ a: 50000, b: 49999 }, plan.rounds);
+  });
+});
+
+describe('applyRulePriorities on an endpoint that accepts swaps (AWS)', () => {
+  it('sends every priority change of the listener in ONE SetRulePriorities call', async () => {
+    const sent: { name: string; input: unknown }[] = [];
+    const elbv2 = {
+      send: async (command: { constructor: { name: string }; input: unknown }) => {
+        sent.push({ name: command.constructor.name, input: command.input });
+        return {};
+      },
+    };
+    const records: WriteRecord[] = [];
+    const ctx = { ...fakeContext(emptyLive(), records), clients: { elbv2 } as unknown as AwsClients };
+    await applyRulePriorities(
+      {
+        listenerArn: 'arn:listener/l',
+        moves: [
+          { ruleArn: 'arn:rule/a', changeId: 'ListenerRule/a', name: 'a', to: 20 },
+          { ruleArn: 'arn:rule/b', changeId: 'ListenerRule/b', name: 'b', to: 10 },
+        ],
+        reserved: [],
+        parkable: new Set(),
+        labels: new Map(),
+      },
+      ctx,
+    );
+    expect(sent).toEqual([
+      {
+        name: 'SetRulePrioritiesCommand',
+        input: { RulePriorities: [{ RuleArn: 'arn:rule/a', Priority: 20 }, { RuleArn: 'arn:rule/b', Priority: 10 }] },
+      },
+    ]);
+    expect(records.map((r) => r.operation)).toEqual(['SetRulePriorities']);
   });
 });

@@ -34,6 +34,10 @@ interface Routing {
   defaultStatus?: number;
   /** false: the web rule left the files */
   webRule?: boolean;
+  /** false: the api rule left the files */
+  apiRule?: boolean;
+  /** a new rule `routing-new` (forwarding to routing-api) at this priority */
+  newRulePriority?: number;
 }
 
 function routingYaml(r: Routing = {}): string {
@@ -46,7 +50,8 @@ function routingYaml(r: Routing = {}): string {
     tg('routing-web', 80, attrs ? `  attributes:\n${attrs}\n` : ''),
     tg('routing-api', r.apiPort ?? 8000),
     `apiVersion: ecs-reconciler/v1\nkind: Listener\nmetadata: { name: routing-http }\nspec:\n  loadBalancer: routing-alb\n  port: 80\n  protocol: HTTP\n  defaultAction: { fixedResponse: { statusCode: ${r.defaultStatus ?? 404}, contentType: text/plain, messageBody: Resource not found } }\n`,
-    rule('routing-api', r.apiPriority ?? 100, ['/api*'], 'routing-api'),
+    ...(r.apiRule === false ? [] : [rule('routing-api', r.apiPriority ?? 100, ['/api*'], 'routing-api')]),
+    ...(r.newRulePriority === undefined ? [] : [rule('routing-new', r.newRulePriority, ['/v2/api*'], 'routing-api')]),
     ...(r.webRule === false ? [] : [rule('routing-web', r.webPriority ?? 200, r.webPaths ?? ['/*'], 'routing-web')]),
   ].join('---\n');
 }
@@ -189,6 +194,21 @@ describe('routing appliers (in order, one world)', () => {
     expect(pruned.report.outcomes).toEqual([expect.objectContaining({ id: 'ListenerRule/routing-web', action: 'delete', status: 'applied' })]);
     expect((await rulesOnListener()).map((r) => r.tags[TAG_RESOURCE] ?? 'hand')).toEqual(expect.arrayContaining(['ListenerRule/routing-api', 'hand']));
     expect(await rulesOnListener()).toHaveLength(2);
+  });
+
+  it('a new rule at the priority of our rule that left the files takes it over in place', async () => {
+    const before = await rulesOnListener();
+    const { ops, report, lines } = await applyWith({ apiRule: false, newRulePriority: 200 }, { prune: true });
+    expect(report.ok, lines.join('\n')).toBe(true);
+    // the planner matches the live rule by listener + priority: modified and re-tagged, never
+    // deleted and created (traffic on /api* moves to /v2/api* in one step)
+    expect(ops).toEqual(['ModifyRule', 'AddTags']);
+    expect((await rulesOnListener()).map((r) => r.arn).sort()).toEqual(before.map((r) => r.arn).sort());
+    const rules = await rulesOnListener();
+    expect(Object.fromEntries(rules.map((r) => [r.tags[TAG_RESOURCE] ?? 'hand', r.priority]))).toEqual({
+      'ListenerRule/routing-new': '200',
+      hand: '300',
+    });
   });
 
   it('replaces a target group whose port changed: new group, rule moved, old group deleted', async () => {
