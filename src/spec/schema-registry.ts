@@ -58,7 +58,9 @@ const ajv = new Ajv2020({
 });
 // editor-only annotation (VS Code / yaml-language-server): the message for a failed pattern
 ajv.addKeyword('patternErrorMessage');
-for (const schema of schemas.values()) ajv.addSchema(schema);
+// document.schema.json embeds the other files (see schema-bundle.ts): compiling it registers
+// every $id once; adding the separate files too would register their $ids twice
+ajv.addSchema(schemas.get('document.schema.json')!);
 
 function compiled(name: string): ValidateFunction {
   const fn = ajv.getSchema(`${SCHEMA_BASE}${name}`);

@@ -2,7 +2,9 @@
 // schema (the one editors use) picking the spec schema by kind.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SCHEMAS_DIR, SCHEMA_BASE, validateDocument } from '../../src/spec/schema-registry.js';
+import { EMBEDDED_SCHEMA_FILES, bundleDocumentSchema, writeBundledDocumentSchema } from '../../src/spec/schema-bundle.js';
 
 type Json = Record<string, unknown>;
 const files = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.json')).sort();
@@ -49,6 +51,22 @@ describe('schemas/', () => {
 });
 
 describe('document.schema.json', () => {
+  it('embeds the current per-kind files (UPDATE_SCHEMAS=1 rewrites it)', () => {
+    if (process.env.UPDATE_SCHEMAS === '1') writeBundledDocumentSchema(SCHEMAS_DIR);
+    const bundled = bundleDocumentSchema(load('document.schema.json'), load);
+    expect(load('document.schema.json'), 'run UPDATE_SCHEMAS=1 npx vitest run test/spec/schemas.test.ts').toEqual(bundled);
+    const defs = load('document.schema.json').$defs as Record<string, Json>;
+    expect(Object.keys(defs)).toEqual(Object.keys(EMBEDDED_SCHEMA_FILES));
+    for (const [key, file] of Object.entries(EMBEDDED_SCHEMA_FILES)) expect(defs[key]!.$id).toBe(`${SCHEMA_BASE}${file}`);
+  });
+
+  it('is self-contained: compiles on its own, every $ref resolved inside the file', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(load('document.schema.json'));
+    expect(validate({ apiVersion: 'ecs-reconciler/v1', kind: 'TargetGroup', metadata: { name: 'x' }, spec: { vpcId: 'vpc-0a', protocol: 'HTTP', port: 80, tags: { a: 1 } } })).toBe(false);
+    expect(validate.errors?.[0]?.instancePath).toBe('/spec/tags/a');
+  });
+
   const doc = (kind: string, spec: unknown): unknown => ({ apiVersion: 'ecs-reconciler/v1', kind, metadata: { name: 'x' }, spec });
 
   it.each([
