@@ -1,7 +1,7 @@
 // applyPlan with fake appliers: ordering, concurrency bound, dependency skipping, policies,
 // dry run, conflicts, the prune guard and target-group replace. No AWS.
 import { describe, expect, it } from 'vitest';
-import type { ApplyContext } from '../../src/controller/apply-context.js';
+import { changeKey, type ApplyContext } from '../../src/controller/apply-context.js';
 import { applyPlan, type Appliers } from '../../src/controller/apply.js';
 import { formatApplySummary } from '../../src/controller/apply-report.js';
 import type { Change, LiveState, Plan } from '../../src/reconcilers/types.js';
@@ -19,14 +19,14 @@ function fakeAppliers(fail: string[] = []): Fake {
   const calls: string[] = [];
   let inFlight = 0;
   let max = 0;
-  const run = async (label: string, id: string, ctx: ApplyContext, after?: () => void, changeId = id): Promise<void> => {
+  const run = async (label: string, id: string, ctx: ApplyContext, after?: () => void, changeId = id, key = changeId): Promise<void> => {
     inFlight += 1;
     max = Math.max(max, inFlight);
     await new Promise((r) => setImmediate(r));
     inFlight -= 1;
     calls.push(`${label}:${id}`);
     if (fail.includes(id)) throw new Error(`injected failure for ${id}`);
-    ctx.record({ changeId, kind: 'TargetGroup', name: id, operation: label, attempts: 1 });
+    ctx.record({ changeId, changeKey: key, kind: 'TargetGroup', name: id, operation: label, attempts: 1 });
     after?.();
   };
   const appliers: Appliers = {
@@ -34,7 +34,7 @@ function fakeAppliers(fail: string[] = []): Fake {
       run(c.action === 'delete' ? 'deleteTG' : 'tg', c.id, ctx, () => {
         if (c.action === 'create' || c.action === 'replace') ctx.resolved.set(c.name, `arn:tg/${c.name}/new`);
       }),
-    deleteTargetGroup: (c, ctx, arn) => run('deleteTG', c.id, ctx, () => ctx.forwards.remove(arn)),
+    deleteTargetGroup: (c, ctx, arn) => run('deleteTG', c.id, ctx, () => ctx.forwards.remove(arn), c.id, changeKey(c)),
     listener: (c, ctx) => run(c.action === 'delete' ? 'deleteListener' : 'listener', c.id, ctx),
     listenerRule: (c, ctx) =>
       run(c.action === 'delete' ? 'deleteRule' : 'rule', c.id, ctx, () => {
@@ -185,6 +185,18 @@ describe('applyPlan prune guard', () => {
     const report = await applyPlan(plan(deletes(5)), fakeContext(), { prune: true, desiredResourceCount: 4, appliers: fake.appliers });
     expect(fake.calls).toHaveLength(5);
     expect(report.ok).toBe(true);
+  });
+
+  it('deletes the leftover of an unfinished replace without --prune (same id as the live group)', async () => {
+    const fake = fakeAppliers();
+    const leftover = { ...tgChange('tg', 'delete', 'arn:tg/old'), cause: 'rollout' as const };
+    const report = await applyPlan(plan([tgChange('tg', 'update', 'arn:tg/new'), leftover]), fakeContext(), { appliers: fake.appliers });
+    expect(fake.calls).toEqual(['tg:TargetGroup/tg', 'deleteTG:TargetGroup/tg']);
+    expect(report.outcomes.map((o) => [o.id, o.action, o.status, o.writes])).toEqual([
+      ['TargetGroup/tg', 'update', 'applied', 1],
+      ['TargetGroup/tg', 'delete', 'applied', 1],
+    ]);
+    expect(report.prune.deletions).toBe(0);
   });
 
   it('keeps a target group that something still forwards to', async () => {
