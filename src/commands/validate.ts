@@ -1,8 +1,8 @@
 // `ecs-reconciler validate [dir]`: load and check the desired state; print every error.
 import type { Command } from 'commander';
 import { loadDesiredState } from '../spec/load-desired-state.js';
-import { formatSummary, summariseState } from '../spec/summarise-state.js';
-import type { StateSummary } from '../spec/summarise-state.js';
+import { formatSummary, summariseState } from '../spec/load-desired-state.js';
+import type { StateSummary } from '../spec/load-desired-state.js';
 import type { SpecError } from '../spec/types.js';
 import { errorsForJson, formatSpecError, processOutput } from './cli-output.js';
 import type { Output } from './cli-output.js';

@@ -4,8 +4,8 @@ import type { ValidDoc } from './raw-types.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { errorAt } from './spec-errors.js';
 import type { SpecErrorCode } from './spec-errors.js';
-import { keyPosition, valuePosition } from './yaml-positions.js';
-import type { DataPath } from './yaml-positions.js';
+import { keyPosition, valuePosition } from './parse-documents.js';
+import type { DataPath } from './parse-documents.js';
 
 /** A document whose kind and metadata.name are known, whether or not its spec is valid. */
 export interface IdentifiedDoc {

@@ -1,5 +1,6 @@
 // CIDR parsing: is it valid, and what is its canonical form (network address, lower-case,
 // IPv6 compressed per RFC 5952)? AWS rejects or silently rewrites non-canonical blocks.
+import { SPEC_ERROR_CODES as C } from './spec-errors.js';
 
 export type CidrResult = { ok: true; canonical: string } | { ok: false; reason: string };
 
@@ -73,4 +74,21 @@ function compressIpv6(groups: number[]): string {
   const hex = groups.map((g) => g.toString(16));
   if (bestStart === -1) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+/**
+ * Invalid CIDR, or one with host bits set (10.2.0.5/24) -> what to write instead.
+ * IPv6 spelling (case, zero compression) is normalised, not an error.
+ */
+export function cidrProblem(cidr: string): { code: typeof C.cidrInvalid | typeof C.cidrNotCanonical; message: string } | undefined {
+  const parsed = parseCidr(cidr);
+  if (!parsed.ok) return { code: C.cidrInvalid, message: `CIDR ${cidr} ${parsed.reason}` };
+  const [address = ''] = cidr.split('/');
+  const hostLength = cidr.includes(':') ? 128 : 32;
+  const unmasked = parseCidr(`${address}/${hostLength}`);
+  const network = parsed.canonical.split('/')[0];
+  if (unmasked.ok && unmasked.canonical.split('/')[0] !== network) {
+    return { code: C.cidrNotCanonical, message: `CIDR ${cidr} has host bits set: the block it means is ${parsed.canonical}; write that` };
+  }
+  return undefined;
 }

@@ -2,10 +2,9 @@
 // express: what the user would otherwise learn from an ELBv2 error at apply time.
 import type { SpecError } from './types.js';
 import type { ValidDocOf } from './raw-types.js';
-import { SPEC_ERROR_CODES as C } from './spec-errors.js';
+import { SPEC_ERROR_CODES as C, suggestionSuffix } from './spec-errors.js';
 import { docError, groupBy, namePosition, where } from './check-error.js';
-import { parseCidr } from './cidr.js';
-import { suggestionSuffix } from './nearest-name.js';
+import { cidrProblem } from './cidr.js';
 
 /** ELBv2 defaults for HTTP/HTTPS target groups, used when only one side of a pair is given. */
 const AWS_DEFAULT_INTERVAL = 30;
@@ -128,21 +127,4 @@ export function checkListenerRules(docs: readonly ValidDocOf<'ListenerRule'>[]):
     }
   }
   return out;
-}
-
-/**
- * Invalid CIDR, or one with host bits set (10.2.0.5/24) -> what to write instead.
- * IPv6 spelling (case, zero compression) is normalised, not an error.
- */
-export function cidrProblem(cidr: string): { code: typeof C.cidrInvalid | typeof C.cidrNotCanonical; message: string } | undefined {
-  const parsed = parseCidr(cidr);
-  if (!parsed.ok) return { code: C.cidrInvalid, message: `CIDR ${cidr} ${parsed.reason}` };
-  const [address = ''] = cidr.split('/');
-  const hostLength = cidr.includes(':') ? 128 : 32;
-  const unmasked = parseCidr(`${address}/${hostLength}`);
-  const network = parsed.canonical.split('/')[0];
-  if (unmasked.ok && unmasked.canonical.split('/')[0] !== network) {
-    return { code: C.cidrNotCanonical, message: `CIDR ${cidr} has host bits set: the block it means is ${parsed.canonical}; write that` };
-  }
-  return undefined;
 }

@@ -4,7 +4,7 @@ import type { SpecError } from './types.js';
 import type { RawIngressRule, ValidDocOf } from './raw-types.js';
 import { SPEC_ERROR_CODES as C } from './spec-errors.js';
 import { docError, groupBy, namePosition, where } from './check-error.js';
-import { cidrProblem } from './cross-checks-routing.js';
+import { cidrProblem } from './cidr.js';
 import { expandIngressRule } from './normalise-resources.js';
 import { ingressRuleKey } from './ingress-rule-key.js';
 

@@ -2,10 +2,9 @@
 // reserved tags. Per-kind AWS constraints live in cross-checks-<area>.ts; runCrossChecks runs all.
 import type { Kind, SpecError } from './types.js';
 import type { ValidDoc } from './raw-types.js';
-import { SPEC_ERROR_CODES as C } from './spec-errors.js';
+import { SPEC_ERROR_CODES as C, nearestName } from './spec-errors.js';
 import { docError, docsOf, groupBy, namePosition, where } from './check-error.js';
 import type { IdentifiedDoc } from './check-error.js';
-import { nearestName } from './nearest-name.js';
 import { isKnownSpecPath, knownSpecPaths } from './ignore-paths.js';
 import { checkListenerRules, checkListeners, checkTargetGroups } from './cross-checks-routing.js';
 import { checkSecurityGroupIngress } from './cross-checks-security-group.js';

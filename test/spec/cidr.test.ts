@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCidr } from '../../src/spec/cidr.js';
-import { cidrProblem } from '../../src/spec/cross-checks-routing.js';
+import { cidrProblem, parseCidr } from '../../src/spec/cidr.js';
 
 describe('parseCidr', () => {
   it.each([

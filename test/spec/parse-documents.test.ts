@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ALIAS_COUNT, parseSpecText } from '../../src/spec/parse-documents.js';
-import { displayPath, keyPosition, valuePosition } from '../../src/spec/yaml-positions.js';
+import { displayPath, keyPosition, valuePosition } from '../../src/spec/parse-documents.js';
 
 describe('parseSpecText', () => {
   it('returns every non-empty document of a multi-document file with its start position', () => {

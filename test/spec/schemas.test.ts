@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SCHEMAS_DIR, SCHEMA_BASE, validateDocument } from '../../src/spec/schema-registry.js';
-import { EMBEDDED_SCHEMA_FILES, bundleDocumentSchema, writeBundledDocumentSchema } from '../../src/spec/schema-bundle.js';
+import { EMBEDDED_SCHEMA_FILES, bundleDocumentSchema, writeBundledDocumentSchema } from '../../src/spec/schema-registry.js';
 
 type Json = Record<string, unknown>;
 const files = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.json')).sort();

@@ -1,10 +1,10 @@
 // Small pure pieces of the spec layer: suggestions, rule keys, task sizes, ignore paths, summaries.
 import { describe, expect, it } from 'vitest';
-import { editDistance, nearestName, suggestionSuffix } from '../../src/spec/nearest-name.js';
+import { editDistance, nearestName, suggestionSuffix } from '../../src/spec/spec-errors.js';
 import { ingressRuleKey, sortIngressRules } from '../../src/spec/ingress-rule-key.js';
-import { fargateSizeProblem, taskCpuUnits, taskMemoryMiB } from '../../src/spec/task-size.js';
+import { fargateSizeProblem, taskCpuUnits, taskMemoryMiB } from '../../src/spec/normalise-service.js';
 import { isKnownSpecPath, knownSpecPaths } from '../../src/spec/ignore-paths.js';
-import { formatSummary, summariseState } from '../../src/spec/summarise-state.js';
+import { formatSummary, summariseState } from '../../src/spec/load-desired-state.js';
 import type { DesiredState, IngressRule, Kind } from '../../src/spec/types.js';
 
 describe('nearestName', () => {

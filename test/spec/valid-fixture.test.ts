@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDesiredState } from '../../src/spec/load-desired-state.js';
-import { summariseState } from '../../src/spec/summarise-state.js';
+import { summariseState } from '../../src/spec/load-desired-state.js';
 import type { DesiredState } from '../../src/spec/types.js';
 
 const FIXTURE = new URL('./valid/full/', import.meta.url).pathname;
