@@ -60,7 +60,7 @@ async function converge(label: string, dir: string, seed: number): Promise<numbe
       // observe itself failed under the faults: that apply made no writes; the next one retries
     }
     // (moto drops deploymentConfiguration on CreateService: chronous-payments needs a second apply)
-    const pending = pendingChanges(await planDir(dir, motoUrl()), { tolerateMotoDescriptions: true });
+    const pending = pendingChanges(await planDir(dir, motoUrl()));
     if (pending.length === 0) {
       const outcome = (o: 'throttle' | 'error500') => ['ecs', 'elbv2', 'ec2'].reduce((sum, svc) => sum + proxy.count(svc, undefined, { outcome: o }), 0);
       const faultedWrites = proxy.writes().filter((c) => c.outcome !== 'forwarded').map((c) => `${c.operation}:${c.outcome}`);
@@ -68,7 +68,7 @@ async function converge(label: string, dir: string, seed: number): Promise<numbe
       return n;
     }
   }
-  throw new Error(`${label} did not converge in ${MAX_APPLIES} applies:\n${pendingChanges(await planDir(dir, motoUrl()), { tolerateMotoDescriptions: true }).join('\n')}`);
+  throw new Error(`${label} did not converge in ${MAX_APPLIES} applies:\n${pendingChanges(await planDir(dir, motoUrl())).join('\n')}`);
 }
 
 /** Nothing duplicated: every rule, SG rule, target group, service and revision exists once. */
@@ -155,7 +155,7 @@ describe('a failed write', () => {
     proxy.clearFaults();
     const second = await applyDir(dir, { endpoint: proxy.url });
     expect(second.report.ok, second.lines.join('\n')).toBe(true);
-    expect(pendingChanges(await planDir(dir, motoUrl()), { tolerateMotoDescriptions: true })).toEqual([]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
     await expectNoDuplicates();
   });
 });

@@ -84,7 +84,7 @@ describe('security group ingress applier (in order, one group)', () => {
     const live = await rules();
     expect(ports(live)).toEqual([`3306/${alb}`, '80/10.2.0.0/24']);
     expect(live.every((r) => tags(r)[TAG_OWNER] === 'ecs-reconciler' && tags(r)[TAG_RESOURCE] === 'SecurityGroupIngress/app-ingress')).toBe(true);
-    expect(pendingChanges(await planDir(dir, motoUrl()), { tolerateMotoDescriptions: true })).toEqual([]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
 
   it('keeps a hand-made rule that is not declared (exclusive: false), even with --prune', async () => {
@@ -120,7 +120,7 @@ describe('security group ingress applier (in order, one group)', () => {
     const { ops } = await applyWith({ exclusive: true });
     expect(ops).toContain('RevokeSecurityGroupIngress');
     expect(ports(await rules())).toEqual([`3306/${alb}`, '8080/10.2.0.0/24']);
-    expect(pendingChanges(await planDir(dir, motoUrl()), { tolerateMotoDescriptions: true })).toEqual([]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
 
   it('adopts a declared rule that exists untagged: CreateTags, no authorize', async () => {
@@ -149,7 +149,7 @@ describe('security group ingress applier (in order, one group)', () => {
     const dns = (await rules()).filter((r) => r.IpProtocol === 'udp');
     expect(dns).toHaveLength(1);
     expect(tags(dns[0]!)[TAG_OWNER]).toBe('ecs-reconciler');
-    expect(pendingChanges(await planDir(dir, motoUrl()), { tolerateMotoDescriptions: true })).toEqual([]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
 
   it('records the spec hash on the group', async () => {

@@ -3,14 +3,11 @@
 // healthCheckGracePeriodSeconds), so a service declaring non-default values (chronous-payments:
 // 100/0) shows a deployment diff after the create; the second apply's UpdateService fixes it and
 // the third plan is empty. Systems without such a service converge in one apply.
-// Second moto difference, tolerated (no apply can fix it): DescribeSecurityGroupRules drops the
-// description of rules whose source is another security group, so those descriptions always
-// read as missing and every apply re-sends them with ModifySecurityGroupRules.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
 import { SEED_SYSTEMS } from '../../src/demo/worlds/seed-systems.js';
-import { applyDir, isMotoSourceGroupDescriptionLoss, pendingChanges, planDir, seedWorld } from './apply-support.js';
+import { applyDir, pendingChanges, planDir, seedWorld } from './apply-support.js';
 
 let clients: TestClients;
 const writesPerSystem: Record<string, number[]> = {};
@@ -43,7 +40,7 @@ describe.each(SEED_SYSTEMS.map((s) => [s.name]))('%s', (name) => {
       // moto: CreateService dropped deploymentConfiguration; only deployment fields may differ
       const diffs = after.changes.filter((c) => c.action !== 'noop').flatMap((c) => c.diffs);
       const explained = diffs.every(
-        (d) => d.path.startsWith('deployment.') || d.path === 'healthCheckGracePeriodSeconds' || isMotoSourceGroupDescriptionLoss(d.path, d.live),
+        (d) => d.path.startsWith('deployment.') || d.path === 'healthCheckGracePeriodSeconds',
       );
       expect(explained, pendingChanges(after).join('\n')).toBe(true);
       const second = await applyDir(dir, { endpoint: motoUrl() });
@@ -51,10 +48,10 @@ describe.each(SEED_SYSTEMS.map((s) => [s.name]))('%s', (name) => {
       writesPerSystem[name]?.push(second.report.writes.length);
       after = await planDir(dir, motoUrl());
     }
-    expect(pendingChanges(after, { tolerateMotoDescriptions: true })).toEqual([]);
+    expect(pendingChanges(after)).toEqual([]);
 
-    // and one more apply writes nothing (but the descriptions moto keeps losing)
+    // and one more apply writes nothing
     const again = await applyDir(dir, { endpoint: motoUrl() });
-    expect(again.report.writes.filter((w) => w.operation !== 'ModifySecurityGroupRules')).toEqual([]);
+    expect(again.report.writes).toEqual([]);
   });
 });

@@ -114,27 +114,12 @@ export async function planDir(dir: string, endpoint: string, prune = false): Pro
   });
 }
 
-/**
- * moto 5.2.1 drops the Description of security-group rules whose source is another group in
- * DescribeSecurityGroupRules (AWS returns it; test/README.md), so such a description always reads
- * as missing. Only that diff, with live `undefined`, is tolerated.
- */
-export function isMotoSourceGroupDescriptionLoss(path: string, live: unknown): boolean {
-  return live === undefined && /^rules\[[^\]]*\/securityGroup:[^\]]*\]\.description$/.test(path);
-}
-
 /** `Kind/name: path live -> desired` for every pending change: readable assertion failures. */
-export function pendingChanges(plan: Plan, opts: { tolerateMotoDescriptions?: boolean } = {}): string[] {
+export function pendingChanges(plan: Plan): string[] {
   if (!planHasChanges(plan) && plan.conflicts.length === 0) return [];
-  const tolerated = (c: Plan['changes'][number]): boolean =>
-    opts.tolerateMotoDescriptions === true &&
-    c.kind === 'SecurityGroupIngress' &&
-    c.action === 'update' &&
-    c.diffs.length > 0 &&
-    c.diffs.every((d) => isMotoSourceGroupDescriptionLoss(d.path, d.live));
   return [
     ...plan.changes
-      .filter((c) => c.action !== 'noop' && !tolerated(c))
+      .filter((c) => c.action !== 'noop')
       .map((c) => `${c.action} ${c.id} (${c.cause})${c.diffs.map((d) => ` ${d.path}: ${JSON.stringify(d.live)} -> ${JSON.stringify(d.desired)}`).join(';')}${c.reason ? ` [${c.reason}]` : ''}`),
     ...plan.conflicts.map((c) => `conflict ${c.id}: ${c.message}`),
   ];
