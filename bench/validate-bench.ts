@@ -1,9 +1,12 @@
 // Validation at scale: loadDesiredState over 2,000 generated documents, plus the hostile inputs
 // (YAML alias bomb, 5 MB file). Run: npx tsc -p bench/tsconfig.json && node bench/out/build/bench/validate-bench.js
 // (issue 2: 2,000 documents must validate in under 1 s; the bomb must be refused fast, in bounded memory).
-// `... validate-bench.js --write <dir>` only writes the corpus, e.g. to time the CLI on it.
+// Without bench/tsconfig.json:
+//   npx tsc --ignoreConfig --outDir bench/out/validate --rootDir . --module nodenext --moduleResolution nodenext \
+//     --target es2022 --strict --skipLibCheck --types node bench/validate-bench.ts && node bench/out/validate/bench/validate-bench.js
+// `... validate-bench.js --write <dir>` only writes the corpus, e.g. to time `node dist/cli.js validate <dir>`.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -59,16 +62,21 @@ const dir = await mkdtemp(join(tmpdir(), 'ecsr-validate-bench-'));
 try {
   const count = await writeCorpus(join(dir));
   const times: number[] = [];
+  const cpu: number[] = [];
   let summary = '';
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     const result = await loadDesiredState(dir);
     times.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
     if (!result.ok) throw new Error(`bench corpus invalid: ${result.errors[0]?.message ?? '?'}`);
     summary = JSON.stringify(summariseState(result.state).byKind);
   }
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores (wall times below include waiting for a core)`);
   console.log(`module load + schema compile: ${importMs.toFixed(0)} ms (once per process)`);
-  console.log(`loadDesiredState, ${count} documents in ${FILES} files: first ${times[0]!.toFixed(0)} ms, median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms (${RUNS} runs) ${summary}`);
+  console.log(`loadDesiredState, ${count} documents in ${FILES} files: first ${times[0]!.toFixed(0)} ms, median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms (${RUNS} runs); process CPU median ${median(cpu).toFixed(0)} ms ${summary}`);
 
   const bombDir = join(dir, 'bomb');
   await rm(bombDir, { recursive: true, force: true });
