@@ -61,7 +61,7 @@ export function checkTargetGroups(docs: readonly ValidDocOf<'TargetGroup'>[]): S
         return low! < 200 || high! > 499 || low! > high!;
       });
       if (bad !== undefined) {
-        out.push(docError(doc, ['spec', 'healthCheck', 'matcher'], C.tgHealthCheckPort,
+        out.push(docError(doc, ['spec', 'healthCheck', 'matcher'], C.tgMatcher,
           `health check matcher '${bad}' is not valid: use HTTP codes from 200 to 499, a range low-high with low <= high`));
       }
     }

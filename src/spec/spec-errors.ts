@@ -38,6 +38,7 @@ export const SPEC_ERROR_CODES = {
   tgName: 'target-group.name',
   tgHealthCheckTiming: 'target-group.health-check-timing',
   tgHealthCheckPort: 'target-group.health-check-port',
+  tgMatcher: 'target-group.matcher',
   tgAttribute: 'target-group.attribute',
   listenerCertificate: 'listener.certificate',
   listenerDuplicate: 'listener.duplicate',

@@ -35,8 +35,8 @@ describe('cross-checks: accepted', () => {
 describe('cross-checks: rejected', () => {
   it.each([
     ['health check port out of range', targetGroupDoc('tg', '  healthCheck: { port: "70000" }\n'), 'target-group.health-check-port'],
-    ['matcher code out of range', targetGroupDoc('tg', '  healthCheck: { matcher: "200-599" }\n'), 'target-group.health-check-port'],
-    ['matcher range reversed', targetGroupDoc('tg', '  healthCheck: { matcher: "299-200" }\n'), 'target-group.health-check-port'],
+    ['matcher code out of range', targetGroupDoc('tg', '  healthCheck: { matcher: "200-599" }\n'), 'target-group.matcher'],
+    ['matcher range reversed', targetGroupDoc('tg', '  healthCheck: { matcher: "299-200" }\n'), 'target-group.matcher'],
     ['timeout not below the default interval', targetGroupDoc('tg', '  healthCheck: { timeoutSeconds: 30 }\n'), 'target-group.health-check-timing'],
     ['a certificate on an HTTP listener', listenerDoc('l', '  port: 80\n  protocol: HTTP\n  certificateArn: arn:aws:acm:us-east-2:123456789012:certificate/x\n'), 'listener.certificate'],
     ['an ssl policy on an HTTP listener', listenerDoc('l', '  port: 80\n  protocol: HTTP\n  sslPolicy: ELBSecurityPolicy-2016-08\n'), 'listener.certificate'],
