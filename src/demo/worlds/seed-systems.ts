@@ -7,6 +7,7 @@ import { buildDoctoManaged, buildDoctoWorld } from './docto-world.js';
 import { buildFlaskReactManaged, buildFlaskReactWorld, FLASK_REACT_ADOPTED } from './flask-react-world.js';
 import { buildIdentityE2eManaged, buildIdentityE2eWorld } from './identity-e2e-world.js';
 import { buildImsManaged, buildImsWorld } from './ims-world.js';
+import { buildSelfWorld } from './self-world.js';
 import type { World, WorldIds } from './world-building-blocks.js';
 
 export type { World, WorldIds } from './world-building-blocks.js';
@@ -58,4 +59,10 @@ export async function buildAllWorlds(clients: TestClients): Promise<WorldIds> {
   const ids: WorldIds = {};
   for (const each of SEED_SYSTEMS) Object.assign(ids, (await each.buildWorld(clients)).ids);
   return ids;
+}
+
+/** Everything the whole desired/ directory refers to: the five seed worlds plus the controller's own. */
+export async function buildDesiredDirWorld(clients: TestClients): Promise<WorldIds> {
+  const ids = await buildAllWorlds(clients);
+  return { ...ids, ...(await buildSelfWorld(clients)).ids };
 }
