@@ -10,13 +10,14 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import type { AwsService } from './aws-service.js';
 import { CALL_COUNTER_MIDDLEWARE_NAME, CallCounter, callCounterMiddleware } from './call-counter.js';
 import { type Clock, RATE_LIMIT_MIDDLEWARE_NAME, RateLimiter, rateLimitMiddleware, systemClock } from './rate-limiter.js';
-import type { RateLimitOverrides } from './rate-limits.js';
+import { parseRateLimits, RATE_LIMITS_ENV, type RateLimitOverrides } from './rate-limits.js';
 import { ControllerRetryStrategy, type RetryPolicy } from './retry-strategy.js';
 
 export interface AwsClientOptions {
   /** default: the SDK's chain (AWS_REGION, AWS_DEFAULT_REGION, profile) */
   region?: string;
-  /** per-class bucket overrides (see rate-limits.ts), or `false` to switch client-side limiting off */
+  /** per-class bucket overrides (see rate-limits.ts), or `false` to switch client-side limiting off;
+   *  default: ECS_RECONCILER_RATE_LIMITS (`elbv2:describe=200/50,...` or `off`), else AWS's published rates */
   rateLimits?: RateLimitOverrides | false;
   /** share of each AWS bucket the limiter uses, (0, 1]; default 0.9 (headroom for jitter and other callers) */
   rateLimitUtilization?: number;
@@ -77,8 +78,9 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   const calls = opts.calls ?? new CallCounter();
+  const rateLimits = opts.rateLimits ?? parseRateLimits(process.env[RATE_LIMITS_ENV] ?? '');
   const limiter =
-    opts.rateLimits === false ? undefined : (opts.limiter ?? new RateLimiter(opts.rateLimits ?? {}, opts.clock ?? systemClock, opts.rateLimitUtilization));
+    rateLimits === false ? undefined : (opts.limiter ?? new RateLimiter(rateLimits, opts.clock ?? systemClock, opts.rateLimitUtilization));
   const maxAttempts = opts.maxAttempts ?? 3;
   const common = {
     ...(opts.region ? { region: opts.region } : {}),

@@ -147,3 +147,29 @@ export function resolveRateLimits(
   }
   return out;
 }
+
+/** The environment variable that overrides buckets for every command (plan, apply, run). */
+export const RATE_LIMITS_ENV = 'ECS_RECONCILER_RATE_LIMITS';
+
+/**
+ * `elbv2:describe=200/50,elbv2:account=200/50` (class=burst/per-second; `class=off` switches
+ * one bucket off) -> overrides; `off` -> false (no client-side limiting); empty -> {}.
+ * For an account whose quotas AWS raised. Throws one line naming the variable and the entry.
+ */
+export function parseRateLimits(text: string, origin = RATE_LIMITS_ENV): RateLimitOverrides | false {
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  if (trimmed === 'off') return false;
+  const out: RateLimitOverrides = {};
+  for (const entry of trimmed.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const m = /^([a-z0-9:-]+)\s*=\s*(?:(off)|(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?))$/.exec(entry);
+    const cls = m?.[1] as BucketClass | undefined;
+    if (!m || cls === undefined || !(BUCKET_CLASSES as readonly string[]).includes(cls)) {
+      throw new Error(
+        `${origin}: "${entry}" is not <class>=<burst>/<per-second> or <class>=off; classes: ${BUCKET_CLASSES.join(', ')} (e.g. elbv2:describe=200/50)`,
+      );
+    }
+    out[cls] = m[2] === 'off' ? null : { capacity: Number(m[3]), refillPerSecond: Number(m[4]) };
+  }
+  return out;
+}
