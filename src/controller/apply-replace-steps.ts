@@ -1,7 +1,9 @@
 // A target group replace in steps: the new group is created in the target-group phase (by its
 // applier, under replacementTargetGroupName); then every listener, rule and service of ours that
 // forwards to the old group and has no update of its own in the plan is moved onto the new one;
-// last, the old group is deleted once nothing forwards to it any more.
+// last, the old group is deleted once nothing forwards to it any more, if it is ours: a group
+// adopted under the declared name without our owner tag is never deleted (left in place, noted in
+// the report; the planner then matches the new group by our tag and ignores the old one).
 import type { Change, ChangeOf, Tags } from '../reconcilers/types.js';
 import { TAG_OWNER, TAG_RESOURCE } from '../reconcilers/types.js';
 import type { Appliers } from './apply.js';
@@ -65,16 +67,34 @@ export function buildReplaceSteps(input: BuildInput, ctx: ApplyContext, appliers
         },
       });
     }
+    const oldName = c.live?.name ?? c.name;
+    if (c.live === undefined || c.live.tags[TAG_OWNER] !== ctx.ownerId) {
+      steps.push({ ...base, key: `${c.id}#keep-replaced`, phase: 'delete-target-groups', run: (x) => keepReplaced(x, c, oldName, oldArn) });
+      continue;
+    }
     steps.push({
       ...base,
       key: `${c.id}#delete-replaced`,
       phase: 'delete-target-groups',
       precheck: (x) => {
         const reason = stillUsed(x, oldArn);
-        return reason === undefined ? undefined : `the replaced target group ${c.live?.name ?? c.name} is ${reason}`;
+        return reason === undefined ? undefined : `the replaced target group ${oldName} is ${reason}`;
       },
       run: (x) => appliers.deleteTargetGroup(c, x, oldArn),
     });
   }
   return steps;
+}
+
+/** The note for an old group that is not ours: nothing is written, the report says why it stays. */
+function keepReplaced(ctx: ApplyContext, c: ChangeOf<'TargetGroup'>, oldName: string, oldArn: string): Promise<string> {
+  const users = ctx.forwards.usersOf(oldArn).map((u) => u.label);
+  const note =
+    `left target group ${oldName} (${oldArn}) in place: it has no ${TAG_OWNER} tag of ours (adopted under the declared name) ` +
+    `and ecs-reconciler never deletes what it does not own; ${c.id} now lives on the new group. ` +
+    (users.length === 0
+      ? 'Nothing forwards to the old group any more: delete it by hand when you no longer need it.'
+      : `The old group is still used by ${users.join(', ')}.`);
+  ctx.log.info({ kind: 'TargetGroup', name: c.name, arn: oldArn }, note);
+  return Promise.resolve(note);
 }

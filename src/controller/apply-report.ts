@@ -19,6 +19,8 @@ export interface ChangeOutcome {
   operation?: string;
   /** writes made for this change */
   writes: number;
+  /** applied, but something was deliberately left alone (e.g. an old target group that is not ours) */
+  notes?: string[];
 }
 
 export interface ApplyReport {
@@ -55,12 +57,13 @@ export function formatApplySummary(report: ApplyReport): string {
   return `Apply: ${w} ${w === 1 ? 'write' : 'writes'} made, ${failed} failed, ${skipped} skipped.`;
 }
 
-/** The lines under the summary: every failure and skip with its reason, and the prune decision. */
+/** The lines under the summary: every failure and skip with its reason, notes, and the prune decision. */
 export function formatApplyDetails(report: ApplyReport): string[] {
   const lines: string[] = [];
   for (const o of failedOutcomes(report)) lines.push(`  failed   ${o.id}: ${o.reason ?? 'unknown error'}`);
   for (const c of report.conflicts) lines.push(`  failed   ${c.id}: ${c.message}`);
   for (const o of skippedOutcomes(report)) lines.push(`  skipped  ${o.id}: ${o.reason ?? ''}`);
+  for (const o of report.outcomes) for (const note of o.notes ?? []) lines.push(`  note     ${o.id}: ${note}`);
   if (report.prune.refused !== undefined && report.prune.deletions > 0) {
     lines.push(`  ${report.prune.refused}`);
   }

@@ -38,7 +38,8 @@ export interface ApplyStep {
   needs: string[];
   /** a reason to skip, checked just before running (e.g. the target group is still in use) */
   precheck?: (ctx: ApplyContext) => string | undefined;
-  run: (ctx: ApplyContext, view: StepView) => Promise<void>;
+  /** a string it resolves to is a note for the report (what was deliberately left alone, and why) */
+  run: (ctx: ApplyContext, view: StepView) => Promise<string | void>;
 }
 
 function tgNeeds(changes: Map<string, Change>, names: string[]): string[] {

@@ -74,6 +74,7 @@ interface StepResult {
   status: 'ok' | 'failed' | 'skipped';
   reason?: string;
   operation?: string;
+  note?: string;
 }
 
 async function runBounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -154,8 +155,8 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
       return;
     }
     try {
-      await step.run(ctx, { notDone: (key) => results.has(key) && results.get(key)?.status !== 'ok' });
-      results.set(step.key, { status: 'ok' });
+      const note = await step.run(ctx, { notDone: (key) => results.has(key) && results.get(key)?.status !== 'ok' });
+      results.set(step.key, typeof note === 'string' ? { status: 'ok', note } : { status: 'ok' });
     } catch (err) {
       if (err instanceof MissingDependencyError) {
         results.set(step.key, { status: 'skipped', reason: err.message });
@@ -211,5 +212,6 @@ function outcomeOf(
   if (failed !== undefined) return { ...base, status: 'failed', reason: failed.reason ?? 'failed', ...(failed.operation ? { operation: failed.operation } : {}) };
   const skipped = mine.find((r) => r.status === 'skipped');
   if (skipped !== undefined) return { ...base, status: 'skipped', reason: skipped.reason ?? 'skipped' };
-  return { ...base, status: 'applied' };
+  const notes = mine.flatMap((r) => (r.note === undefined ? [] : [r.note]));
+  return { ...base, status: 'applied', ...(notes.length > 0 ? { notes } : {}) };
 }

@@ -19,7 +19,7 @@ import { healthCheckParams, withoutIgnored } from '../controller/apply-elb-shape
 import { performWrite } from '../controller/apply-write.js';
 import { guardAmbiguousRetries } from '../controller/write-retry.js';
 import type { ChangeOf, Tags } from './types.js';
-import { TAG_SPEC_HASH } from './types.js';
+import { TAG_OWNER, TAG_SPEC_HASH } from './types.js';
 
 type TargetGroupChange = ChangeOf<'TargetGroup'>;
 
@@ -90,10 +90,29 @@ async function findByName(ctx: ApplyContext, name: string): Promise<ElbTargetGro
   }
 }
 
+/**
+ * Refuses a create under a name that a group read before this apply still holds (other than the
+ * replaced one): the planner matches a holder with the declared settings, so this one differs, and
+ * taking it over would keep its old protocol / port / VPC / target type. Typically the old group
+ * of a replace that was left in place because it is not ours, now in the way of the next replace.
+ */
+function assertNameFree(change: TargetGroupChange, ctx: ApplyContext, awsName: string): void {
+  const holder = ctx.live.targetGroups.find((tg) => tg.name === awsName && tg.arn !== change.live?.arn);
+  if (holder === undefined) return;
+  const ours = holder.tags[TAG_OWNER] === ctx.ownerId;
+  throw new Error(
+    `cannot create target group ${awsName} for ${change.id}: target group ${awsName} (${holder.arn}, ` +
+      `${holder.protocol} port ${holder.port}, ${holder.targetType}, ${holder.vpcId}) already holds that name with other settings` +
+      (ours ? '' : ` and is not tagged ${TAG_OWNER}=${ctx.ownerId}, so ecs-reconciler will not delete it`) +
+      `; move what still uses it and delete it by hand, then apply again`,
+  );
+}
+
 /** Create under `awsName` (the declared name, or a replacement name); the ARN goes into ctx.resolved. */
 async function createTargetGroup(change: TargetGroupChange, ctx: ApplyContext, awsName: string): Promise<string> {
   const desired = requireDesired(change);
   const spec = desired.spec;
+  assertNameFree(change, ctx, awsName);
   const hasAttributes = Object.keys(spec.attributes).length > 0;
   // when more writes follow, the spec-hash tag is added only after they succeed
   const tags: Tags = { ...spec.tags, ...ownershipTags(ctx, 'TargetGroup', change.name) };
@@ -218,9 +237,19 @@ async function addTags(change: TargetGroupChange, ctx: ApplyContext, arn: string
   });
 }
 
-/** Delete one target group (pruned, or the old one after a replace). Not found = already gone. */
+/**
+ * Delete one target group (pruned, a leftover, or the old one after a replace). Not found = already
+ * gone. Refuses a group that observe did not read with our owner tag: nothing else is ever deleted.
+ */
 export async function deleteTargetGroup(change: TargetGroupChange, ctx: ApplyContext, arn: string): Promise<void> {
   const oldName = change.live?.name ?? change.name;
+  const live = change.live?.arn === arn ? change.live : ctx.live.targetGroups.find((tg) => tg.arn === arn);
+  if (live?.tags[TAG_OWNER] !== ctx.ownerId) {
+    throw new Error(
+      `refusing to delete target group ${live?.name ?? arn} (${arn}): it is not tagged ${TAG_OWNER}=${ctx.ownerId}, ` +
+        'and ecs-reconciler deletes only what it owns',
+    );
+  }
   await performWrite(ctx, {
     change,
     verb: 'delete',

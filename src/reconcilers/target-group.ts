@@ -53,10 +53,13 @@ export function matchTargetGroups(
       if (ownership === 'foreign') foreign = named;
       else if (ownership === 'unowned' || taggedFor === undefined || !declared.has(taggedFor)) candidates.push(named);
     }
+    // settings first (a group that needs no replace), then ours: a group under the declared name
+    // without our tag that was replaced (and left in place, it is not ours to delete) stays out
+    // of the way until the files ask for its settings again (a revert adopts it back)
     const chosen =
       candidates.find((tg) => immutablesMatch(d, tg) && tg.name === d.name) ??
       candidates.find((tg) => immutablesMatch(d, tg)) ??
-      candidates.find((tg) => tg.name === d.name) ??
+      tagged.find((tg) => tg.name === d.name) ??
       candidates[0];
     const match: TargetGroupMatch = { leftovers: tagged.filter((tg) => tg !== chosen) };
     if (chosen !== undefined) match.live = chosen;
@@ -94,12 +97,16 @@ function planOne(d: DesiredTargetGroup, match: TargetGroupMatch, ctx: PlanContex
   const common = { ...base, diffs, live, liveId: live.arn };
   if (immutable.length > 0) {
     const what = immutable.map((f) => f.path).join(', ');
+    const old =
+      ownershipOf(live.tags, ctx.ownerId) === 'ours'
+        ? 'delete the old one'
+        : `leave the old one (${live.name}, not tagged as ours) in place`;
     return {
       change: {
         ...common,
         action: 'replace',
         cause: causeOf(live.tags, d.specHash, d.policy),
-        reason: `${what} cannot change in place: create a new target group, move rules and services to it, delete the old one`,
+        reason: `${what} cannot change in place: create a new target group, move rules and services to it, ${old}`,
       },
     };
   }

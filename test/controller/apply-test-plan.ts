@@ -1,7 +1,9 @@
 // Small builders of plan changes and live state for the apply unit tests (no AWS).
-import type { Change, ChangeAction, ChangeOf, LiveState } from '../../src/reconcilers/types.js';
+import type { Change, ChangeAction, ChangeOf, LiveState, LiveTargetGroup, Tags } from '../../src/reconcilers/types.js';
+import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
 import type { ApplyContext, ApplyLog, WriteRecord } from '../../src/controller/apply-context.js';
-import { createApplyContext } from '../../src/controller/apply-context.js';
+import { changeKey, createApplyContext } from '../../src/controller/apply-context.js';
+import type { Appliers } from '../../src/controller/apply.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 
 export const OWNER = 'ecs-reconciler';
@@ -43,6 +45,31 @@ export function tgChange(name: string, action: ChangeAction, liveArn?: string): 
           },
         }),
     ...(liveArn === undefined ? {} : { liveId: liveArn }),
+  };
+}
+
+/** A live target group (HTTP:80, instance); tags default to ours as `TargetGroup/name`. */
+export function liveTargetGroup(name: string, arn: string, tags: Tags = { [TAG_OWNER]: OWNER, [TAG_RESOURCE]: `TargetGroup/${name}` }): LiveTargetGroup {
+  return {
+    arn,
+    name,
+    vpcId: 'vpc-1',
+    protocol: 'HTTP',
+    port: 80,
+    targetType: 'instance',
+    healthCheck: {
+      path: '/',
+      protocol: 'HTTP',
+      port: 'traffic-port',
+      intervalSeconds: 30,
+      timeoutSeconds: 5,
+      healthyThreshold: 5,
+      unhealthyThreshold: 2,
+      matcher: '200',
+    },
+    attributes: {},
+    tags,
+    loadBalancerArns: [],
   };
 }
 
@@ -135,3 +162,46 @@ export function fakeContext(live: LiveState = emptyLive(), records: WriteRecord[
 }
 
 export type AnyChange = Change;
+
+export interface FakeAppliers {
+  appliers: Appliers;
+  calls: string[];
+  maxInFlight: () => number;
+}
+
+/** Appliers that record `kind:id`, fail for ids in `fail`, and create ARNs for created target groups. */
+export function fakeAppliers(fail: string[] = []): FakeAppliers {
+  const calls: string[] = [];
+  let inFlight = 0;
+  let max = 0;
+  const run = async (label: string, id: string, ctx: ApplyContext, after?: () => void, changeId = id, key = changeId): Promise<void> => {
+    inFlight += 1;
+    max = Math.max(max, inFlight);
+    await new Promise((r) => setImmediate(r));
+    inFlight -= 1;
+    calls.push(`${label}:${id}`);
+    if (fail.includes(id)) throw new Error(`injected failure for ${id}`);
+    ctx.record({ changeId, changeKey: key, kind: 'TargetGroup', name: id, operation: label, attempts: 1 });
+    after?.();
+  };
+  const appliers: Appliers = {
+    targetGroup: (c, ctx) =>
+      run(c.action === 'delete' ? 'deleteTG' : 'tg', c.id, ctx, () => {
+        if (c.action === 'create' || c.action === 'replace') ctx.resolved.set(c.name, `arn:tg/${c.name}/new`);
+      }),
+    deleteTargetGroup: (c, ctx, arn) => run('deleteTG', c.id, ctx, () => ctx.forwards.remove(arn), c.id, changeKey(c)),
+    listener: (c, ctx) => run(c.action === 'delete' ? 'deleteListener' : 'listener', c.id, ctx),
+    listenerRule: (c, ctx) =>
+      run(c.action === 'delete' ? 'deleteRule' : 'rule', c.id, ctx, () => {
+        if (c.action === 'delete' && c.liveId) ctx.forwards.remove(c.liveId);
+      }),
+    rulePriorities: (w, ctx) => run('priorities', w.listenerArn, ctx),
+    securityGroupIngress: (c, ctx) => run(c.action === 'delete' ? 'deleteSG' : 'sg', c.id, ctx),
+    service: (c, ctx) => run(c.action === 'delete' ? 'deleteService' : 'service', c.id, ctx),
+    moveListener: (o, ctx, arn) => run('moveListener', arn, ctx, undefined, o.id),
+    moveRule: (o, ctx, arn, action) =>
+      run('moveRule', arn, ctx, () => ctx.forwards.update(arn, o.id, action.TargetGroupArn ? [action.TargetGroupArn] : []), o.id),
+    moveService: (o, ctx, s) => run('moveService', s.arn, ctx, undefined, o.id),
+  };
+  return { appliers, calls, maxInFlight: () => max };
+}

@@ -1,55 +1,10 @@
 // applyPlan with fake appliers: ordering, concurrency bound, dependency skipping, policies,
-// dry run, conflicts, the prune guard and target-group replace. No AWS.
+// dry run, conflicts and the prune guard (target-group replace: apply-replace.test.ts). No AWS.
 import { describe, expect, it } from 'vitest';
-import { changeKey, type ApplyContext } from '../../src/controller/apply-context.js';
-import { applyPlan, type Appliers } from '../../src/controller/apply.js';
+import { applyPlan } from '../../src/controller/apply.js';
 import { formatApplySummary } from '../../src/controller/apply-report.js';
 import type { Change, LiveState, Plan } from '../../src/reconcilers/types.js';
-import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
-import { emptyLive, fakeContext, listenerChange, OWNER, ruleChange, serviceChange, sgChange, tgChange } from './apply-test-plan.js';
-
-interface Fake {
-  appliers: Appliers;
-  calls: string[];
-  maxInFlight: () => number;
-}
-
-/** Appliers that record `kind:id`, fail for ids in `fail`, and create ARNs for created target groups. */
-function fakeAppliers(fail: string[] = []): Fake {
-  const calls: string[] = [];
-  let inFlight = 0;
-  let max = 0;
-  const run = async (label: string, id: string, ctx: ApplyContext, after?: () => void, changeId = id, key = changeId): Promise<void> => {
-    inFlight += 1;
-    max = Math.max(max, inFlight);
-    await new Promise((r) => setImmediate(r));
-    inFlight -= 1;
-    calls.push(`${label}:${id}`);
-    if (fail.includes(id)) throw new Error(`injected failure for ${id}`);
-    ctx.record({ changeId, changeKey: key, kind: 'TargetGroup', name: id, operation: label, attempts: 1 });
-    after?.();
-  };
-  const appliers: Appliers = {
-    targetGroup: (c, ctx) =>
-      run(c.action === 'delete' ? 'deleteTG' : 'tg', c.id, ctx, () => {
-        if (c.action === 'create' || c.action === 'replace') ctx.resolved.set(c.name, `arn:tg/${c.name}/new`);
-      }),
-    deleteTargetGroup: (c, ctx, arn) => run('deleteTG', c.id, ctx, () => ctx.forwards.remove(arn), c.id, changeKey(c)),
-    listener: (c, ctx) => run(c.action === 'delete' ? 'deleteListener' : 'listener', c.id, ctx),
-    listenerRule: (c, ctx) =>
-      run(c.action === 'delete' ? 'deleteRule' : 'rule', c.id, ctx, () => {
-        if (c.action === 'delete' && c.liveId) ctx.forwards.remove(c.liveId);
-      }),
-    rulePriorities: (w, ctx) => run('priorities', w.listenerArn, ctx),
-    securityGroupIngress: (c, ctx) => run(c.action === 'delete' ? 'deleteSG' : 'sg', c.id, ctx),
-    service: (c, ctx) => run(c.action === 'delete' ? 'deleteService' : 'service', c.id, ctx),
-    moveListener: (o, ctx, arn) => run('moveListener', arn, ctx, undefined, o.id),
-    moveRule: (o, ctx, arn, action) =>
-      run('moveRule', arn, ctx, () => ctx.forwards.update(arn, o.id, action.TargetGroupArn ? [action.TargetGroupArn] : []), o.id),
-    moveService: (o, ctx, s) => run('moveService', s.arn, ctx, undefined, o.id),
-  };
-  return { appliers, calls, maxInFlight: () => max };
-}
+import { emptyLive, fakeAppliers, fakeContext, listenerChange, ruleChange, serviceChange, sgChange, tgChange } from './apply-test-plan.js';
 
 const plan = (changes: Change[], conflicts: Plan['conflicts'] = []): Plan => ({ changes, conflicts });
 
@@ -221,55 +176,5 @@ describe('applyPlan prune guard', () => {
     });
     expect(fake.calls).toEqual([]);
     expect(report.outcomes[0]?.reason).toContain('still in use by rule arn:rule/hand (not managed by ecs-reconciler)');
-  });
-});
-
-describe('applyPlan target group replace', () => {
-  it('creates the new group, moves our unchanged rule onto it, then deletes the old group', async () => {
-    const live: LiveState = {
-      ...emptyLive(),
-      rules: [
-        {
-          arn: 'arn:rule/r',
-          listenerArn: 'arn:l',
-          priority: 10,
-          conditions: { pathPatterns: ['/x'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] },
-          action: { type: 'forward', targetGroupArn: 'arn:tg/old' },
-          tags: { [TAG_OWNER]: OWNER, [TAG_RESOURCE]: 'ListenerRule/r' },
-        },
-      ],
-    };
-    const fake = fakeAppliers();
-    const replace = { ...tgChange('tg', 'replace', 'arn:tg/old') };
-    const report = await applyPlan(plan([replace, ruleChange('r', 'noop', { liveArn: 'arn:rule/r' })]), fakeContext(live), {
-      appliers: fake.appliers,
-    });
-    expect(fake.calls).toEqual(['tg:TargetGroup/tg', 'moveRule:arn:rule/r', 'deleteTG:TargetGroup/tg']);
-    expect(report.outcomes).toEqual([expect.objectContaining({ id: 'TargetGroup/tg', status: 'applied', writes: 3 })]);
-  });
-
-  it('keeps the old group when a move fails', async () => {
-    const live: LiveState = {
-      ...emptyLive(),
-      services: [
-        {
-          arn: 'arn:svc/s',
-          name: 's',
-          clusterArn: 'arn:c',
-          clusterName: 'c',
-          status: 'ACTIVE',
-          launchType: 'EC2',
-          desiredCount: 1,
-          deployment: { maximumPercent: 200, minimumHealthyPercent: 100 },
-          taskDefinition: { arn: 'arn:td', family: 's', revision: 1, spec: { family: 's', networkMode: 'bridge', requiresCompatibilities: ['EC2'], containers: [] }, tags: {} },
-          loadBalancers: [{ targetGroupArn: 'arn:tg/old', containerName: 'web', containerPort: 80 }],
-          tags: { [TAG_OWNER]: OWNER, [TAG_RESOURCE]: 'Service/s' },
-        },
-      ],
-    };
-    const fake = fakeAppliers(['arn:svc/s']);
-    const report = await applyPlan(plan([tgChange('tg', 'replace', 'arn:tg/old')]), fakeContext(live), { appliers: fake.appliers });
-    expect(fake.calls).toEqual(['tg:TargetGroup/tg', 'moveService:arn:svc/s']);
-    expect(report.outcomes[0]).toMatchObject({ status: 'failed', reason: 'injected failure for arn:svc/s' });
   });
 });

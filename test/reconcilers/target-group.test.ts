@@ -82,6 +82,45 @@ describe('planTargetGroups: replace', () => {
     expect(c.reason).toContain(`${field} cannot change in place`);
   });
 
+  it('says whether the old group is deleted (ours) or left in place (not tagged as ours)', () => {
+    const d = targetGroup('users-tg', { port: 8080 });
+    const planWith = (tags: Record<string, string>) =>
+      only(planOf(desiredState({ targetGroups: [d] }), liveState({ targetGroups: [liveTargetGroupOf(usersTg, tags)] })));
+    expect(planWith(ours(d.id, 'old-hash')).reason).toMatch(/delete the old one$/);
+    const adopted = planWith({ team: 'users' });
+    expect([adopted.action, adopted.cause]).toEqual(['replace', 'adopt']);
+    expect(adopted.reason).toMatch(/leave the old one \(users-tg, not tagged as ours\) in place$/);
+  });
+
+  // after a replace of a group found untagged under the declared name: that group stays (not ours)
+  const untaggedOld = () => ({ ...liveTargetGroupOf(targetGroup('users-tg', { port: 5000 }), { team: 'users' }), arn: 'arn:tg/users-tg' });
+  const ourNew = (d: ReturnType<typeof targetGroup>) => ({
+    ...liveTargetGroupOf(d, ours(d.id, d.specHash)),
+    name: 'users-tg-r1',
+    arn: 'arn:tg/users-tg-r1',
+  });
+  it.each([
+    ['the files unchanged: nothing to do, the old group is not deleted', 8080, [['noop', 'none', 'arn:tg/users-tg-r1']]],
+    [
+      'another immutable change: ours is replaced, the old group stays out of it',
+      9090,
+      [['replace', 'rollout', 'arn:tg/users-tg-r1']],
+    ],
+    [
+      'a revert to the old settings: the old group is adopted back, ours deleted once unused',
+      5000,
+      [
+        ['update', 'adopt', 'arn:tg/users-tg'],
+        ['delete', 'rollout', 'arn:tg/users-tg-r1'],
+      ],
+    ],
+  ])('after an untagged group was replaced, %s', (_label, port, expected) => {
+    const d = targetGroup('users-tg', { port });
+    const applied = targetGroup('users-tg', { port: 8080 });
+    const plan = planOf(desiredState({ targetGroups: [d] }), liveState({ targetGroups: [untaggedOld(), ourNew(applied)] }));
+    expect(plan.changes.map((c) => [c.action, c.cause, c.liveId])).toEqual(expected);
+  });
+
   it('after a replace, matches the new target group by our resource tag and deletes the leftover', () => {
     const d = targetGroup('users-tg', { port: 8080 });
     const old = { ...liveTargetGroupOf(targetGroup('users-tg', { port: 5000 }), ours(d.id, 'old-hash')) };
