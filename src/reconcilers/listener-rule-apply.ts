@@ -1,5 +1,6 @@
 // ListenerRule applier: CreateRule with tags, ModifyRule for conditions and action in place (never
-// delete-and-recreate: that drops traffic), tags on adopt, DeleteRule on prune. Priority changes
+// delete-and-recreate: that drops traffic), tags on adopt (owner tags before a ModifyRule, the
+// spec hash after it), DeleteRule on prune. Priority changes
 // are made per listener by src/controller/apply-rule-priorities.ts, before these writes.
 import {
   AddTagsCommand,
@@ -125,7 +126,15 @@ async function updateRule(change: RuleChange, ctx: ApplyContext, tagSpecHash: bo
   const moved = change.live !== undefined && forwardMoved(change.live.action, action);
   const needsModify =
     moved || change.diffs.some((d) => CONTENT.some((f) => d.path === f || d.path.startsWith(`${f}.`) || d.path.startsWith(`${f}[`)));
+  const ownership = ownershipTags(ctx, 'ListenerRule', change.name);
+  let liveTags: Tags = change.live?.tags ?? {};
   if (needsModify) {
+    // adopting a rule that also differs: our owner tag goes on first, so that the task role may
+    // limit ModifyRule to rules tagged as ours (deploy/iam-policy.json); the spec hash only after
+    if (liveTags[TAG_OWNER] !== ctx.ownerId) {
+      await addRuleTags(change, ctx, arn, ownership, '(adopt: before modifying it)');
+      liveTags = { ...liveTags, ...ownership };
+    }
     await performWrite(ctx, {
       change,
       verb: 'update',
@@ -139,22 +148,21 @@ async function updateRule(change: RuleChange, ctx: ApplyContext, tagSpecHash: bo
     });
     ctx.forwards.update(arn, change.id, elbActionTargets(action));
   }
-  const wanted: Tags = {
-    ...ownershipTags(ctx, 'ListenerRule', change.name),
-    ...(tagSpecHash ? { [TAG_SPEC_HASH]: desired.specHash } : {}),
-  };
-  const liveTags = change.live?.tags ?? {};
+  const wanted: Tags = { ...ownership, ...(tagSpecHash ? { [TAG_SPEC_HASH]: desired.specHash } : {}) };
   const missing = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => liveTags[k] !== v));
-  if (Object.keys(missing).length > 0) {
-    await performWrite(ctx, {
-      change,
-      verb: 'tag',
-      service: 'elbv2',
-      operation: 'AddTags',
-      target: arn,
-      send: () => ctx.clients.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: toKeyValueTags(missing) })),
-    });
-  }
+  if (Object.keys(missing).length > 0) await addRuleTags(change, ctx, arn, missing);
+}
+
+async function addRuleTags(change: RuleChange, ctx: ApplyContext, arn: string, tags: Tags, detail?: string): Promise<void> {
+  await performWrite(ctx, {
+    change,
+    verb: 'tag',
+    service: 'elbv2',
+    operation: 'AddTags',
+    target: arn,
+    ...(detail === undefined ? {} : { detail }),
+    send: () => ctx.clients.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: toKeyValueTags(tags) })),
+  });
 }
 
 /** Move a rule (ours, otherwise unchanged) onto a replacement target group. */

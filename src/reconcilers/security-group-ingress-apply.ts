@@ -1,7 +1,8 @@
 // SecurityGroupIngress applier. Order inside one group: authorize what is missing (the new sgr-
-// rules tagged in the same call), fix descriptions, tag adopted rules, and only then revoke, so a
-// group never has less access than both the old and the new state allow. Revoked: only rules
-// carrying our tag for this resource, or, with `exclusive: true`, any rule not declared.
+// rules tagged in the same call), fix descriptions, tag adopted rules, tag the group as ours, and
+// only then revoke, so a group never has less access than both the old and the new state allow
+// (and the task role may limit revokes to groups tagged as ours). The spec-hash tag goes on last.
+// Revoked: only rules carrying our tag for this resource, or, with `exclusive: true`, any rule not declared.
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateTagsCommand,
@@ -107,21 +108,30 @@ export async function applySecurityGroupIngressChange(change: IngressChange, ctx
   if (change.adopt.length > 0) await tagRules(change, ctx, change.adopt.map((r) => r.ruleId));
   // the planner decides what to revoke; this re-checks the promise before anything is removed
   const revocable = change.revoke.filter((r) => desired.spec.exclusive || isOurs(change, ctx, r));
-  await revoke(change, ctx, groupId, revocable);
   // the group records which document manages its ingress (one per group) and the spec last applied
-  const wanted = { ...ownershipTags(ctx, 'SecurityGroupIngress', change.name), [TAG_SPEC_HASH]: desired.specHash };
-  const liveTags = change.live?.tags ?? {};
-  const stale = Object.entries(wanted).filter(([k, v]) => liveTags[k] !== v);
-  if (stale.length > 0) {
-    await performWrite(ctx, {
-      change,
-      verb: 'tag',
-      service: 'ec2',
-      operation: 'CreateTags',
-      target: groupId,
-      send: () => ctx.clients.ec2.send(new CreateTagsCommand({ Resources: [groupId], Tags: stale.map(([Key, Value]) => ({ Key, Value })) })),
-    });
+  const ownership = ownershipTags(ctx, 'SecurityGroupIngress', change.name);
+  let liveTags: Record<string, string> = change.live?.tags ?? {};
+  const staleOwnership = Object.entries(ownership).filter(([k, v]) => liveTags[k] !== v);
+  if (revocable.length > 0 && staleOwnership.length > 0) {
+    // our owner tag before any revoke: the task role may revoke only in groups tagged as ours
+    await tagGroup(change, ctx, groupId, staleOwnership, '(before revoking)');
+    liveTags = { ...liveTags, ...ownership };
   }
+  await revoke(change, ctx, groupId, revocable);
+  const stale = Object.entries({ ...ownership, [TAG_SPEC_HASH]: desired.specHash }).filter(([k, v]) => liveTags[k] !== v);
+  if (stale.length > 0) await tagGroup(change, ctx, groupId, stale);
+}
+
+async function tagGroup(change: IngressChange, ctx: ApplyContext, groupId: string, tags: [string, string][], detail?: string): Promise<void> {
+  await performWrite(ctx, {
+    change,
+    verb: 'tag',
+    service: 'ec2',
+    operation: 'CreateTags',
+    target: groupId,
+    ...(detail === undefined ? {} : { detail }),
+    send: () => ctx.clients.ec2.send(new CreateTagsCommand({ Resources: [groupId], Tags: tags.map(([Key, Value]) => ({ Key, Value })) })),
+  });
 }
 
 function isOurs(change: IngressChange, ctx: ApplyContext, rule: LiveIngressRule): boolean {

@@ -30,6 +30,8 @@ const OWNER_CONDITIONED = [
   'elasticloadbalancing:DeleteTargetGroup',
   'elasticloadbalancing:DeleteListener',
   'elasticloadbalancing:DeleteRule',
+  // adoption writes our owner tag (AddTags) before it modifies a hand-made rule
+  'elasticloadbalancing:ModifyRule',
   'ec2:RevokeSecurityGroupIngress',
   'ecs:DeleteService',
 ];

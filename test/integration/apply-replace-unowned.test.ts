@@ -3,9 +3,10 @@
 // rule moved onto it, but the old group, now unused, is never deleted (it is not ours): the report says so,
 // the next plan is empty, a further replace that needs its name fails with a clear message, and
 // a revert to its settings adopts it back. The tests run in order on one world.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateListenerCommand,
   CreateRuleCommand,
@@ -20,6 +21,7 @@ import { alternateTargetGroupName } from '../../src/reconcilers/target-group-app
 import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../../src/demo/worlds/world-building-blocks.js';
+import { ownerConditionViolations, type PolicyStatement } from '../deploy/owner-conditions.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
 import { applyDir, pendingChanges, planDir } from './apply-support.js';
@@ -38,11 +40,27 @@ function desiredYaml(port: number): string {
   ].join('---\n');
 }
 
+const policy = JSON.parse(readFileSync(fileURLToPath(new URL('../../deploy/iam-policy.json', import.meta.url)), 'utf8')) as {
+  Statement: PolicyStatement[];
+};
+
+/** ARNs of the target groups and rules that carry our owner tag now */
+async function ownedNow(): Promise<string[]> {
+  const { Rules } = await clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: await listenerArn(clients, 'keep-alb', 80) }));
+  const arns = [...(await groups()).map((g) => g.arn), ...(Rules ?? []).filter((r) => !r.IsDefault).map((r) => r.RuleArn!)];
+  const { TagDescriptions } = await clients.elbv2.send(new DescribeTagsCommand({ ResourceArns: arns }));
+  return (TagDescriptions ?? []).filter((d) => d.Tags?.some((t) => t.Key === TAG_OWNER && t.Value === 'ecs-reconciler')).map((d) => d.ResourceArn!);
+}
+
+/** One apply; every write must pass the owner-tag conditions of deploy/iam-policy.json. */
 async function applyPort(port: number) {
   writeFileSync(join(dir, 'keep.yaml'), desiredYaml(port));
+  const ownedBefore = await ownedNow();
   proxy.resetCounts();
   const run = await applyDir(dir, { endpoint: proxy.url });
   const ops = proxy.writes().filter((c) => c.outcome === 'forwarded').map((c) => c.operation);
+  // a group created (tagged) in this apply and deleted in it would need its ARN here; none is
+  expect(ownerConditionViolations(policy.Statement, proxy.writes(), ownedBefore)).toEqual([]);
   return { ...run, ops };
 }
 
@@ -113,8 +131,8 @@ describe('replace of a target group that is not ours (in order, one world)', () 
     expect(plan.changes.find((c) => c.kind === 'TargetGroup')).toMatchObject({ action: 'replace', cause: 'adopt' });
     expect(report.ok, lines.join('\n')).toBe(true);
     expect(ops).not.toContain('DeleteTargetGroup');
-    expect(ops.filter((op) => op === 'CreateTargetGroup')).toHaveLength(1);
-    expect(ops).toContain('ModifyRule');
+    // the hand-made rule is adopted: our owner tags before ModifyRule, the spec hash after it
+    expect(ops).toEqual(['CreateTargetGroup', 'AddTags', 'ModifyRule', 'AddTags']);
 
     const after = await groups();
     const fresh = after.find((g) => g.name === alternateTargetGroupName('keep-api'));

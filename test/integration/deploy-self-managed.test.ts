@@ -2,7 +2,8 @@
 // says (from deploy/*.json), then let the production CLI adopt it from desired/ecs-reconciler.yaml
 // (no field change, only tags), converge (next plan empty), and roll an upgrade that arrives as
 // a changed image. Every AWS call the CLI makes on the way must be granted by
-// deploy/iam-policy.json (the observe-only policy: every read).
+// deploy/iam-policy.json (the observe-only policy: every read), owner-tag conditions included:
+// nothing is tagged by hand, so the controller must tag before it revokes or modifies.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTaskDefinit
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClients, TEST_CREDENTIALS, TEST_REGION, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
+import { ownerConditionViolations, type PolicyStatement } from '../deploy/owner-conditions.js';
 import { motoUrl } from '../support/moto-test-context.js';
 import { authorizeIngress } from '../../src/demo/worlds/managed-building-blocks.js';
 import { renderDesired } from '../../src/demo/worlds/render-desired.js';
@@ -157,5 +159,11 @@ describe('what the CLI called on the way', () => {
     expect(called.length).toBeGreaterThan(5);
     expect(called.filter((a) => !granted.has(a))).toEqual([]);
     expect(called.filter((a) => /:(Describe|List|Get)/.test(a) && !reads.has(a))).toEqual([]);
+  });
+
+  it('no owner-conditioned write reached a resource before it carried our owner tag', () => {
+    const policy = JSON.parse(readFileSync(join(root, 'deploy/iam-policy.json'), 'utf8')) as { Statement: PolicyStatement[] };
+    // the hand-made deployment carries no ecs-reconciler tag: everything owned was tagged by these calls
+    expect(ownerConditionViolations(policy.Statement, proxy.writes())).toEqual([]);
   });
 });

@@ -5,7 +5,6 @@
 // it without a field change.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import type { CreateServiceCommandInput, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { CreateRuleCommand, ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -25,10 +24,9 @@ export function renderDeployJson<T>(file: string, ids: WorldIds): T {
   return JSON.parse(text) as T;
 }
 
-/** docs/deploy.md steps 6 (ingress, owner tag), 7 (webhook route) and 8 (task definition, service). Returns the TG ARN. */
+/** docs/deploy.md steps 6 (ingress; no tags by hand), 7 (webhook route) and 8 (task definition, service). Returns the TG ARN. */
 export async function deploySelfByHand(clients: TestClients, ids: WorldIds): Promise<string> {
   const controllerSg = realId(ids, SELF_PLACEHOLDERS.controllerSecurityGroup);
-  await clients.ec2.send(new CreateTagsCommand({ Resources: [controllerSg], Tags: [{ Key: 'ecs-reconciler/owner', Value: 'ecs-reconciler' }] }));
   await authorizeIngress(clients, controllerSg, [tcpFrom(8080, { securityGroup: realId(ids, SELF_PLACEHOLDERS.albSecurityGroup) }, 'ALB to ecs-reconciler webhook and health check')]);
   const tgArn = await createTargetGroup(clients, {
     Name: 'ecs-reconciler-webhook',
