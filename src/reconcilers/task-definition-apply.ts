@@ -45,6 +45,18 @@ function containerDefinition(c: ContainerSpec): ContainerDefinition {
             },
           },
         }),
+    ...(c.healthCheck === undefined
+      ? {}
+      : {
+          healthCheck: {
+            command: [...c.healthCheck.command],
+            interval: c.healthCheck.intervalSeconds,
+            timeout: c.healthCheck.timeoutSeconds,
+            retries: c.healthCheck.retries,
+            ...(c.healthCheck.startPeriodSeconds === undefined ? {} : { startPeriod: c.healthCheck.startPeriodSeconds }),
+          },
+        }),
+    ...(c.stopTimeout === undefined ? {} : { stopTimeout: c.stopTimeout }),
   };
 }
 

@@ -2,9 +2,11 @@
 // ECS defaults filled (essential true, protocol tcp, hostPort per network mode), read-only
 // fields dropped (revision, status, registeredAt, requiresAttributes, compatibilities, ...),
 // environment sorted by name (secret: false: AWS cannot tell), secrets sorted, the awslogs
-// driver's options as `logs`, task cpu/memory as strings.
-import type { ContainerDefinition, PortMapping as AwsPortMapping, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { ContainerSpec, PortMapping, TaskDefinitionSpec } from '../spec/types.js';
+// driver's options as `logs`, task cpu/memory as strings, the container health check with the
+// ECS defaults for fields ECS leaves out (interval 30, timeout 5, retries 3), stopTimeout as is.
+import type { ContainerDefinition, HealthCheck, PortMapping as AwsPortMapping, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
+import { CONTAINER_HEALTH_CHECK_DEFAULTS } from '../spec/normalise-service.js';
+import type { ContainerHealthCheck, ContainerSpec, PortMapping, TaskDefinitionSpec } from '../spec/types.js';
 import { tagsFromEcs } from './tags-normalise.js';
 import type { LiveTaskDefinition } from './types.js';
 
@@ -29,6 +31,18 @@ function portMappingOf(mapping: AwsPortMapping, networkMode: string): PortMappin
   };
 }
 
+/** ECS reports the fields it defaulted, or leaves them out (emulators do): both read the same. */
+export function healthCheckOf(hc: HealthCheck): ContainerHealthCheck {
+  const out: ContainerHealthCheck = {
+    command: [...(hc.command ?? [])],
+    intervalSeconds: hc.interval ?? CONTAINER_HEALTH_CHECK_DEFAULTS.intervalSeconds,
+    timeoutSeconds: hc.timeout ?? CONTAINER_HEALTH_CHECK_DEFAULTS.timeoutSeconds,
+    retries: hc.retries ?? CONTAINER_HEALTH_CHECK_DEFAULTS.retries,
+  };
+  if (hc.startPeriod !== undefined) out.startPeriodSeconds = hc.startPeriod;
+  return out;
+}
+
 function containerOf(def: ContainerDefinition, networkMode: string): ContainerSpec {
   const out: ContainerSpec = {
     name: def.name ?? '',
@@ -51,6 +65,8 @@ function containerOf(def: ContainerDefinition, networkMode: string): ContainerSp
     const o = log.options ?? {};
     out.logs = { group: o['awslogs-group'] ?? '', region: o['awslogs-region'] ?? '', streamPrefix: o['awslogs-stream-prefix'] ?? '' };
   }
+  if (def.healthCheck !== undefined && (def.healthCheck.command ?? []).length > 0) out.healthCheck = healthCheckOf(def.healthCheck);
+  if (def.stopTimeout !== undefined) out.stopTimeout = def.stopTimeout;
   return out;
 }
 

@@ -38,6 +38,17 @@ function canonicalContainer(c: ContainerSpec): Record<string, unknown> {
     command: emptyToUndefined(c.command),
     entryPoint: emptyToUndefined(c.entryPoint),
     logs: c.logs === undefined ? undefined : { group: c.logs.group, region: c.logs.region, streamPrefix: c.logs.streamPrefix },
+    healthCheck:
+      c.healthCheck === undefined
+        ? undefined
+        : {
+            command: [...c.healthCheck.command],
+            intervalSeconds: c.healthCheck.intervalSeconds,
+            timeoutSeconds: c.healthCheck.timeoutSeconds,
+            retries: c.healthCheck.retries,
+            startPeriodSeconds: c.healthCheck.startPeriodSeconds,
+          },
+    stopTimeout: c.stopTimeout,
   };
 }
 
@@ -86,15 +97,22 @@ function summary(c: ContainerSpec): string {
 function diffContainer(out: FieldDiff[], path: string, live: ContainerSpec, desired: ContainerSpec): void {
   const l = canonicalContainer(live);
   const d = canonicalContainer(desired);
-  for (const key of ['image', 'essential', 'portMappings', 'cpu', 'memory', 'memoryReservation', 'secrets', 'command', 'entryPoint'] as const) {
-    diffField(out, `${path}.${key}`, l[key], d[key]);
-  }
+  const keys = ['image', 'essential', 'portMappings', 'cpu', 'memory', 'memoryReservation', 'secrets', 'command', 'entryPoint', 'stopTimeout'] as const;
+  for (const key of keys) diffField(out, `${path}.${key}`, l[key], d[key]);
   diffEnvironment(out, `${path}.environment`, live.environment, desired.environment);
-  if (live.logs !== undefined && desired.logs !== undefined) {
-    for (const key of ['group', 'region', 'streamPrefix'] as const) diffField(out, `${path}.logs.${key}`, live.logs[key], desired.logs[key]);
-  } else {
-    diffField(out, `${path}.logs`, l.logs, d.logs);
+  diffObject(out, `${path}.logs`, l.logs, d.logs);
+  diffObject(out, `${path}.healthCheck`, l.healthCheck, d.healthCheck);
+}
+
+/** Field by field when both sides have the object; else the whole object (added or removed). */
+function diffObject(out: FieldDiff[], path: string, live: unknown, desired: unknown): void {
+  if (live === undefined || desired === undefined) {
+    diffField(out, path, live, desired);
+    return;
   }
+  const l = live as Record<string, unknown>;
+  const d = desired as Record<string, unknown>;
+  for (const key of [...new Set([...Object.keys(l), ...Object.keys(d)])]) diffField(out, `${path}.${key}`, l[key], d[key]);
 }
 
 /** Field differences between the running revision's content and the desired one, under `prefix`. */

@@ -84,7 +84,7 @@ function checkLoadBalancers(doc: ServiceDoc, tgByName: ReadonlyMap<string, Targe
 
 // ---------- the task definition ----------
 // What RegisterTaskDefinition / CreateService would otherwise reject: containers, port mappings,
-// cpu/memory, Fargate sizes.
+// cpu/memory, Fargate sizes, the form of a container health check command (its ranges are in the schema).
 
 const TD = ['spec', 'taskDefinition'] as const;
 
@@ -122,6 +122,7 @@ export function checkTaskDefinition(doc: ServiceDoc): SpecError[] {
     } else names.set(container.name, i);
     checkPorts(container, i, mode, hostPorts, err);
     checkContainerMemory(container, i, memory, err);
+    checkHealthCheckCommand(container, i, err);
     for (const name of Object.keys(container.secrets ?? {})) {
       if (container.environment?.[name] !== undefined) {
         err(['containers', i, 'secrets', name], C.envAndSecret, `${name} is set both in environment and in secrets: keep one`, 'key');
@@ -156,6 +157,21 @@ function checkPorts(container: RawContainer, i: number, mode: 'bridge' | 'awsvpc
       err(at, C.duplicatePortMapping, `host port ${hostKey} is also used by container '${user}': two containers of one task cannot share a host port`);
     } else hostPorts.set(hostKey, container.name);
   });
+}
+
+/** ECS runs `["CMD", executable, ...args]` directly and `["CMD-SHELL", "command"]` in the container's shell. */
+function checkHealthCheckCommand(container: RawContainer, i: number, err: Report): void {
+  const command = container.healthCheck?.command;
+  if (command === undefined) return;
+  const at = ['containers', i, 'healthCheck', 'command'];
+  const [first] = command;
+  if (first !== 'CMD' && first !== 'CMD-SHELL') {
+    err([...at, 0], C.containerHealthCheck,
+      `healthCheck.command of container '${container.name}' must start with "CMD" (run an executable) or "CMD-SHELL" (run a shell command), not ${JSON.stringify(first)}: e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]`);
+  } else if (first === 'CMD-SHELL' && command.length !== 2) {
+    err(at, C.containerHealthCheck,
+      `healthCheck.command of container '${container.name}' with "CMD-SHELL" takes one shell command string after it, not ${command.length - 1}: join them into one string`);
+  }
 }
 
 function checkContainerMemory(container: RawContainer, i: number, taskMemory: number | undefined, err: Report): void {

@@ -1,10 +1,12 @@
 // Service documents -> ServiceSpec with ECS defaults filled in (see src/spec/types.ts), and the
 // task size spellings ("0.25 vCPU", "2 GB") and valid Fargate cpu/memory combinations.
-import type { ContainerSpec, EnvVar, ServiceSpec, TaskDefinitionSpec } from './types.js';
+import type { ContainerHealthCheck, ContainerSpec, EnvVar, ServiceSpec, TaskDefinitionSpec } from './types.js';
 import type { RawContainer, RawServiceSpec, RawTaskDefinition } from './raw-types.js';
 import { targetGroupRef, withDefined } from './normalise-resources.js';
 
 export const DEFAULT_DEPLOYMENT = { maximumPercent: 200, minimumHealthyPercent: 100 } as const;
+/** What ECS uses for a container health check field left out (and reports back). */
+export const CONTAINER_HEALTH_CHECK_DEFAULTS = { intervalSeconds: 30, timeoutSeconds: 5, retries: 3 } as const;
 
 export function normaliseService(raw: RawServiceSpec): ServiceSpec {
   const launchType = raw.launchType ?? 'EC2';
@@ -85,6 +87,19 @@ export function normaliseContainer(raw: RawContainer, networkMode: TaskDefinitio
     command: raw.command === undefined ? undefined : [...raw.command],
     entryPoint: raw.entryPoint === undefined ? undefined : [...raw.entryPoint],
     logs: raw.logs === undefined ? undefined : { ...raw.logs },
+    healthCheck: raw.healthCheck === undefined ? undefined : normaliseContainerHealthCheck(raw.healthCheck),
+    stopTimeout: raw.stopTimeout,
+  });
+}
+
+/** ECS defaults filled in, so that a declared check equals what ECS reports for it. */
+export function normaliseContainerHealthCheck(raw: NonNullable<RawContainer['healthCheck']>): ContainerHealthCheck {
+  return withDefined({
+    command: [...raw.command],
+    intervalSeconds: raw.intervalSeconds ?? CONTAINER_HEALTH_CHECK_DEFAULTS.intervalSeconds,
+    timeoutSeconds: raw.timeoutSeconds ?? CONTAINER_HEALTH_CHECK_DEFAULTS.timeoutSeconds,
+    retries: raw.retries ?? CONTAINER_HEALTH_CHECK_DEFAULTS.retries,
+    startPeriodSeconds: raw.startPeriodSeconds,
   });
 }
 

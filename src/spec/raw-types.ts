@@ -85,6 +85,8 @@ export interface RawContainer {
   command?: string[];
   entryPoint?: string[];
   logs?: { group: string; region: string; streamPrefix: string };
+  healthCheck?: { command: string[]; intervalSeconds?: number; timeoutSeconds?: number; retries?: number; startPeriodSeconds?: number };
+  stopTimeout?: number;
 }
 
 export interface RawTaskDefinition {

@@ -69,6 +69,7 @@ export const SPEC_ERROR_CODES = {
   hostPort: 'service.host-port',
   noEssential: 'service.no-essential',
   envAndSecret: 'service.env-secret-clash',
+  containerHealthCheck: 'service.container-health-check',
   gracePeriod: 'service.grace-period',
   sharedFamily: 'service.shared-family',
 } as const;

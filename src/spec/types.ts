@@ -145,6 +145,20 @@ export interface EnvVar {
   secret: boolean;
 }
 
+/** A container health check (ECS runs the command in the container); ECS defaults filled in. */
+export interface ContainerHealthCheck {
+  /** `["CMD", executable, ...args]` or `["CMD-SHELL", "shell command"]` */
+  command: string[];
+  /** default 30 (ECS) */
+  intervalSeconds: number;
+  /** default 5 (ECS) */
+  timeoutSeconds: number;
+  /** default 3 (ECS) */
+  retries: number;
+  /** absent: no start period (ECS has no default) */
+  startPeriodSeconds?: number;
+}
+
 export interface ContainerSpec {
   name: string;
   image: string;
@@ -160,6 +174,9 @@ export interface ContainerSpec {
   command?: string[];
   entryPoint?: string[];
   logs?: { group: string; region: string; streamPrefix: string };
+  healthCheck?: ContainerHealthCheck;
+  /** seconds between SIGTERM and SIGKILL when the container stops; absent: the ECS default (30) */
+  stopTimeout?: number;
 }
 
 export interface TaskDefinitionSpec {

@@ -69,9 +69,10 @@ describe('deploy/task-definition.json against desired/ecs-reconciler.yaml', () =
     expect(diffs.map((d) => d.path)).toEqual(['taskDefinition.containers[ecs-reconciler].image']);
   });
 
-  it('carries only two fields the desired-state format cannot express: healthCheck and stopTimeout', () => {
-    // Drop each container field in turn: the ones whose removal changes nothing are either ECS
-    // defaults written out (essential: true) or fields the controller does not compare.
+  it('carries no field the desired-state format cannot express (health check and stop timeout included)', () => {
+    // Drop each container field in turn: only an ECS default written out (essential: true) may
+    // change nothing; any other field whose removal goes unnoticed would be lost by the first
+    // revision the controller registers for itself.
     const base = normaliseTaskDefinition(registered(taskDefinitionJson), []).spec;
     const container = taskDefinitionJson.containerDefinitions![0]! as unknown as Record<string, unknown>;
     const notCompared = Object.keys(container).filter((key) => {
@@ -79,9 +80,15 @@ describe('deploy/task-definition.json against desired/ecs-reconciler.yaml', () =
       delete (without.containerDefinitions![0] as unknown as Record<string, unknown>)[key];
       return diffTaskDefinition(normaliseTaskDefinition(registered(without), []).spec, base).length === 0;
     });
-    expect(notCompared.sort()).toEqual(['essential', 'healthCheck', 'stopTimeout']);
+    expect(notCompared).toEqual(['essential']);
     expect(container.essential).toBe(true);
-    expect(container.stopTimeout, 'ECS default stop timeout: a revision without it behaves the same').toBe(30);
+    expect(Object.keys(container)).toEqual(expect.arrayContaining(['healthCheck', 'stopTimeout']));
+  });
+
+  it('declares the same container health check and stop timeout in the YAML', () => {
+    const c = desiredService.spec.taskDefinition.containers[0]!;
+    expect(c.healthCheck).toEqual({ command: ['CMD', 'node', '/app/healthcheck.mjs'], intervalSeconds: 30, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 30 });
+    expect(c.stopTimeout).toBe(30);
   });
 
   it('names the secrets as ECS secrets, never as plain environment', () => {

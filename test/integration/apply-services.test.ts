@@ -1,6 +1,6 @@
 // Service applier against moto, through the fault proxy (no faults): task definition revisions
 // only for new content (content-hash tag), one UpdateService per change, `ignore` honoured,
-// secrets never in the output. (Pruning a dropped service is not tested here: observe does not
+// secrets never in the output, a container health check and stop timeout registered and kept. (Pruning a dropped service is not tested here: observe does not
 // read services that left the files, see src/controller/observe.ts.)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,8 @@ interface Svc {
   image?: string;
   desiredCount?: number;
   ignoreCount?: boolean;
+  /** a container health check (command and start period only) and a stop timeout */
+  healthCheck?: boolean;
 }
 let current: Svc = {};
 
@@ -71,7 +73,7 @@ ${s.ignoreCount ? '  ignore: [desiredCount]\n' : ''}spec:
         memory: 256
         portMappings: [{ containerPort: 80 }]
         environment: { MODE: production, API_KEY: { value: ${SECRET}, secret: true } }
-  loadBalancers:
+${s.healthCheck ? '        healthCheck: { command: [CMD-SHELL, "curl -f http://localhost/ || exit 1"], startPeriodSeconds: 10 }\n        stopTimeout: 45\n' : ''}  loadBalancers:
     - { targetGroup: svc-tg, containerName: web, containerPort: 80 }
 `);
   }
@@ -164,5 +166,20 @@ describe('service applier (in order, one service)', () => {
     const { ops } = await applyWith({});
     expect(ops).toEqual([]);
     expect((await service())?.desiredCount).toBe(5);
+  });
+
+  it('a declared container health check and stop timeout: one revision carrying them, then no change', async () => {
+    const before = (await revisions()).length;
+    const { ops, report, lines } = await applyWith({ healthCheck: true });
+    expect(report.ok, lines.join('\n')).toBe(true);
+    expect(ops.filter((op) => op === 'RegisterTaskDefinition')).toHaveLength(1);
+    expect(await revisions()).toHaveLength(before + 1);
+    const { taskDefinition } = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: (await service())!.taskDefinition! }));
+    const web = taskDefinition?.containerDefinitions?.[0];
+    // the ECS defaults the files left out are sent explicitly, so live and desired read the same
+    expect(web?.healthCheck).toEqual({ command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'], interval: 30, timeout: 5, retries: 3, startPeriod: 10 });
+    expect(web?.stopTimeout).toBe(45);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+    expect((await applyWith({})).ops).toEqual([]);
   });
 });

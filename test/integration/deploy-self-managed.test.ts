@@ -141,8 +141,9 @@ describe('the controller adopting its own hand-made deployment', () => {
     const container = taskDefinition?.containerDefinitions?.[0];
     expect(container?.image).toMatch(/\/ecs-reconciler:0\.2\.0$/);
     expect((container?.secrets ?? []).map((s) => s.name).sort()).toEqual(['GIT_TOKEN', 'SLACK_WEBHOOK_URL', 'WEBHOOK_SECRET']);
-    // the gap deploy/README.md documents: the format has no container health check yet
-    expect(container?.healthCheck).toBeUndefined();
+    // the revision the controller registers for itself keeps the health check and stop timeout
+    expect(container?.healthCheck).toMatchObject({ command: ['CMD', 'node', '/app/healthcheck.mjs'], interval: 30, timeout: 5, retries: 3, startPeriod: 30 });
+    expect(container?.stopTimeout).toBe(30);
     expect((await cli('plan', dir)).code).toBe(0);
   });
 });

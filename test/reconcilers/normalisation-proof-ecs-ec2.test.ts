@@ -6,6 +6,7 @@ import type { ContainerDefinition, Service, TaskDefinition } from '@aws-sdk/clie
 import { normaliseSecurityGroup } from '../../src/reconcilers/security-group-ingress-normalise.js';
 import { normaliseService } from '../../src/reconcilers/service-normalise.js';
 import { normaliseTaskDefinition } from '../../src/reconcilers/task-definition-normalise.js';
+import { normaliseContainerHealthCheck } from '../../src/spec/normalise-service.js';
 import { planAll } from '../../src/reconcilers/plan.js';
 import { planHasChanges } from '../../src/reconcilers/format-plan.js';
 import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
@@ -145,6 +146,25 @@ function serviceWorld(c: ServiceCase): { desired: DesiredState; live: LiveState 
 const td = (o: Partial<TaskDefinitionSpec>) => taskDefinitionSpec(o);
 const web = taskDefinitionSpec().containers[0]!;
 
+/** A container health check declared in YAML (normalised by the loader's code) against what ECS / moto report. */
+function healthCheckRows(): [string, ServiceCase][] {
+  const declared = (raw: Parameters<typeof normaliseContainerHealthCheck>[0], stopTimeout?: number): ServiceCase['spec'] => ({
+    taskDefinition: td({ containers: [{ ...web, healthCheck: normaliseContainerHealthCheck(raw), ...(stopTimeout === undefined ? {} : { stopTimeout }) }] }),
+  });
+  const command = ['CMD', 'node', '/app/healthcheck.mjs'];
+  return [
+    ['health check: ECS reports the defaults it filled (30 / 5 / 3)', { spec: declared({ command }), td: { containerDefinitions: [container({ healthCheck: { command, interval: 30, timeout: 5, retries: 3 } })] } }],
+    ['health check: an emulator leaves the defaults out', { spec: declared({ command }), td: { containerDefinitions: [container({ healthCheck: { command } })] } }],
+    [
+      'health check: every field given, start period 0, and a stop timeout',
+      {
+        spec: declared({ command, intervalSeconds: 10, timeoutSeconds: 2, retries: 1, startPeriodSeconds: 0 }, 120),
+        td: { containerDefinitions: [container({ healthCheck: { command, interval: 10, timeout: 2, retries: 1, startPeriod: 0 }, stopTimeout: 120 })] },
+      },
+    ],
+  ];
+}
+
 describe('normalisation proof: services and task definitions', () => {
   it.each<[string, ServiceCase]>([
     ['read-only fields (revision, status, registeredAt, requiresAttributes, compatibilities) dropped', {}],
@@ -187,6 +207,7 @@ describe('normalisation proof: services and task definitions', () => {
       'a different revision ARN with the same content',
       { td: { taskDefinitionArn: `arn:aws:ecs:us-east-2:${ACCOUNT}:task-definition/payments-api:42`, revision: 42 } },
     ],
+    ...healthCheckRows(),
     ['secrets sorted by name', {
       spec: { taskDefinition: td({ containers: [{ ...web, secrets: [{ name: 'A', valueFrom: 'arn:a' }, { name: 'B', valueFrom: 'arn:b' }] }] }) },
       td: { containerDefinitions: [container({ secrets: [{ name: 'B', valueFrom: 'arn:b' }, { name: 'A', valueFrom: 'arn:a' }] })] },

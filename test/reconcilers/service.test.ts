@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planAll } from '../../src/reconcilers/plan.js';
 import { sameTaskDefinitionContent, taskDefinitionContentHash } from '../../src/reconcilers/task-definition.js';
 import type { ChangeOf, LiveService, Plan, Tags } from '../../src/reconcilers/types.js';
-import type { DesiredOf, EnvVar, TaskDefinitionSpec } from '../../src/spec/types.js';
+import type { ContainerHealthCheck, ContainerSpec, DesiredOf, EnvVar, TaskDefinitionSpec } from '../../src/spec/types.js';
 import { ACCOUNT, OWNER, desiredState, liveState, liveTargetGroupOf, ours, service, targetGroup, taskDefinitionSpec, tgArn } from './plan-fixtures.js';
 
 const tg = targetGroup('payments-tg');
@@ -53,6 +53,13 @@ const withEnv = (environment: EnvVar[]): TaskDefinitionSpec => {
   return td;
 };
 
+const check = (o: Partial<ContainerHealthCheck> = {}): ContainerHealthCheck => ({ command: ['CMD', '/bin/check'], intervalSeconds: 30, timeoutSeconds: 5, retries: 3, ...o });
+const withContainer = (o: Partial<ContainerSpec>): TaskDefinitionSpec => {
+  const td = taskDefinitionSpec();
+  td.containers[0] = { ...td.containers[0]!, ...o };
+  return td;
+};
+
 describe('planServices', () => {
   it('creates a missing service and registers its task definition', () => {
     const c = svc(planOf(base, []));
@@ -69,10 +76,33 @@ describe('planServices', () => {
     ['deployment percentages', { deployment: { maximumPercent: 200, minimumHealthyPercent: 100 } }, undefined, ['deployment.maximumPercent', 'deployment.minimumHealthyPercent'], false],
     ['load balancers', { loadBalancers: [] }, undefined, ['loadBalancers'], false],
     ['a container added by hand', {}, { ...taskDefinitionSpec(), containers: [...taskDefinitionSpec().containers, { ...taskDefinitionSpec().containers[0]!, name: 'sidecar' }] }, ['taskDefinition.containers[sidecar]'], true],
+    ['a container health check added by hand (the files declare none)', {}, withContainer({ healthCheck: check() }), ['taskDefinition.containers[web].healthCheck'], true],
+    ['a stop timeout set by hand', {}, withContainer({ stopTimeout: 90 }), ['taskDefinition.containers[web].stopTimeout'], true],
   ])('drift: %s', (_label, o, td, paths, register) => {
     const c = svc(planOf(base, [liveServiceOf(base, ours(base.id, base.specHash), o, td)]));
     expect([c.action, c.cause, c.registerTaskDefinition]).toEqual(['update', 'drift', register]);
     expect(c.diffs.map((d) => d.path)).toEqual(paths);
+  });
+
+  it.each<[string, Partial<ContainerHealthCheck>, string[]]>([
+    ['the command', { command: ['CMD-SHELL', 'exit 1'] }, ['command']],
+    ['interval and retries', { intervalSeconds: 60, retries: 5 }, ['intervalSeconds', 'retries']],
+    ['a start period added', { startPeriodSeconds: 30 }, ['startPeriodSeconds']],
+  ])('health check differs in %s: one diff per field, a new revision', (_label, live, fields) => {
+    const d = service('payments-api', { ...base.spec, taskDefinition: withContainer({ healthCheck: check() }) });
+    const c = svc(planOf(d, [liveServiceOf(d, ours(d.id, d.specHash), {}, withContainer({ healthCheck: check(live) }))]));
+    expect([c.action, c.cause, c.registerTaskDefinition]).toEqual(['update', 'drift', true]);
+    expect(c.diffs.map((x) => x.path)).toEqual(fields.map((f) => `taskDefinition.containers[web].healthCheck.${f}`));
+  });
+
+  it('a declared health check the running revision lacks is a rollout that registers a revision', () => {
+    const d = service('payments-api', { ...base.spec, taskDefinition: withContainer({ healthCheck: check(), stopTimeout: 30 }) });
+    const c = svc(planOf(d, [liveServiceOf(base, ours(base.id, base.specHash))]));
+    expect([c.action, c.cause, c.registerTaskDefinition]).toEqual(['update', 'rollout', true]);
+    expect(c.diffs).toEqual([
+      { path: 'taskDefinition.containers[web].stopTimeout', live: undefined, desired: 30 },
+      { path: 'taskDefinition.containers[web].healthCheck', live: undefined, desired: check() },
+    ]);
   });
 
   it('names both values of a drifted image', () => {

@@ -134,6 +134,31 @@ describe('Service', () => {
     expect([td.cpu, td.memory, td.networkMode, td.requiresCompatibilities]).toEqual([wantCpu, wantMemory, 'awsvpc', ['FARGATE']]);
   });
 
+  it.each([
+    ['only the command: ECS defaults 30 / 5 / 3, no start period', '{ command: [CMD, /bin/check] }', { command: ['CMD', '/bin/check'], intervalSeconds: 30, timeoutSeconds: 5, retries: 3 }],
+    [
+      'every field given',
+      '{ command: [CMD-SHELL, "curl -f localhost || exit 1"], intervalSeconds: 10, timeoutSeconds: 3, retries: 5, startPeriodSeconds: 0 }',
+      { command: ['CMD-SHELL', 'curl -f localhost || exit 1'], intervalSeconds: 10, timeoutSeconds: 3, retries: 5, startPeriodSeconds: 0 },
+    ],
+    ['the defaults written out equal the defaults left out', '{ command: [CMD, /bin/check], intervalSeconds: 30, timeoutSeconds: 5, retries: 3 }', { command: ['CMD', '/bin/check'], intervalSeconds: 30, timeoutSeconds: 5, retries: 3 }],
+  ])('container healthCheck, %s', (_label, yaml, expected) => {
+    expect(svc({ container: `        healthCheck: ${yaml}\n` }).spec.taskDefinition.containers[0]!.healthCheck).toEqual(expected);
+  });
+
+  it.each([
+    ['left out: absent (the ECS default applies)', '', undefined],
+    ['given', '        stopTimeout: 45\n', 45],
+  ])('container stopTimeout %s', (_label, yaml, expected) => {
+    expect(svc({ container: yaml }).spec.taskDefinition.containers[0]!.stopTimeout).toBe(expected);
+  });
+
+  it('a container that declares neither has neither key: content hashes of existing files stay the same', () => {
+    const c = svc().spec.taskDefinition.containers[0]!;
+    expect(Object.keys(c)).not.toContain('healthCheck');
+    expect(Object.keys(c)).not.toContain('stopTimeout');
+  });
+
   it('sorts environment and secrets by name and marks secret values', () => {
     const c = svc({ container: '        environment: { ZED: z, ALPHA: a, PASSWORD: { value: hunter2, secret: true } }\n        secrets: { B: arn:b, A: arn:a }\n' })
       .spec.taskDefinition.containers[0]!;
