@@ -160,8 +160,8 @@ describe('the policy documentation', () => {
     expect(sids.filter((sid) => !readme.includes(`\`${sid}\``))).toEqual([]);
   });
 
-  it('docs/deploy.md troubleshooting names only statements that exist', () => {
-    const docs = readFileSync(`${root}docs/deploy.md`, 'utf8');
+  it('the README deploy troubleshooting names only statements that exist', () => {
+    const docs = readFileSync(`${root}README.md`, 'utf8');
     const named = [...docs.matchAll(/statement `([A-Za-z0-9]+)`/g)].map((m) => m[1]);
     expect(named.length).toBeGreaterThan(0);
     expect(named.filter((n) => !sids.includes(n ?? ''))).toEqual([]);

@@ -1,4 +1,4 @@
-// "It manages itself", end to end against moto: deploy the controller by hand as docs/deploy.md
+// "It manages itself", end to end against moto: deploy the controller by hand as the README's "Deploy to AWS"
 // says (from deploy/*.json), then let the production CLI adopt it from desired/ecs-reconciler.yaml
 // (no field change, only tags), converge (next plan empty), and roll an upgrade that arrives as
 // a changed image. Every AWS call the CLI makes on the way must be granted by
@@ -96,7 +96,7 @@ afterAll(async () => {
 });
 
 describe('the controller adopting its own hand-made deployment', () => {
-  it('plans tags only: the files describe exactly what docs/deploy.md built', async () => {
+  it('plans tags only: the files describe exactly what the README's "Deploy to AWS" built', async () => {
     const r = await cli('plan', '--json', dir);
     expect([0, 2], r.stderr).toContain(r.code);
     const plan = JSON.parse(r.stdout) as PlanJson;

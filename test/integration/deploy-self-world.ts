@@ -1,4 +1,4 @@
-// The controller's own deployment in moto, built the way docs/deploy.md tells a person to:
+// The controller's own deployment in moto, built the way the README's "Deploy to AWS" tells a person to:
 // world (not managed: VPC, subnets, the ALB and its group, the controller's group, the cluster)
 // and then steps 6-8 by hand (ingress 8080 from the ALB, webhook target group + rule, task
 // definition and service from deploy/*.json). desired/ecs-reconciler.yaml must then adopt all of
@@ -24,7 +24,7 @@ export function renderDeployJson<T>(file: string, ids: WorldIds): T {
   return JSON.parse(text) as T;
 }
 
-/** docs/deploy.md steps 6 (ingress; no tags by hand), 7 (webhook route) and 8 (task definition, service). Returns the TG ARN. */
+/** the README's "Deploy to AWS" steps 6 (ingress; no tags by hand), 7 (webhook route) and 8 (task definition, service). Returns the TG ARN. */
 export async function deploySelfByHand(clients: TestClients, ids: WorldIds): Promise<string> {
   const controllerSg = realId(ids, SELF_PLACEHOLDERS.controllerSecurityGroup);
   await authorizeIngress(clients, controllerSg, [tcpFrom(8080, { securityGroup: realId(ids, SELF_PLACEHOLDERS.albSecurityGroup) }, 'ALB to ecs-reconciler webhook and health check')]);

@@ -1,5 +1,5 @@
 // The controller's own deployment (desired/ecs-reconciler.yaml): the pre-existing world it refers
-// to but does not manage, built the way docs/deploy.md tells a person to: a VPC with two private
+// to but does not manage, built the way the README's "Deploy to AWS" tells a person to: a VPC with two private
 // subnets, the ALB and its group, the controller's group, the HTTPS listener, the cluster.
 import type { TestClients } from '../aws-demo-clients.js';
 import { createListener } from './managed-building-blocks.js';
