@@ -1,6 +1,8 @@
 // What observation keeps between cycles: data AWS never changes once written.
 // Task definition revisions are immutable, so DescribeTaskDefinition runs once per
-// revision ARN for the life of the process.
+// revision ARN for the life of the process. Only the revisions services run at the last
+// observation are kept: a daemon that rolls out for months does not keep every revision
+// it ever read.
 import type { LiveTaskDefinition } from '../reconcilers/types.js';
 
 export interface ObserveCache {
@@ -29,4 +31,10 @@ export function cachedTaskDefinition(
     if (cache.taskDefinitions.get(arn) === pending) cache.taskDefinitions.delete(arn);
   });
   return pending;
+}
+
+/** Forget every revision not in `inUse` (the revisions the services observed just now run). */
+export function retainTaskDefinitions(cache: ObserveCache, inUse: Iterable<string>): void {
+  const keep = new Set(inUse);
+  for (const arn of [...cache.taskDefinitions.keys()]) if (!keep.has(arn)) cache.taskDefinitions.delete(arn);
 }

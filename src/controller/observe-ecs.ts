@@ -15,7 +15,7 @@ import { normaliseService } from '../reconcilers/service-normalise.js';
 import { normaliseTaskDefinition } from '../reconcilers/task-definition-normalise.js';
 import type { LiveService, LiveTaskDefinition } from '../reconcilers/types.js';
 import type { DesiredState } from '../spec/types.js';
-import { cachedTaskDefinition, type ObserveCache } from './observe-cache.js';
+import { cachedTaskDefinition, type ObserveCache, retainTaskDefinitions } from './observe-cache.js';
 
 /** AWS limits per call */
 export const DESCRIBE_CLUSTERS_MAX = 100;
@@ -104,5 +104,7 @@ export async function observeEcs(desired: DesiredState, clients: AwsClients, cac
       return normaliseService(svc, td);
     }),
   );
+  // every declared service read: revisions none of them runs any more leave the cache
+  retainTaskDefinitions(cache, found.flatMap((svc) => (svc.taskDefinition ? [svc.taskDefinition] : [])));
   return { clusters, services };
 }
