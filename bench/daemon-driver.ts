@@ -1,0 +1,126 @@
+// Drives a running daemon (`ecs-reconciler run`) one cycle at a time: the interval is set far
+// away and each cycle is started with a signed push on /webhook/git (GitLab token header),
+// so the benchmark decides exactly when cycles run and can count each cycle's calls alone.
+import type { FaultProxy } from '../test/support/fault-proxy.js';
+import { type ControllerProcess, controllerEnv, type LogLine, startController } from './controller-process.js';
+
+export const WEBHOOK_SECRET = 'bench-webhook-secret';
+
+export interface CycleRecord {
+  cycle: number;
+  label: string;
+  result: string;
+  durationMs: number;
+  /** `service:Operation` -> calls the proxy saw (all outcomes) */
+  calls: Record<string, number>;
+  reads: number;
+  /** write calls in order, `service:Operation` */
+  writes: string[];
+  /** calls the proxy answered with a throttling error */
+  throttled: number;
+  /** drift.detected / drift.corrected events of this cycle: resource -> drifted field paths */
+  driftDetected: Record<string, string[]>;
+  driftCorrected: string[];
+  /** VmHWM of the daemon after the cycle (peak RSS so far), kB */
+  peakRssKb: number | undefined;
+  rssKb: number | undefined;
+}
+
+export interface DaemonDriverOptions {
+  sourceDir: string;
+  endpoint: string;
+  proxy: FaultProxy;
+  /** extra environment, e.g. ECS_RECONCILER_RATE_LIMITS */
+  env?: Record<string, string | undefined>;
+  /** per-cycle timeout (default 30 min: a cold apply at AWS's write rates takes minutes) */
+  cycleTimeoutMs?: number;
+}
+
+export class DaemonDriver {
+  readonly process: ControllerProcess;
+  #url: string | undefined;
+  #cycles = 0;
+
+  private constructor(
+    private readonly opts: DaemonDriverOptions,
+    proc: ControllerProcess,
+  ) {
+    this.process = proc;
+  }
+
+  /** Starts the daemon; its first cycle starts at once (run `nextCycle` to wait for it). */
+  static async start(opts: DaemonDriverOptions): Promise<DaemonDriver> {
+    const timeout = opts.cycleTimeoutMs ?? 30 * 60_000;
+    const proc = startController(
+      ['run', '--source', opts.sourceDir, '--interval', '24h', '--git-poll', '24h', '--cycle-timeout', `${Math.ceil(timeout / 1000)}s`, '--port', '0', '--host', '127.0.0.1', '--owner-id', 'ecs-reconciler-bench'],
+      controllerEnv({ endpoint: opts.endpoint, extra: { WEBHOOK_SECRET, LOG_LEVEL: 'info', ...opts.env } }),
+    );
+    const driver = new DaemonDriver(opts, proc);
+    const listening = await proc.waitFor((l) => l.event === 'server.listening' && typeof l.url === 'string', 60_000);
+    driver.#url = String(listening.url);
+    return driver;
+  }
+
+  get cycles(): number {
+    return this.#cycles;
+  }
+
+  /** Asks for a cycle now (a push for the followed branch). */
+  async trigger(): Promise<void> {
+    const response = await fetch(`${this.#url}/webhook/git`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gitlab-token': WEBHOOK_SECRET, 'x-gitlab-event': 'Push Hook' },
+      body: JSON.stringify({ ref: 'refs/heads/main' }),
+    });
+    const text = await response.text();
+    if (response.status !== 202 || !text.includes('accepted')) throw new Error(`webhook answered ${response.status}: ${text}`);
+  }
+
+  /**
+   * Waits for the next cycle to finish and returns what it did. `start` triggers it first
+   * (the first cycle needs no trigger: the daemon starts with one).
+   */
+  async nextCycle(label: string, start: boolean): Promise<CycleRecord> {
+    const { proxy } = this.opts;
+    const from = this.process.lines.length;
+    proxy.resetCounts();
+    const n = this.#cycles + 1;
+    if (start) await this.trigger();
+    const done = await this.process.waitFor(
+      (l) => (l.event === 'cycle.completed' || l.event === 'cycle.failed') && l.cycle === n,
+      this.opts.cycleTimeoutMs ?? 30 * 60_000,
+      from,
+    );
+    this.#cycles = n;
+    const mem = this.process.memory();
+    const lines = this.process.lines.slice(from, done.index + 1);
+    const calls = proxy.counts();
+    const writes = proxy.writes().map((w) => `${w.service}:${w.operation}`);
+    return {
+      cycle: n,
+      label,
+      result: String(done.result ?? done.event),
+      durationMs: Number(done.durationMs),
+      calls,
+      reads: Object.values(calls).reduce((a, b) => a + b, 0) - writes.length,
+      writes,
+      throttled: proxy.count('ecs', undefined, { outcome: 'rate-limited' }) + proxy.count('elbv2', undefined, { outcome: 'rate-limited' }) + proxy.count('ec2', undefined, { outcome: 'rate-limited' }),
+      driftDetected: Object.fromEntries(lines.filter((l) => l.event === 'drift.detected').map((l) => [String(l.resource), fieldPaths(l)])),
+      driftCorrected: lines.filter((l) => l.event === 'drift.corrected').map((l) => String(l.resource)),
+      peakRssKb: mem?.hwmKb,
+      rssKb: mem?.rssKb,
+    };
+  }
+
+  /** SIGTERM; resolves with the exit code and the process's peak RSS. */
+  async stop(): Promise<{ code: number | null; maxRssKb: number | undefined }> {
+    await this.process.stop();
+    const e = await this.process.exited;
+    return { code: e.code, maxRssKb: e.maxRssKb };
+  }
+}
+
+function fieldPaths(line: LogLine): string[] {
+  const fields = Array.isArray(line.fields) ? (line.fields as { path?: unknown }[]) : [];
+  return fields.map((f) => String(f.path));
+}

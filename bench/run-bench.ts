@@ -1,0 +1,90 @@
+// `npm run bench [-- scale|soak] [options]`: runs the scale benchmark and/or the daemon soak,
+// prints the Markdown tables, writes bench/out/<name>.json and .md, exits 1 when a "must hold"
+// fails. Options: --size issue|smoke, --latency <ms>, --steady <n>, --drifts <n>, --seed <n>,
+// --quotas 40/10,200/50 (ELBv2 describe+account buckets, one run each), --calibrate <n> (steady
+// cycles straight to moto, to show moto's own time; 0 = skip), --soak-cycles <n>,
+// --soak-interval <ms>. BENCH_CONTROLLER_NODE_OPTIONS=... passes node flags to the controller
+// processes only (e.g. --max-old-space-size=128, to compare a heap cap).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BucketSize } from './aws-buckets.js';
+import { REPO_ROOT } from './controller-process.js';
+import { scaleMarkdown } from './scale-report.js';
+import { runScaleBench } from './scale.js';
+import { ISSUE_SIZE, SMOKE_SIZE } from './scale-inventory.js';
+import { runSoak, soakMarkdown } from './soak.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    size: { type: 'string', default: 'issue' },
+    latency: { type: 'string', default: '50' },
+    steady: { type: 'string', default: '20' },
+    drifts: { type: 'string', default: '50' },
+    seed: { type: 'string', default: '42' },
+    quotas: { type: 'string', default: '40/10,200/50' },
+    calibrate: { type: 'string', default: '3' },
+    'soak-cycles': { type: 'string', default: '500' },
+    'soak-interval': { type: 'string', default: '50' },
+  },
+});
+
+function int(name: string, raw: string | undefined): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: expected a whole number, got "${raw}"`);
+  return n;
+}
+
+function quotas(raw: string): BucketSize[] {
+  return raw.split(',').map((q) => {
+    const m = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(q.trim());
+    if (!m) throw new Error(`--quotas: "${q}" is not <burst>/<per-second>`);
+    return { capacity: Number(m[1]), refillPerSecond: Number(m[2]) };
+  });
+}
+
+const which = positionals[0] ?? 'all';
+if (!['all', 'scale', 'soak'].includes(which)) {
+  process.stderr.write(`unknown benchmark "${which}": use scale, soak or all\n`);
+  process.exit(2);
+}
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const outDir = join(REPO_ROOT, 'bench', 'out');
+await mkdir(outDir, { recursive: true });
+const log = (line: string): void => {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+};
+let ok = true;
+
+if (which === 'all' || which === 'scale') {
+  const size = values.size === 'smoke' ? SMOKE_SIZE : ISSUE_SIZE;
+  const report = await runScaleBench({
+    size,
+    latencyMs: int('latency', values.latency),
+    steadyCycles: int('steady', values.steady),
+    drifts: int('drifts', values.drifts),
+    seed: int('seed', values.seed),
+    elbv2Quotas: quotas(values.quotas ?? ''),
+    calibrationCycles: int('calibrate', values.calibrate),
+    workDir: join(outDir, 'scale-work'),
+    log,
+  });
+  const md = scaleMarkdown(report);
+  await writeFile(join(outDir, 'scale.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'scale.md'), md);
+  process.stdout.write(`${md}\n`);
+  ok &&= report.ok;
+}
+
+if (which === 'all' || which === 'soak') {
+  const report = await runSoak({ cycles: int('soak-cycles', values['soak-cycles']), intervalMs: int('soak-interval', values['soak-interval']), log });
+  const md = soakMarkdown(report);
+  await writeFile(join(outDir, 'soak.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'soak.md'), md);
+  process.stdout.write(`${md}\n`);
+  ok &&= report.ok;
+}
+
+log(ok ? 'every must-hold passed; reports in bench/out/' : 'some must-hold FAILED: see the tables above and bench/out/*.json');
+process.exit(ok ? 0 : 1);
