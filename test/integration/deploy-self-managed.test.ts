@@ -96,7 +96,7 @@ afterAll(async () => {
 });
 
 describe('the controller adopting its own hand-made deployment', () => {
-  it('plans tags only: the files describe exactly what the README's "Deploy to AWS" built', async () => {
+  it('plans tags only: the files describe exactly what the README deploy steps built', async () => {
     const r = await cli('plan', '--json', dir);
     expect([0, 2], r.stderr).toContain(r.code);
     const plan = JSON.parse(r.stdout) as PlanJson;
