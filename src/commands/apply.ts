@@ -11,7 +11,7 @@ import { checkPruneGuard, DEFAULT_MAX_DELETES } from '../controller/prune-guard.
 import { formatPlan, planToJson } from '../reconcilers/format-plan.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
 import type { DesiredState } from '../spec/types.js';
-import { explainAwsFailure } from './aws-failure.js';
+import { reportAwsFailure } from './aws-failure.js';
 import { errorsForJson, formatSpecError, processOutput, type Output } from './cli-output.js';
 import { DEFAULT_OWNER_ID } from './plan.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
@@ -93,10 +93,7 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
     }
     return report.ok ? 0 : 1;
   } catch (error) {
-    const lines = explainAwsFailure(error);
-    if (json) output.out(JSON.stringify({ ok: false, stage: 'observe', errors: lines }, null, 2));
-    else for (const line of lines) output.err(`error: ${line}`);
-    return 1;
+    return reportAwsFailure(error, json, output);
   } finally {
     clients.destroy();
   }

@@ -12,3 +12,11 @@ export function explainAwsFailure(error: unknown): string[] {
   }
   return [describeAwsError(error)];
 }
+
+/** Prints an observe/apply failure (one line each, or `{ ok:false, stage, errors }` as JSON); returns exit code 1. */
+export function reportAwsFailure(error: unknown, json: boolean, output: { out(line: string): void; err(line: string): void }): number {
+  const lines = explainAwsFailure(error);
+  if (json) output.out(JSON.stringify({ ok: false, stage: 'observe', errors: lines }, null, 2));
+  else for (const line of lines) output.err(`error: ${line}`);
+  return 1;
+}

@@ -6,7 +6,7 @@ import { loadObservePlan } from '../controller/pipeline.js';
 import { formatPlan, planHasChanges, planToJson } from '../reconcilers/format-plan.js';
 import { errorsForJson, formatSpecError, processOutput } from './cli-output.js';
 import type { Output } from './cli-output.js';
-import { explainAwsFailure } from './aws-failure.js';
+import { reportAwsFailure } from './aws-failure.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
 
 export interface PlanCommandOptions {
@@ -38,10 +38,7 @@ export async function runPlan(dir: string, options: PlanCommandOptions, output: 
     if (plan.conflicts.length > 0) return 1;
     return planHasChanges(plan) ? 2 : 0;
   } catch (error) {
-    const lines = explainAwsFailure(error);
-    if (options.json === true) output.out(JSON.stringify({ ok: false, stage: 'observe', errors: lines }, null, 2));
-    else for (const line of lines) output.err(`error: ${line}`);
-    return 1;
+    return reportAwsFailure(error, options.json === true, output);
   } finally {
     clients.destroy();
   }
