@@ -2,7 +2,7 @@
 // the write on success, and on failure one clear line naming the call and the resource.
 import type { Kind } from '../spec/types.js';
 import type { AwsService } from '../aws/aws-service.js';
-import { describeAwsError, errorCode } from '../aws/errors.js';
+import { describeAwsError, errorCode, isNotFound } from '../aws/errors.js';
 import type { ApplyContext } from './apply-context.js';
 import { changeKey } from './apply-context.js';
 import { withWriteRetry, type WriteAttempt } from './write-retry.js';
@@ -116,4 +116,13 @@ export async function performWrite<T>(ctx: ApplyContext, spec: WriteSpec<T>): Pr
   });
   ctx.log.info({ ...fields, ...(id === undefined ? {} : { arn: id }) }, `${ed} ${what}${detail}${id === undefined ? '' : ` ${id}`}`);
   return result;
+}
+
+/** A delete whose target is already gone has done its job: AWS's NotFound counts as success. */
+export async function deleteUnlessGone(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
 }

@@ -8,7 +8,7 @@ import {
   ModifyListenerCommand,
   type Action as ElbAction,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { errorCode, isNotFound } from '../aws/errors.js';
+import { errorCode } from '../aws/errors.js';
 import type { DesiredOf } from '../spec/types.js';
 import type { ApplyContext } from '../controller/apply-context.js';
 import {
@@ -19,7 +19,7 @@ import {
   toKeyValueTags,
 } from '../controller/apply-context.js';
 import { elbActionTargets, forwardMoved, toElbAction } from '../controller/apply-elb-shapes.js';
-import { performWrite } from '../controller/apply-write.js';
+import { deleteUnlessGone, performWrite } from '../controller/apply-write.js';
 import { guardAmbiguousRetries } from '../controller/write-retry.js';
 import type { ChangeOf, Tags } from './types.js';
 import { TAG_SPEC_HASH } from './types.js';
@@ -191,13 +191,7 @@ async function deleteListener(change: ListenerChange, ctx: ApplyContext): Promis
     service: 'elbv2',
     operation: 'DeleteListener',
     target: arn,
-    send: async () => {
-      try {
-        await ctx.clients.elbv2.send(new DeleteListenerCommand({ ListenerArn: arn }));
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    },
+    send: () => deleteUnlessGone(() => ctx.clients.elbv2.send(new DeleteListenerCommand({ ListenerArn: arn }))),
   });
   // a listener takes its rules with it
   ctx.forwards.remove(arn);

@@ -11,12 +11,12 @@ import {
   ModifyRuleCommand,
   type Action as ElbAction,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { errorCode, isNotFound } from '../aws/errors.js';
+import { errorCode } from '../aws/errors.js';
 import type { DesiredOf } from '../spec/types.js';
 import type { ApplyContext } from '../controller/apply-context.js';
 import { ownershipTags, resolveListenerArn, resolveTargetGroupArn, toKeyValueTags } from '../controller/apply-context.js';
 import { elbActionTargets, forwardMoved, toElbAction, toElbConditions } from '../controller/apply-elb-shapes.js';
-import { performWrite } from '../controller/apply-write.js';
+import { deleteUnlessGone, performWrite } from '../controller/apply-write.js';
 import { guardAmbiguousRetries } from '../controller/write-retry.js';
 import type { ChangeOf, Tags } from './types.js';
 import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from './types.js';
@@ -193,13 +193,7 @@ async function deleteRule(change: RuleChange, ctx: ApplyContext): Promise<void> 
     service: 'elbv2',
     operation: 'DeleteRule',
     target: arn,
-    send: async () => {
-      try {
-        await ctx.clients.elbv2.send(new DeleteRuleCommand({ RuleArn: arn }));
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    },
+    send: () => deleteUnlessGone(() => ctx.clients.elbv2.send(new DeleteRuleCommand({ RuleArn: arn }))),
   });
   ctx.forwards.remove(arn);
 }

@@ -16,7 +16,7 @@ import type { DesiredOf } from '../spec/types.js';
 import type { ApplyContext } from '../controller/apply-context.js';
 import { ownershipTags, toKeyValueTags } from '../controller/apply-context.js';
 import { healthCheckParams, withoutIgnored } from '../controller/apply-elb-shapes.js';
-import { performWrite } from '../controller/apply-write.js';
+import { deleteUnlessGone, performWrite } from '../controller/apply-write.js';
 import { guardAmbiguousRetries } from '../controller/write-retry.js';
 import type { ChangeOf, Tags } from './types.js';
 import { TAG_OWNER, TAG_SPEC_HASH } from './types.js';
@@ -257,12 +257,6 @@ export async function deleteTargetGroup(change: TargetGroupChange, ctx: ApplyCon
     service: 'elbv2',
     operation: 'DeleteTargetGroup',
     target: arn,
-    send: async () => {
-      try {
-        await ctx.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    },
+    send: () => deleteUnlessGone(() => ctx.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }))),
   });
 }
