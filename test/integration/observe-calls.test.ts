@@ -11,7 +11,7 @@ import type { DesiredState } from '../../src/spec/types.js';
 import { createTestClients, TEST_CREDENTIALS, TEST_REGION, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
-import { buildObserveFixture, CLUSTER, type Fixture, FIXTURE, minimumCalls, serviceName, tgName } from './observe-fixture.js';
+import { buildObserveFixture, CLUSTER, type Fixture, FIXTURE, FIXTURE_INVENTORY, minimumCalls, serviceName, tgName } from './observe-fixture.js';
 
 let builder: TestClients;
 let fixture: Fixture;
@@ -41,20 +41,6 @@ afterAll(async () => {
   process.env = savedEnv;
 });
 
-const inventory = {
-  clusters: 1,
-  servicesPerCluster: [FIXTURE.services],
-  uncachedTaskDefinitions: FIXTURE.services,
-  targetGroups: FIXTURE.targetGroups,
-  targetGroupsInAccount: FIXTURE.targetGroups,
-  targetGroupsWithAttributes: FIXTURE.withAttributes,
-  loadBalancers: 1,
-  loadBalancersInAccount: 1,
-  listenersRead: FIXTURE.listeners,
-  listenersInUse: FIXTURE.listeners,
-  rulesRead: FIXTURE.rules,
-  securityGroups: FIXTURE.securityGroups,
-};
 
 async function observeCounted(desired: DesiredState, cache = createObserveCache()): Promise<{ live: LiveState; calls: Record<string, number> }> {
   clients.calls.reset();
@@ -68,7 +54,7 @@ async function observeCounted(desired: DesiredState, cache = createObserveCache(
 describe('observe: calls for 25 services, 25 target groups, 2 listeners with 30 rules, 10 security groups', () => {
   it('first cycle makes exactly the batched minimum of calls', async () => {
     const { calls } = await observeCounted(fixture.desired);
-    const minimum = minimumCalls(inventory);
+    const minimum = minimumCalls(FIXTURE_INVENTORY);
     expect(minimum).toEqual({
       'ecs:DescribeClusters': 1,
       'ecs:DescribeServices': 3,
@@ -89,7 +75,7 @@ describe('observe: calls for 25 services, 25 target groups, 2 listeners with 30 
     const cache = createObserveCache();
     await observeCounted(fixture.desired, cache);
     const { calls } = await observeCounted(fixture.desired, cache);
-    const { 'ecs:DescribeTaskDefinition': _cached, ...rest } = minimumCalls({ ...inventory, uncachedTaskDefinitions: 0 });
+    const { 'ecs:DescribeTaskDefinition': _cached, ...rest } = minimumCalls({ ...FIXTURE_INVENTORY, uncachedTaskDefinitions: 0 });
     expect(calls['ecs:DescribeTaskDefinition']).toBeUndefined();
     expect(calls).toEqual(rest);
     expect(cache.taskDefinitions.size).toBe(FIXTURE.services);

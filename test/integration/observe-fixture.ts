@@ -209,3 +209,19 @@ export function minimumCalls(inv: Inventory): Record<string, number> {
     'ec2:DescribeSecurityGroupRules': Math.ceil(inv.securityGroups / 200),
   };
 }
+
+/** The fixture as minimumCalls() sees it on a process's first observe (no task definition cached). */
+export const FIXTURE_INVENTORY: Inventory = {
+  clusters: 1,
+  servicesPerCluster: [FIXTURE.services],
+  uncachedTaskDefinitions: FIXTURE.services,
+  targetGroups: FIXTURE.targetGroups,
+  targetGroupsInAccount: FIXTURE.targetGroups,
+  targetGroupsWithAttributes: FIXTURE.withAttributes,
+  loadBalancers: 1,
+  loadBalancersInAccount: 1,
+  listenersRead: FIXTURE.listeners,
+  listenersInUse: FIXTURE.listeners,
+  rulesRead: FIXTURE.rules,
+  securityGroups: FIXTURE.securityGroups,
+};

@@ -10,7 +10,7 @@ import { TEST_AWS_ENV, withEnv } from '../aws/fake-aws-server.js';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy, type RateLimitRule } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
-import { buildObserveFixture, type Fixture, FIXTURE, minimumCalls } from './observe-fixture.js';
+import { buildObserveFixture, type Fixture, FIXTURE, FIXTURE_INVENTORY, minimumCalls } from './observe-fixture.js';
 
 /** The proxy's "AWS": per-class buckets as AWS documents them, scaled down. */
 const AWS_BUCKETS: RateLimitRule[] = [
@@ -70,20 +70,7 @@ describe('observe under AWS-like throttling', () => {
     expect(live.services).toHaveLength(FIXTURE.services);
     // and no call beyond the minimum
     expect(clients.calls.byOperation()).toEqual(
-      minimumCalls({
-        clusters: 1,
-        servicesPerCluster: [FIXTURE.services],
-        uncachedTaskDefinitions: FIXTURE.services,
-        targetGroups: FIXTURE.targetGroups,
-        targetGroupsInAccount: FIXTURE.targetGroups,
-        targetGroupsWithAttributes: FIXTURE.withAttributes,
-        loadBalancers: 1,
-        loadBalancersInAccount: 1,
-        listenersRead: FIXTURE.listeners,
-        listenersInUse: FIXTURE.listeners,
-        rulesRead: FIXTURE.rules,
-        securityGroups: FIXTURE.securityGroups,
-      }),
+      minimumCalls(FIXTURE_INVENTORY),
     );
   });
 
