@@ -1,6 +1,7 @@
 // Runs `node dist/cli.js run ...` as a real process and reads what it says: every output line
 // is kept (the secret-leak check greps them all), JSON log lines are parsed.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -70,4 +71,16 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
   return (await res.json()) as T;
+}
+
+/** POST /webhook/git as GitHub sends a push of `sha` to main, signed with `secret`; the HTTP status. */
+export async function sendSignedPush(base: string, secret: string, sha: string): Promise<number> {
+  const body = JSON.stringify({ ref: 'refs/heads/main', after: sha });
+  const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const res = await fetch(`${base}/webhook/git`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature },
+  });
+  return res.status;
 }

@@ -1,6 +1,5 @@
 // The daemon as a process with a Slack that hangs, then answers 500: drifts are still corrected
 // within 2 intervals and no cycle slows down. A signed push starts a cycle within 1 s.
-import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DescribeTargetGroupsCommand, ModifyTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { startFakeSlack, type FakeSlack } from '../notify/slack-fixtures.js';
 import { tempDir, TestRepo } from '../source/git-fixtures.js';
 import { awsEnv } from '../support/cli-process.js';
 import { motoUrl } from '../support/moto-test-context.js';
-import { DaemonProcess, waitFor } from './daemon-process.js';
+import { DaemonProcess, sendSignedPush, waitFor } from './daemon-process.js';
 
 const INTERVAL_MS = 2_000;
 const SECRET = 'webhook-secret-e2e-slack-0004';
@@ -78,16 +77,10 @@ describe('ecs-reconciler run with a broken Slack', () => {
 
   it('a signed push starts a cycle within 1 s', async () => {
     const sha = repo.commit({ [FILE]: yaml.replace('["/fastapi*"]', '["/api*"]') }, 'route /api*');
-    const body = JSON.stringify({ ref: 'refs/heads/main', after: sha });
-    const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     const seen = daemon.logs.length;
-    const res = await fetch(`${base}/webhook/git`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature },
-    });
+    const status = await sendSignedPush(base, SECRET, sha);
     const pushedAt = Date.now();
-    expect(res.status).toBeLessThan(300);
+    expect(status).toBeLessThan(300);
     await waitFor(() => daemon.logs.slice(seen).some((l) => l.event === 'cycle.started' && (l.reason === 'push' || l.reason === 'queued')), 5_000, () => daemon.tail());
     expect(Date.now() - pushedAt).toBeLessThan(1_000);
     await waitFor(() => daemon.logs.some((l) => l.event === 'source.updated' && l.commit === sha), 5_000, () => daemon.tail());

@@ -4,7 +4,6 @@
 // message; a pushed rule change rolls out with a rollout message and no drift message; an invalid
 // commit is not applied and is reported once with file:line and its SHA; the next good commit is
 // applied; /metrics and /status tell it all; SIGTERM exits 0; no secret is ever printed or posted.
-import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -20,7 +19,7 @@ import { motoUrl } from '../support/moto-test-context.js';
 import { replacePlaceholders, seedSystem } from '../../src/demo/worlds/seed-systems.js';
 import { startFakeSlack, type FakeSlack } from '../notify/slack-fixtures.js';
 import { startGitHttpServer, tempDir, TestRepo, type GitHttpServer } from '../source/git-fixtures.js';
-import { DaemonProcess, getJson, waitFor } from './daemon-process.js';
+import { DaemonProcess, getJson, sendSignedPush, waitFor } from './daemon-process.js';
 
 const GIT_TOKEN = 'ghp_e2eTokenThatMustNeverBeLogged0001';
 const URL_TOKEN = 'urlTokenNeverLogged0002';
@@ -52,14 +51,7 @@ const inSync = (s: Status) => s.lastCycle?.result === 'success' && s.resources.l
 
 async function push(content: string, message: string): Promise<string> {
   const sha = repo.commit({ [FILE]: content }, message);
-  const body = JSON.stringify({ ref: 'refs/heads/main', after: sha });
-  const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
-  const res = await fetch(`${base}/webhook/git`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature },
-  });
-  expect(res.status).toBeLessThan(300);
+  expect(await sendSignedPush(base, WEBHOOK_SECRET, sha)).toBeLessThan(300);
   return sha;
 }
 
