@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { createAwsClients } from '../aws/clients.js';
 import { applyPlan } from '../controller/apply.js';
-import { createApplyContext, type ApplyLog } from '../controller/apply-context.js';
+import { createApplyContext, type ApplyLog } from '../reconcilers/shared/apply-context.js';
 import { applyReportToJson, formatApplyDetails, formatApplySummary } from '../controller/apply-report.js';
 import { observeAndPlan } from '../controller/pipeline.js';
 import { checkPruneGuard, DEFAULT_MAX_DELETES } from '../controller/prune-guard.js';

@@ -2,7 +2,7 @@
 // and the prune decision. Shared by the `apply` command (text and --json) and the daemon.
 import type { Kind } from '../spec/types.js';
 import type { ChangeAction, ChangeCause } from '../reconcilers/types.js';
-import type { WriteRecord } from './apply-context.js';
+import type { WriteRecord } from '../reconcilers/shared/apply-context.js';
 
 export type ChangeStatus = 'applied' | 'failed' | 'skipped';
 

@@ -1,60 +1,25 @@
 // applyPlan: execute a plan against AWS in dependency order. Policy `observe` and --dry-run never
 // write; deletions pass the prune guard first; a failed write does not stop independent writes,
 // but the steps that need what it would have made are skipped and reported.
-import type { Action as ElbAction } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { LoadBalancer as EcsLoadBalancer } from '@aws-sdk/client-ecs';
-import { applyListenerChange, moveListenerDefaultAction } from '../reconcilers/listener-apply.js';
-import { applyListenerRuleChange, moveRuleAction, type RuleApplyOptions } from '../reconcilers/listener-rule-apply.js';
-import { applySecurityGroupIngressChange } from '../reconcilers/security-group-ingress-apply.js';
-import { applyServiceChange, moveServiceLoadBalancers } from '../reconcilers/service-apply.js';
-import { applyTargetGroupChange, deleteTargetGroup } from '../reconcilers/target-group-apply.js';
+import { APPLY_ORDER, awsAppliers, reconcilerOf, RECONCILERS, type Appliers } from '../reconcilers/registry.js';
+import type { ApplyContext, WriteRecord } from '../reconcilers/shared/apply-context.js';
+import { MissingDependencyError } from '../reconcilers/shared/apply-context.js';
+import { ApplyWriteError } from '../reconcilers/shared/apply-write.js';
+import { changeKey, deletePhaseOf, phaseOf, type ApplyStep, type Phase } from '../reconcilers/shared/steps.js';
 import type { Change, ChangeOf, Plan } from '../reconcilers/types.js';
-import type { ApplyContext, WriteRecord } from './apply-context.js';
-import { changeKey, MissingDependencyError } from './apply-context.js';
+import type { Kind } from '../spec/types.js';
 import type { ApplyReport, ChangeOutcome, ChangeStatus } from './apply-report.js';
-import { applyRulePriorities, type ListenerPriorityWork } from './apply-rule-priorities.js';
-import { buildSteps, PHASES, type ApplyStep } from './apply-steps.js';
-import { ApplyWriteError } from './apply-write.js';
 import { checkPruneGuard, DEFAULT_MAX_DELETES } from './prune-guard.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 
-// The appliers the orchestration calls, as one replaceable set: the real ones write to AWS;
-// unit tests of ordering, dependency skipping and the prune guard pass fakes.
-type Owner = { id: string; name: string };
+export type { Appliers } from '../reconcilers/registry.js';
 
-export interface Appliers {
-  targetGroup(change: ChangeOf<'TargetGroup'>, ctx: ApplyContext): Promise<void>;
-  /** delete one target group by ARN (pruned, or the old one of a replace) */
-  deleteTargetGroup(change: ChangeOf<'TargetGroup'>, ctx: ApplyContext, arn: string): Promise<void>;
-  listener(change: ChangeOf<'Listener'>, ctx: ApplyContext): Promise<void>;
-  listenerRule(change: ChangeOf<'ListenerRule'>, ctx: ApplyContext, opts: RuleApplyOptions): Promise<void>;
-  rulePriorities(work: ListenerPriorityWork, ctx: ApplyContext): Promise<void>;
-  securityGroupIngress(change: ChangeOf<'SecurityGroupIngress'>, ctx: ApplyContext): Promise<void>;
-  service(change: ChangeOf<'Service'>, ctx: ApplyContext): Promise<void>;
-  moveListener(owner: Owner, ctx: ApplyContext, listenerArn: string, action: ElbAction): Promise<void>;
-  moveRule(owner: Owner, ctx: ApplyContext, ruleArn: string, action: ElbAction): Promise<void>;
-  moveService(
-    owner: Owner,
-    ctx: ApplyContext,
-    service: { arn: string; clusterName: string; name: string },
-    lbs: EcsLoadBalancer[],
-  ): Promise<void>;
-}
-
-export const awsAppliers: Appliers = {
-  targetGroup: applyTargetGroupChange,
-  deleteTargetGroup,
-  listener: applyListenerChange,
-  listenerRule: applyListenerRuleChange,
-  rulePriorities: applyRulePriorities,
-  securityGroupIngress: applySecurityGroupIngressChange,
-  service: applyServiceChange,
-  moveListener: moveListenerDefaultAction,
-  moveRule: moveRuleAction,
-  moveService: moveServiceLoadBalancers,
-};
-
+/** Every phase in order: each kind's stages in registry order, then the deletes in reverse. */
+export const PHASES: readonly Phase[] = [
+  ...RECONCILERS.flatMap((r) => r.applyStages.map((stage) => phaseOf(r.kind, stage))),
+  ...[...APPLY_ORDER].reverse().map((k) => deletePhaseOf(k)),
+];
 
 export interface ApplyOptions {
   dryRun?: boolean;
@@ -66,7 +31,7 @@ export interface ApplyOptions {
   concurrency?: number;
   /** resources in the desired state; default: the plan's changes that are not deletions */
   desiredResourceCount?: number;
-  /** the appliers to call (tests pass fakes); default: the AWS ones */
+  /** each kind's writes (tests pass fakes); default: the AWS ones */
   appliers?: Appliers;
 }
 
@@ -105,10 +70,7 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     },
   };
   const active = plan.changes.filter((c) => c.action !== 'noop');
-  // the planner's choice of live target group is what `{ name }` references resolve to
-  for (const c of plan.changes) {
-    if (c.kind === 'TargetGroup' && c.action !== 'delete' && c.live !== undefined) ctx.resolved.set(c.name, c.live.arn);
-  }
+  for (const kind of APPLY_ORDER) prepareKind(kind, plan.changes, ctx);
   const conflictById = new Map<string, string>();
   for (const c of plan.conflicts) conflictById.set(c.id, conflictById.has(c.id) ? `${conflictById.get(c.id)}; ${c.message}` : c.message);
 
@@ -132,7 +94,9 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     else if (c.action === 'delete' && c.cause === 'prune' && !guard.allowed) pre.set(key, { status: 'skipped', reason: guard.reason });
   }
   const executable = active.filter((c) => !pre.has(changeKey(c)));
-  const steps = buildSteps({ executable, all: plan.changes, allowDeletes: guard.allowed }, ctx, appliers);
+  // pruning deletions only when the guard allowed them; leftovers of a replace always (prechecks protect)
+  const runnable = executable.filter((c) => c.action !== 'delete' || guard.allowed || c.cause !== 'prune');
+  const steps = APPLY_ORDER.flatMap((kind) => kindSteps(kind, runnable, plan.changes, guard.allowed, ctx, appliers));
 
   const results = new Map<string, StepResult>();
   const unavailable = (need: string): string => {
@@ -171,7 +135,7 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
   if (opts.dryRun !== true) {
     for (const phase of PHASES) {
       await runBounded(
-        steps.filter((s) => s.phase === phase),
+        inPhase(steps, phase),
         opts.concurrency ?? DEFAULT_CONCURRENCY,
         runStep,
       );
@@ -214,4 +178,37 @@ function outcomeOf(
   if (skipped !== undefined) return { ...base, status: 'skipped', reason: skipped.reason ?? 'skipped' };
   const notes = mine.flatMap((r) => (r.note === undefined ? [] : [r.note]));
   return { ...base, status: 'applied', ...(notes.length > 0 ? { notes } : {}) };
+}
+
+/** The changes of one kind (the union narrows by `kind`, which TypeScript cannot follow through K). */
+function ofKind<K extends Kind>(kind: K, changes: readonly Change[]): ChangeOf<K>[] {
+  return changes.filter((c) => c.kind === kind) as unknown as ChangeOf<K>[];
+}
+
+function prepareKind<K extends Kind>(kind: K, changes: readonly Change[], ctx: ApplyContext): void {
+  reconcilerOf(kind).beforeApply?.(ofKind(kind, changes), ctx);
+}
+
+interface KindStep extends ApplyStep {
+  /** the kind whose reconciler made the step */
+  from: Kind;
+}
+
+function kindSteps<K extends Kind>(
+  kind: K,
+  executable: readonly Change[],
+  all: Change[],
+  allowDeletes: boolean,
+  ctx: ApplyContext,
+  appliers: Appliers,
+): KindStep[] {
+  const r = reconcilerOf(kind);
+  const mine = ofKind(kind, executable);
+  return r.steps({ executable: mine, all, allowDeletes }, ctx, appliers[kind], appliers).map((s) => ({ ...s, from: kind }));
+}
+
+/** A phase's steps: the phase's own kind's first, then those other kinds made for it (moves). */
+function inPhase(steps: readonly KindStep[], phase: Phase): KindStep[] {
+  const own = (s: KindStep): number => (phase.startsWith(`${s.from}:`) ? 0 : 1);
+  return steps.filter((s) => s.phase === phase).sort((a, b) => own(a) - own(b));
 }

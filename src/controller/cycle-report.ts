@@ -4,15 +4,15 @@ import { logDriftCorrected, logDriftDetected, logRolloutApplied } from '../log/l
 import type { RolloutItem } from '../notify/slack-messages.js';
 import type { DriftObservation } from '../notify/drift-incidents.js';
 import type { ResourceState, ResourceStatus } from '../server/controller-status.js';
+import { desiredResources } from '../reconcilers/registry.js';
 import type { Change, Plan } from '../reconcilers/types.js';
 import type { ApplyReport, ChangeOutcome } from './apply-report.js';
-import type { CycleDeps, InForce } from './cycle.js';
+import type { CycleDeps, InForce } from './cycle-deps.js';
 
 type ReportDeps = Pick<CycleDeps, 'logger' | 'incidents' | 'status' | 'metrics' | 'dryRun'>;
 
 function declaredIds(inForce: InForce): string[] {
-  const s = inForce.state;
-  return [...s.targetGroups, ...s.listeners, ...s.listenerRules, ...s.securityGroupIngress, ...s.services].map((r) => r.id);
+  return desiredResources(inForce.state).map((r) => r.id);
 }
 
 function fieldsOf(change: Change): { path: string; live: unknown; desired: unknown }[] {

@@ -1,39 +1,18 @@
 // One reconcile cycle of the daemon: sync the source, load the revision (only a valid one is
 // ever put in force), observe, plan, apply (or only report), then log, alert and record.
-import type { AwsClients } from '../aws/clients.js';
-import type { Logger } from '../log/logger.js';
-import type { SecretRegistry } from '../log/redact-secrets.js';
 import { LogEvent, logApplyFailed, logSourceInvalid, logSourceUpdated } from '../log/log-events.js';
-import type { DriftIncidents } from '../notify/drift-incidents.js';
-import type { ControllerMetrics } from '../server/metrics.js';
-import type { ControllerStatus, CycleResult } from '../server/controller-status.js';
-import type { DesiredSource } from '../source/desired-source.js';
+import type { CycleResult } from '../server/controller-status.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
-import type { DesiredState } from '../spec/types.js';
 import { applyPlan } from './apply.js';
-import { createApplyContext } from './apply-context.js';
+import { desiredResources } from '../reconcilers/registry.js';
+import { createApplyContext } from '../reconcilers/shared/apply-context.js';
+import { secretValues } from '../spec/secret-values.js';
 import { observeAndPlan } from './pipeline.js';
 import { reportCycle } from './cycle-report.js';
 
-export interface CycleDeps {
-  source: DesiredSource;
-  clients: AwsClients;
-  logger: Logger;
-  incidents: DriftIncidents;
-  status: ControllerStatus;
-  metrics: ControllerMetrics;
-  secrets: SecretRegistry;
-  ownerId: string;
-  prune: boolean;
-  maxDeletes: number;
-  /** report only: observe and plan, never write (every resource behaves as policy observe) */
-  dryRun: boolean;
-}
+import type { CycleDeps, InForce } from './cycle-deps.js';
 
-export interface InForce {
-  revision: string;
-  state: DesiredState;
-}
+export type { CycleDeps, InForce } from './cycle-deps.js';
 
 /** Raised for a cycle that could not reconcile at all; `message` is one line for people. */
 export class CycleError extends Error {
@@ -107,7 +86,7 @@ export class Reconciler {
     const { clients, ownerId, prune, maxDeletes, dryRun, logger } = this.deps;
     const { live, plan } = await observeAndPlan(inForce.state, clients, { prune, ownerId });
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
-    const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: countResources(inForce.state) });
+    const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length });
     for (const outcome of report.outcomes) {
       if (outcome.status !== 'failed') continue;
       logApplyFailed(logger, {
@@ -121,15 +100,4 @@ export class Reconciler {
     reportCycle(this.deps, inForce, plan, report);
     return report.ok ? 'success' : 'partial';
   }
-}
-
-function countResources(state: DesiredState): number {
-  return (
-    state.targetGroups.length + state.listeners.length + state.listenerRules.length + state.securityGroupIngress.length + state.services.length
-  );
-}
-
-/** Environment values marked `secret: true`: scrubbed from every log line and message. */
-function secretValues(state: DesiredState): string[] {
-  return state.services.flatMap((s) => s.spec.taskDefinition.containers.flatMap((c) => c.environment.filter((e) => e.secret).map((e) => e.value)));
 }

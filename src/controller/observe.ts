@@ -1,34 +1,37 @@
-// observe(desired, clients): read the live state of everything the desired state names,
-// with the fewest calls AWS allows, ECS / ELBv2 / EC2 concurrently. Only reads; never
-// branches on what changed (level-based). Every failure becomes one line naming the call
-// and the resource; all of a cycle's failures are reported together.
+// observe(desired, clients): read the live state of everything the desired state names, with
+// the fewest calls AWS allows. Every kind's read (src/reconcilers/<kind>/read.ts) starts at once;
+// a read may follow an earlier kind's (rules are read from the listeners found). Then ONE ELBv2
+// DescribeTags pass over everything the ELBv2 kinds read, then each kind normalises its part.
+// Only reads; never branches on what changed (level-based). Every failure becomes one line
+// naming the call and the resource; all of a cycle's failures are reported together.
 //
-// Calls per cycle (n = declared count, "found" = exists in AWS):
-//   ecs:DescribeClusters            ceil(clusters / 100)
-//   ecs:DescribeServices            sum over existing clusters of ceil(services / 10)
-//   ecs:DescribeTaskDefinition      distinct running revisions not yet in the process cache
-//   elbv2:DescribeTargetGroups      ceil(target groups in the account / 400): a listing (declared name or replacement name)
-//   elbv2:DescribeTargetGroupAttributes  found TGs whose spec declares attributes
-//   elbv2:DescribeLoadBalancers     min(ceil(LBs / 20), pages of a PageSize-400 listing) (+ a listing page when names are missing)
-//   elbv2:DescribeListeners         one per load balancer found (+ ARN-named listeners)
-//   elbv2:DescribeRules             one per listener used by a ListenerRule or declared as a Listener
-//   elbv2:DescribeTags              ceil((TGs found + listeners read + rules read) / 20)
-//   ec2:DescribeSecurityGroups      ceil(groups / 200)
-//   ec2:DescribeSecurityGroupRules  ceil(groups / 200) (x pages of 1000 rules)
-//
-// Not observed: target groups and services dropped from the files (finding them needs a
-// listing of every target group / service plus their tags each cycle); listeners and rules
-// of ours on listeners nothing declared uses any more.
+// The calls each kind makes are in the header of its read.ts; README's "Call budget" adds them up.
+import type { Tag } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../aws/clients.js';
+import { describeElbv2Tags } from '../aws/elbv2-tags.js';
 import { AwsCallError, toAwsCallError } from '../aws/errors.js';
+import { RECONCILERS, type AnyReconciler } from '../reconcilers/registry.js';
+import type { ReadIO } from '../reconcilers/shared/reconciler.js';
 import type { LiveState } from '../reconcilers/types.js';
-import type { DesiredState } from '../spec/types.js';
-import { type ObserveCache, processObserveCache } from './observe-cache.js';
-import { observeEcs } from './observe-ecs.js';
-import { observeElbv2 } from './observe-elbv2.js';
-import { observeSecurityGroups } from './observe-security-groups.js';
+import type { DesiredState, Kind } from '../spec/types.js';
 
-export { createObserveCache, type ObserveCache, processObserveCache } from './observe-cache.js';
+/** What the reads keep between cycles (data AWS never changes once written), per kind. */
+export interface ObserveCache {
+  byKind: Map<Kind, unknown>;
+}
+
+export function createObserveCache(): ObserveCache {
+  return { byKind: new Map() };
+}
+
+/** The cache `observe()` uses when none is passed: one per process. */
+export const processObserveCache: ObserveCache = createObserveCache();
+
+function cacheOf(cache: ObserveCache, r: AnyReconciler): unknown {
+  if (r.createCache === undefined) return undefined;
+  if (!cache.byKind.has(r.kind)) cache.byKind.set(r.kind, r.createCache());
+  return cache.byKind.get(r.kind);
+}
 
 export interface ObserveOptions {
   /** immutable data kept between cycles (default: one cache per process) */
@@ -65,7 +68,7 @@ function distinctLines(errors: readonly AwsCallError[]): string[] {
   return [...seen.values()];
 }
 
-function asCallError(err: unknown, service: 'ecs' | 'elbv2' | 'ec2'): AwsCallError[] {
+function asCallError(err: unknown, service: AnyReconciler['service']): AwsCallError[] {
   if (err instanceof ObserveError) return err.errors;
   if (err instanceof AwsCallError) return [err];
   if (err instanceof AggregateError) return err.errors.flatMap((e) => asCallError(e, service));
@@ -74,23 +77,40 @@ function asCallError(err: unknown, service: 'ecs' | 'elbv2' | 'ec2'): AwsCallErr
 
 export async function observe(desired: DesiredState, clients: AwsClients, options: ObserveOptions = {}): Promise<LiveState> {
   const cache = options.cache ?? processObserveCache;
-  const [ecs, elbv2, ec2] = await Promise.allSettled([
-    observeEcs(desired, clients, cache),
-    observeElbv2(desired, clients),
-    observeSecurityGroups(desired, clients),
-  ]);
+  const reads = new Map<Kind, Promise<unknown>>();
+  for (const r of RECONCILERS) {
+    const io: ReadIO = {
+      clients,
+      cache: cacheOf(cache, r),
+      readOf: (kind) => {
+        const read = reads.get(kind);
+        if (read === undefined) throw new Error(`${r.kind} reads ${kind}, which is not earlier in the registry`);
+        return read as never;
+      },
+    };
+    reads.set(r.kind, r.read(desired, io));
+  }
+  // the one tag pass starts once every ELBv2 kind's read is done (the others go on meanwhile)
+  const tagged = RECONCILERS.filter((r) => r.elbv2TagArns !== undefined);
+  const tagPass = Promise.all(tagged.map((r) => reads.get(r.kind))).then(async (raws) => {
+    const labels = new Map<string, string>();
+    tagged.forEach((r, i) => {
+      for (const [arn, label] of r.elbv2TagArns?.(raws[i] as never) ?? []) labels.set(arn, label);
+    });
+    return labels.size > 0 ? describeElbv2Tags(clients, [...labels.keys()], (arn) => labels.get(arn)) : new Map<string, Tag[]>();
+  });
+  const settled = await Promise.allSettled([...RECONCILERS.map((r) => reads.get(r.kind)), tagPass]);
   const errors: AwsCallError[] = [];
-  if (ecs.status === 'rejected') errors.push(...asCallError(ecs.reason, 'ecs'));
-  if (elbv2.status === 'rejected') errors.push(...asCallError(elbv2.reason, 'elbv2'));
-  if (ec2.status === 'rejected') errors.push(...asCallError(ec2.reason, 'ec2'));
-  if (ecs.status === 'rejected' || elbv2.status === 'rejected' || ec2.status === 'rejected') throw new ObserveError(errors);
-  return {
-    loadBalancers: elbv2.value.loadBalancers,
-    targetGroups: elbv2.value.targetGroups,
-    listeners: elbv2.value.listeners,
-    rules: elbv2.value.rules,
-    securityGroups: ec2.value,
-    services: ecs.value.services,
-    clusters: ecs.value.clusters,
-  };
+  const seen = new Set<unknown>();
+  settled.forEach((result, i) => {
+    // a read that follows a failed one fails with the same error: report it once
+    if (result.status !== 'rejected' || seen.has(result.reason)) return;
+    seen.add(result.reason);
+    errors.push(...asCallError(result.reason, RECONCILERS[i]?.service ?? 'elbv2'));
+  });
+  if (errors.length > 0) throw new ObserveError(errors);
+  const tags = (settled[settled.length - 1] as PromiseFulfilledResult<Map<string, Tag[]>>).value;
+  const tagsOf = (arn: string | undefined): Tag[] => (arn ? (tags.get(arn) ?? []) : []);
+  const parts = RECONCILERS.map((r, i) => r.normalise((settled[i] as PromiseFulfilledResult<unknown>).value as never, tagsOf));
+  return Object.assign({}, ...parts) as LiveState;
 }

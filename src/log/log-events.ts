@@ -110,10 +110,3 @@ export function logSourceUpdated(logger: Logger, fact: { revision: string; previ
     `desired state at ${fact.revision}${fact.previous ? ` (was ${fact.previous})` : ''}`,
   );
 }
-
-/** Values shown in logs and Slack for a field: secrets stay `(secret)`, long values are cut. */
-export function displayValue(value: unknown, maxLength = 200): string {
-  if (value === undefined) return '(absent)';
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
-}

@@ -7,7 +7,8 @@
 // JSON file (written atomically) so a restart neither repeats nor forgets an alert.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { displayValue, logDriftResolved } from '../log/log-events.js';
+import { logDriftResolved } from '../log/log-events.js';
+import { renderValue } from '../log/render-value.js';
 import type { Logger } from '../log/logger.js';
 import { driftOpenedMessage, driftReminderMessage, driftResolvedMessage, invalidRevisionMessage, rolloutMessage } from './slack-messages.js';
 import type { DriftFieldView, InvalidRevisionError, RolloutItem } from './slack-messages.js';
@@ -261,7 +262,10 @@ function remember(list: string[], revision: string): string[] {
   return [...list, revision].slice(-REVISIONS_KEPT);
 }
 
-/** Stored and shown as display strings: bounded size, nothing but what a message shows. */
+/** Longest value a Slack line shows (the rest is cut with `…`). */
+const FIELD_MAX = 150;
+
+/** Stored and shown as display strings (rendered once, by the plan's renderer): bounded size. */
 function fieldViews(fields: DriftObservation['fields']): Incident['fields'] {
-  return fields.map((f) => ({ path: f.path, live: displayValue(f.live), desired: displayValue(f.desired) }));
+  return fields.map((f) => ({ path: f.path, live: renderValue(f.live, { maxLength: FIELD_MAX }), desired: renderValue(f.desired, { maxLength: FIELD_MAX }) }));
 }

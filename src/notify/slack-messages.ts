@@ -1,12 +1,12 @@
 // The text of every Slack message the controller sends. Values come already redacted where
 // the desired state marks them secret (`(secret)`); the sender scrubs credentials again.
-import { displayValue } from '../log/log-events.js';
 import type { SlackMessage } from './slack-sender.js';
 
+/** One drifted field, its values already rendered by src/log/render-value.ts. */
 export interface DriftFieldView {
   path: string;
-  live: unknown;
-  desired: unknown;
+  live: string;
+  desired: string;
 }
 
 export interface IncidentView {
@@ -55,7 +55,7 @@ function resourceLabel(view: { id: string; arn?: string }): string {
 
 function fieldLines(fields: DriftFieldView[]): string[] {
   return capped(
-    fields.map((f) => `• \`${f.path}\`: live \`${displayValue(f.live, 150)}\` → desired \`${displayValue(f.desired, 150)}\``),
+    fields.map((f) => `• \`${f.path}\`: live \`${f.live}\` → desired \`${f.desired}\``),
     'fields',
   );
 }

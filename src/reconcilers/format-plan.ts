@@ -2,9 +2,10 @@
 // `+ create`, `~ update` with `    field: live -> desired` lines, `-/+ replace`, `- delete`,
 // a DRIFT marker, `(observe only)`, conflicts, and a summary line. Plus a stable JSON shape.
 // Secret env values are already `(secret)` in the diffs (see task-definition.ts).
-import { renderIngressRule } from './security-group-ingress.js';
-import { renderValue } from './compare-values.js';
-import type { Change, FieldDiff, Plan } from './types.js';
+import { renderValue } from '../log/render-value.js';
+import { reconcilerOf } from './registry.js';
+import type { Change, ChangeOf, FieldDiff, Plan } from './types.js';
+import type { Kind } from '../spec/types.js';
 
 export interface PlanSummary {
   create: number;
@@ -81,15 +82,16 @@ function diffLine(d: FieldDiff): string {
   return `    ${d.path}: ${renderValue(d.live)} -> ${renderValue(d.desired)}`;
 }
 
+function kindDetailLines<K extends Kind>(c: ChangeOf<K>): string[] {
+  return reconcilerOf(c.kind as K).detailLines?.(c) ?? [];
+}
+
 function detailLines(c: Change): string[] {
-  const lines = c.diffs.map(diffLine);
-  if (c.kind === 'Service' && c.registerTaskDefinition && c.action === 'update') {
-    lines.push('    (registers a new task definition revision and rolls the service onto it)');
-  }
-  if (c.kind === 'SecurityGroupIngress' && c.action !== 'delete' && c.adopt.length > 0) {
-    for (const r of c.adopt) lines.push(`    adopt ${r.ruleId}: ${renderIngressRule(r)}`);
-  }
-  return lines;
+  return [...c.diffs.map(diffLine), ...kindDetailLines(c)];
+}
+
+function kindJson<K extends Kind>(c: ChangeOf<K>): Record<string, unknown> {
+  return reconcilerOf(c.kind as K).planJson?.(c) ?? {};
 }
 
 export function formatPlan(plan: Plan, opts: { color?: boolean } = {}): string {
@@ -164,12 +166,7 @@ export function planToJson(plan: Plan): PlanJson {
       reason: c.reason ?? null,
       diffs: c.diffs.map((d) => ({ path: d.path, live: jsonValue(d.live), desired: jsonValue(d.desired) })),
     };
-    if (c.kind === 'Service') out.registerTaskDefinition = c.registerTaskDefinition;
-    if (c.kind === 'SecurityGroupIngress') {
-      out.authorize = c.authorize.map(renderIngressRule);
-      out.revoke = c.revoke.map(renderIngressRule);
-    }
-    return out;
+    return { ...out, ...kindJson(c) };
   });
   return {
     changes,

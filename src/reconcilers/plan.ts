@@ -1,19 +1,16 @@
-// planAll: the whole plan, pure. Matches desired to live per kind and returns typed changes in
-// apply order: target groups, listeners, rules, SG ingress, services; then every delete in
-// reverse order (services first, target groups last). Conflicts block only their own resource.
+// planAll: the whole plan, pure. Matches the declared target groups once (listeners, rules and
+// services resolve `{ targetGroup: name }` through that match), runs every kind's plan, and
+// returns the changes in apply order (the registry's), then every delete in reverse order.
+// Conflicts block only their own resource.
 import type { DesiredState } from '../spec/types.js';
-import { TargetGroupIndex } from './compare-actions.js';
-import type { KindPlan, PlanContext, PlanOptions } from './compare-context.js';
-import { planListenerRules } from './listener-rule.js';
-import { planListeners } from './listener.js';
-import { planSecurityGroupIngress } from './security-group-ingress.js';
-import { planServices } from './service.js';
-import { matchTargetGroups, planTargetGroups } from './target-group.js';
-import type { Change, LiveState, LiveTargetGroup, Plan } from './types.js';
+import { APPLY_ORDER, RECONCILERS } from './registry.js';
+import { TargetGroupIndex } from './shared/compare-actions.js';
+import type { PlanContext, PlanOptions } from './shared/plan-context.js';
+import { matchTargetGroups } from './target-group/match.js';
+import type { LiveTargetGroup } from './target-group/types.js';
+import type { Change, LiveState, Plan } from './types.js';
 
-export type { PlanOptions } from './compare-context.js';
-
-const APPLY_ORDER = ['TargetGroup', 'Listener', 'ListenerRule', 'SecurityGroupIngress', 'Service'] as const;
+export type { PlanOptions } from './shared/plan-context.js';
 
 function orderChanges(changes: readonly Change[]): Change[] {
   const rank = (c: Change): number => APPLY_ORDER.indexOf(c.kind);
@@ -38,14 +35,9 @@ export function planAll(desired: DesiredState, live: LiveState, opts: PlanOption
     desired,
     live,
     targetGroups: new TargetGroupIndex(matched, live.targetGroups, leftovers),
+    targetGroupMatches: matches,
   };
-  const parts: KindPlan[] = [
-    planTargetGroups(desired.targetGroups, matches, ctx),
-    planListeners(desired.listeners, ctx),
-    planListenerRules(desired.listenerRules, ctx),
-    planSecurityGroupIngress(desired.securityGroupIngress, ctx),
-    planServices(desired.services, ctx),
-  ];
+  const parts = RECONCILERS.map((r) => r.plan(ctx));
   return {
     changes: orderChanges(parts.flatMap((p) => p.changes)),
     conflicts: parts.flatMap((p) => p.conflicts),

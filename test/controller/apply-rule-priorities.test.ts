@@ -3,8 +3,8 @@
 // an endpoint that accepts swaps (AWS) gets.
 import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
-import type { WriteRecord } from '../../src/controller/apply-context.js';
-import { applyRulePriorities, planPriorityMoves, type PriorityRound } from '../../src/controller/apply-rule-priorities.js';
+import type { WriteRecord } from '../../src/reconcilers/shared/apply-context.js';
+import { applyRulePriorities, planPriorityMoves, type PriorityRound } from '../../src/reconcilers/listener-rule/priorities.js';
 import { emptyLive, fakeContext } from './apply-test-plan.js';
 
 /** Apply the rounds to `current`, checking that no round targets a priority held when it starts. */

@@ -1,8 +1,9 @@
 // Small builders of plan changes and live state for the apply unit tests (no AWS).
 import type { Change, ChangeAction, ChangeOf, LiveState, LiveTargetGroup, Tags } from '../../src/reconcilers/types.js';
 import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
-import type { ApplyContext, ApplyLog, WriteRecord } from '../../src/controller/apply-context.js';
-import { changeKey, createApplyContext } from '../../src/controller/apply-context.js';
+import type { ApplyContext, ApplyLog, WriteRecord } from '../../src/reconcilers/shared/apply-context.js';
+import { createApplyContext } from '../../src/reconcilers/shared/apply-context.js';
+import { changeKey } from '../../src/reconcilers/shared/steps.js';
 import type { Appliers } from '../../src/controller/apply.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 
@@ -185,23 +186,31 @@ export function fakeAppliers(fail: string[] = []): FakeAppliers {
     after?.();
   };
   const appliers: Appliers = {
-    targetGroup: (c, ctx) =>
-      run(c.action === 'delete' ? 'deleteTG' : 'tg', c.id, ctx, () => {
-        if (c.action === 'create' || c.action === 'replace') ctx.resolved.set(c.name, `arn:tg/${c.name}/new`);
-      }),
-    deleteTargetGroup: (c, ctx, arn) => run('deleteTG', c.id, ctx, () => ctx.forwards.remove(arn), c.id, changeKey(c)),
-    listener: (c, ctx) => run(c.action === 'delete' ? 'deleteListener' : 'listener', c.id, ctx),
-    listenerRule: (c, ctx) =>
-      run(c.action === 'delete' ? 'deleteRule' : 'rule', c.id, ctx, () => {
-        if (c.action === 'delete' && c.liveId) ctx.forwards.remove(c.liveId);
-      }),
-    rulePriorities: (w, ctx) => run('priorities', w.listenerArn, ctx),
-    securityGroupIngress: (c, ctx) => run(c.action === 'delete' ? 'deleteSG' : 'sg', c.id, ctx),
-    service: (c, ctx) => run(c.action === 'delete' ? 'deleteService' : 'service', c.id, ctx),
-    moveListener: (o, ctx, arn) => run('moveListener', arn, ctx, undefined, o.id),
-    moveRule: (o, ctx, arn, action) =>
-      run('moveRule', arn, ctx, () => ctx.forwards.update(arn, o.id, action.TargetGroupArn ? [action.TargetGroupArn] : []), o.id),
-    moveService: (o, ctx, s) => run('moveService', s.arn, ctx, undefined, o.id),
+    TargetGroup: {
+      apply: (c, ctx) =>
+        run(c.action === 'delete' ? 'deleteTG' : 'tg', c.id, ctx, () => {
+          if (c.action === 'create' || c.action === 'replace') ctx.resolved.set(c.name, `arn:tg/${c.name}/new`);
+        }),
+      delete: (c, ctx, arn) => run('deleteTG', c.id, ctx, () => ctx.forwards.remove(arn), c.id, changeKey(c)),
+    },
+    Listener: {
+      apply: (c, ctx) => run(c.action === 'delete' ? 'deleteListener' : 'listener', c.id, ctx),
+      move: (o, ctx, arn) => run('moveListener', arn, ctx, undefined, o.id),
+    },
+    ListenerRule: {
+      apply: (c, ctx) =>
+        run(c.action === 'delete' ? 'deleteRule' : 'rule', c.id, ctx, () => {
+          if (c.action === 'delete' && c.liveId) ctx.forwards.remove(c.liveId);
+        }),
+      priorities: (w, ctx) => run('priorities', w.listenerArn, ctx),
+      move: (o, ctx, arn, action) =>
+        run('moveRule', arn, ctx, () => ctx.forwards.update(arn, o.id, action.TargetGroupArn ? [action.TargetGroupArn] : []), o.id),
+    },
+    SecurityGroupIngress: { apply: (c, ctx) => run(c.action === 'delete' ? 'deleteSG' : 'sg', c.id, ctx) },
+    Service: {
+      apply: (c, ctx) => run(c.action === 'delete' ? 'deleteService' : 'service', c.id, ctx),
+      move: (o, ctx, s) => run('moveService', s.arn, ctx, undefined, o.id),
+    },
   };
   return { appliers, calls, maxInFlight: () => max };
 }

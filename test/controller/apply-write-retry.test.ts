@@ -11,7 +11,7 @@ import {
   isAmbiguousFailure,
   withWriteRetry,
   type WriteAttempt,
-} from '../../src/controller/write-retry.js';
+} from '../../src/aws/write-retry.js';
 
 const awsError = (name: string, status: number, attempts = 1) =>
   Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status, attempts } });

@@ -2,7 +2,7 @@
 // concurrent callers share the pending read, a failed read is retried, and only the
 // revisions services still run are kept.
 import { describe, expect, it } from 'vitest';
-import { cachedTaskDefinition, createObserveCache, retainTaskDefinitions } from '../../src/controller/observe-cache.js';
+import { cachedTaskDefinition, createTaskDefinitionCache, retainTaskDefinitions } from '../../src/reconcilers/service/task-definition-cache.js';
 import type { LiveTaskDefinition } from '../../src/reconcilers/types.js';
 
 const td = (arn: string): LiveTaskDefinition => ({ arn }) as unknown as LiveTaskDefinition;
@@ -20,7 +20,7 @@ function counter() {
 
 describe('observe cache', () => {
   it('reads a revision once, and concurrent callers share the pending read', async () => {
-    const cache = createObserveCache();
+    const cache = createTaskDefinitionCache();
     const c = counter();
     await Promise.all([cachedTaskDefinition(cache, 'arn:a:1', c.read('arn:a:1')), cachedTaskDefinition(cache, 'arn:a:1', c.read('arn:a:1'))]);
     await cachedTaskDefinition(cache, 'arn:a:1', c.read('arn:a:1'));
@@ -28,7 +28,7 @@ describe('observe cache', () => {
   });
 
   it('forgets a failed read so the next cycle tries again', async () => {
-    const cache = createObserveCache();
+    const cache = createTaskDefinitionCache();
     await expect(cachedTaskDefinition(cache, 'arn:a:1', () => Promise.reject(new Error('throttled')))).rejects.toThrow('throttled');
     const c = counter();
     await expect(cachedTaskDefinition(cache, 'arn:a:1', c.read('arn:a:1'))).resolves.toEqual(td('arn:a:1'));
@@ -40,7 +40,7 @@ describe('observe cache', () => {
     { cached: ['arn:a:1'], inUse: [], kept: [] },
     { cached: ['arn:a:1'], inUse: ['arn:a:1', 'arn:c:9'], kept: ['arn:a:1'] },
   ])('keeps only the revisions in use: $inUse', async ({ cached, inUse, kept }) => {
-    const cache = createObserveCache();
+    const cache = createTaskDefinitionCache();
     const c = counter();
     for (const arn of cached) await cachedTaskDefinition(cache, arn, c.read(arn));
     retainTaskDefinitions(cache, inUse);
@@ -48,7 +48,7 @@ describe('observe cache', () => {
   });
 
   it('a rolled-out service: the old revision leaves, the new one is read once', async () => {
-    const cache = createObserveCache();
+    const cache = createTaskDefinitionCache();
     const c = counter();
     await cachedTaskDefinition(cache, 'arn:svc:1', c.read('arn:svc:1'));
     retainTaskDefinitions(cache, ['arn:svc:1']);

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatApplyDetails } from '../../src/controller/apply-report.js';
-import { alternateTargetGroupName } from '../../src/reconcilers/target-group-apply.js';
+import { alternateTargetGroupName } from '../../src/reconcilers/target-group/names.js';
 import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../../src/demo/worlds/world-building-blocks.js';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../../src/reconcilers/types.js';
-import { alternateTargetGroupName } from '../../src/reconcilers/target-group-apply.js';
+import { alternateTargetGroupName } from '../../src/reconcilers/target-group/names.js';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';

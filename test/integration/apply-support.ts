@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsClients, type AwsClientOptions } from '../../src/aws/clients.js';
 import { applyPlan, type ApplyOptions } from '../../src/controller/apply.js';
-import { createApplyContext, type ApplyLog } from '../../src/controller/apply-context.js';
+import { createApplyContext, type ApplyLog } from '../../src/reconcilers/shared/apply-context.js';
 import type { ApplyReport } from '../../src/controller/apply-report.js';
 import { observe } from '../../src/controller/observe.js';
 import { planAll } from '../../src/reconcilers/plan.js';

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../src/aws/clients.js';
 import { createObserveCache, observe } from '../../src/controller/observe.js';
+import type { TaskDefinitionCache } from '../../src/reconcilers/service/task-definition-cache.js';
 import type { LiveState } from '../../src/reconcilers/types.js';
 import { TAG_OWNER } from '../../src/reconcilers/types.js';
 import type { DesiredState } from '../../src/spec/types.js';
@@ -78,7 +79,7 @@ describe('observe: calls for 25 services, 25 target groups, 2 listeners with 30 
     const { 'ecs:DescribeTaskDefinition': _cached, ...rest } = minimumCalls({ ...FIXTURE_INVENTORY, uncachedTaskDefinitions: 0 });
     expect(calls['ecs:DescribeTaskDefinition']).toBeUndefined();
     expect(calls).toEqual(rest);
-    expect(cache.taskDefinitions.size).toBe(FIXTURE.services);
+    expect((cache.byKind.get('Service') as TaskDefinitionCache).taskDefinitions.size).toBe(FIXTURE.services);
   });
 
   it('reads every declared resource, normalised, with its tags', async () => {

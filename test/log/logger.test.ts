@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { logDriftDetected, logSourceInvalid, LogEvent, displayValue } from '../../src/log/log-events.js';
+import { logDriftDetected, logSourceInvalid, LogEvent } from '../../src/log/log-events.js';
+import { renderValue } from '../../src/log/render-value.js';
 import { createLogger, parseLogFormat, parseLogLevel } from '../../src/log/logger.js';
 import { REDACTED, SecretRegistry } from '../../src/log/redact-secrets.js';
 
@@ -132,9 +133,12 @@ describe('option parsing', () => {
     expect(() => parseLogFormat('xml')).toThrow(/--log-format/);
   });
 
-  it('cuts long values for display and marks absent ones', () => {
-    expect(displayValue('x'.repeat(300), 10)).toBe(`${'x'.repeat(9)}…`);
-    expect(displayValue(undefined)).toBe('(absent)');
-    expect(displayValue({ a: 1 })).toBe('{"a":1}');
+  it('cuts long values for display and marks absent ones (the plan renderer: strings quoted)', () => {
+    expect(renderValue('x'.repeat(300), { maxLength: 10 })).toBe(`"${'x'.repeat(7)}…"`);
+    expect(renderValue('x'.repeat(300), { maxLength: 10 })).toHaveLength(10);
+    expect(renderValue(['a'.repeat(20)], { maxLength: 10 })).toBe(`["${'a'.repeat(7)}…`);
+    expect(renderValue(undefined)).toBe('(absent)');
+    expect(renderValue({ a: 1 })).toBe('{"a":1}');
+    expect(renderValue('/ping')).toBe('"/ping"');
   });
 });

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import type { ContainerDefinition, Service, TaskDefinition } from '@aws-sdk/client-ecs';
-import { normaliseSecurityGroup } from '../../src/reconcilers/security-group-ingress-normalise.js';
-import { normaliseService } from '../../src/reconcilers/service-normalise.js';
-import { normaliseTaskDefinition } from '../../src/reconcilers/task-definition-normalise.js';
+import { normaliseSecurityGroup } from '../../src/reconcilers/security-group-ingress/normalise.js';
+import { normaliseService } from '../../src/reconcilers/service/normalise.js';
+import { normaliseTaskDefinition } from '../../src/reconcilers/service/task-definition-normalise.js';
 import { normaliseContainerHealthCheck } from '../../src/spec/normalise-service.js';
 import { planAll } from '../../src/reconcilers/plan.js';
 import { planHasChanges } from '../../src/reconcilers/format-plan.js';

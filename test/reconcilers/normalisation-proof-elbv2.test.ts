@@ -2,9 +2,9 @@
 // exactly as declared, normalises to no diff against the desired resource. One row per rule.
 import { describe, expect, it } from 'vitest';
 import type { Listener, Rule, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { normaliseListener } from '../../src/reconcilers/listener-normalise.js';
-import { normaliseRule } from '../../src/reconcilers/listener-rule-normalise.js';
-import { normaliseTargetGroup } from '../../src/reconcilers/target-group-normalise.js';
+import { normaliseListener } from '../../src/reconcilers/listener/normalise.js';
+import { normaliseRule } from '../../src/reconcilers/listener-rule/normalise.js';
+import { normaliseTargetGroup } from '../../src/reconcilers/target-group/normalise.js';
 import { planAll } from '../../src/reconcilers/plan.js';
 import { planHasChanges } from '../../src/reconcilers/format-plan.js';
 import type { LiveState } from '../../src/reconcilers/types.js';

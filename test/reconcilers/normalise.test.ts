@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SecurityGroupRule } from '@aws-sdk/client-ec2';
-import { normaliseActions } from '../../src/reconcilers/action-normalise.js';
-import { normaliseListener } from '../../src/reconcilers/listener-normalise.js';
-import { normaliseConditions, normaliseRule } from '../../src/reconcilers/listener-rule-normalise.js';
-import { normaliseIngressRule, normaliseSecurityGroup } from '../../src/reconcilers/security-group-ingress-normalise.js';
-import { clusterNameOf, normaliseService } from '../../src/reconcilers/service-normalise.js';
-import { normaliseTargetGroup } from '../../src/reconcilers/target-group-normalise.js';
-import { normaliseTaskDefinition } from '../../src/reconcilers/task-definition-normalise.js';
-import { tagsFromAws, tagsFromEcs } from '../../src/reconcilers/tags-normalise.js';
+import { normaliseActions } from '../../src/reconcilers/shared/action-normalise.js';
+import { normaliseListener } from '../../src/reconcilers/listener/normalise.js';
+import { normaliseConditions, normaliseRule } from '../../src/reconcilers/listener-rule/normalise.js';
+import { normaliseIngressRule, normaliseSecurityGroup } from '../../src/reconcilers/security-group-ingress/normalise.js';
+import { clusterNameOf, normaliseService } from '../../src/reconcilers/service/normalise.js';
+import { normaliseTargetGroup } from '../../src/reconcilers/target-group/normalise.js';
+import { normaliseTaskDefinition } from '../../src/reconcilers/service/task-definition-normalise.js';
+import { tagsFromAws, tagsFromEcs } from '../../src/reconcilers/shared/tags-normalise.js';
 
 describe('actions', () => {
   it.each<[string, Action[], unknown]>([

@@ -1,0 +1,29 @@
+// What a cycle works with (the daemon wires it) and the revision in force between cycles.
+import type { AwsClients } from '../aws/clients.js';
+import type { Logger } from '../log/logger.js';
+import type { SecretRegistry } from '../log/redact-secrets.js';
+import type { DriftIncidents } from '../notify/drift-incidents.js';
+import type { ControllerMetrics } from '../server/metrics.js';
+import type { ControllerStatus } from '../server/controller-status.js';
+import type { DesiredSource } from '../source/desired-source.js';
+import type { DesiredState } from '../spec/types.js';
+
+export interface CycleDeps {
+  source: DesiredSource;
+  clients: AwsClients;
+  logger: Logger;
+  incidents: DriftIncidents;
+  status: ControllerStatus;
+  metrics: ControllerMetrics;
+  secrets: SecretRegistry;
+  ownerId: string;
+  prune: boolean;
+  maxDeletes: number;
+  /** report only: observe and plan, never write (every resource behaves as policy observe) */
+  dryRun: boolean;
+}
+
+export interface InForce {
+  revision: string;
+  state: DesiredState;
+}

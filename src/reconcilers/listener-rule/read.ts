@@ -1,0 +1,39 @@
+// The rules of the listeners the desired state uses: one DescribeRules (PageSize 400, paginated)
+// per listener that a ListenerRule references or a Listener declares (so rules of ours left on
+// it can be pruned). Runs on the listeners listener/read.ts found.
+import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsClients } from '../../aws/clients.js';
+import { ELBV2_PAGE_SIZE } from '../../aws/elbv2-limits.js';
+import { awsCall, resourceList } from '../../aws/errors.js';
+import { paginate } from '../../aws/paginate.js';
+import type { DesiredState } from '../../spec/types.js';
+import { listenerUsage } from '../listener/read.js';
+import type { ListenersRead } from '../listener/types.js';
+import type { RuleRead } from './types.js';
+
+export async function readRules(desired: DesiredState, clients: AwsClients, chain: ListenersRead): Promise<RuleRead[]> {
+  const use = listenerUsage(desired);
+  const listeners = chain.listeners;
+  // rules of the listeners in use
+  const inUse = listeners.filter((l) => {
+    const arn = l.listener.ListenerArn ?? '';
+    return use.byListenerArn.has(arn) || use.byLbPort.has(`${l.loadBalancerName}:${l.listener.Port}`);
+  });
+  const ruleSets = await Promise.all(
+    inUse.map(async (l) => {
+      const listenerArn = l.listener.ListenerArn ?? '';
+      const ids = [...(use.byListenerArn.get(listenerArn) ?? []), ...(use.byLbPort.get(`${l.loadBalancerName}:${l.listener.Port}`) ?? [])];
+      const rules = await paginate({
+        fetch: (marker: string | undefined) =>
+          awsCall({ service: 'elbv2', operation: 'DescribeRules', resource: resourceList(ids) }, () =>
+            clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, PageSize: ELBV2_PAGE_SIZE, Marker: marker })),
+          ),
+        items: (page) => page.Rules,
+        next: (page) => page.NextMarker,
+      });
+      return rules.map((rule) => ({ rule, listenerArn }));
+    }),
+  );
+  return ruleSets.flat();
+}
+

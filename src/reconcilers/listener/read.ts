@@ -1,0 +1,125 @@
+// ELBv2 load balancers (not managed, only read) and their listeners: those the Listener and
+// ListenerRule documents name. Calls: DescribeLoadBalancers by names (20 a call, missing names
+// handled like target groups), DescribeListeners once per load balancer (paginated),
+// DescribeListeners by ARN for listeners named only by ARN and not already read. The rules of
+// the listeners in use are read by listener-rule/read.ts from this read.
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  type Listener,
+  type LoadBalancer,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsClients } from '../../aws/clients.js';
+import { describeByNames } from '../../aws/describe-by-names.js';
+import { awsCall, resourceList } from '../../aws/errors.js';
+import { paginate, paginatePages } from '../../aws/paginate.js';
+import { DESCRIBE_LISTENERS_ARNS_MAX, DESCRIBE_LOAD_BALANCERS_NAMES_MAX, ELBV2_PAGE_SIZE } from '../../aws/elbv2-limits.js';
+import type { DesiredState } from '../../spec/types.js';
+import type { ListenerRead, ListenersRead, LiveLoadBalancer } from './types.js';
+
+/** `arn:...:loadbalancer/app/NAME/id` or `arn:...:listener/app/NAME/id/id` -> NAME */
+export function loadBalancerNameFromArn(arn: string): string {
+  const parts = arn.split('/');
+  return parts.length >= 3 ? (parts[2] ?? '') : '';
+}
+
+/** Who uses each load balancer / listener ARN / listener (lb:port): for error context and rule reads. */
+export function listenerUsage(desired: DesiredState) {
+  const byLoadBalancer = new Map<string, string[]>();
+  const byListenerArn = new Map<string, string[]>();
+  const byLbPort = new Map<string, string[]>();
+  const add = (m: Map<string, string[]>, k: string, id: string): void => {
+    m.set(k, [...(m.get(k) ?? []), id]);
+  };
+  for (const l of desired.listeners) {
+    add(byLoadBalancer, l.spec.loadBalancer, l.id);
+    add(byLbPort, `${l.spec.loadBalancer}:${l.spec.port}`, l.id);
+  }
+  for (const r of desired.listenerRules) {
+    const ref = r.spec.listener;
+    if ('arn' in ref) add(byListenerArn, ref.arn, r.id);
+    else {
+      add(byLoadBalancer, ref.loadBalancer, r.id);
+      add(byLbPort, `${ref.loadBalancer}:${ref.port}`, r.id);
+    }
+  }
+  return { byLoadBalancer, byListenerArn, byLbPort };
+}
+
+export async function readListeners(desired: DesiredState, clients: AwsClients): Promise<ListenersRead> {
+  const use = listenerUsage(desired);
+  const lbNames = [...use.byLoadBalancer.keys()];
+  const users = (names: readonly string[]): string | undefined =>
+    resourceList(names.flatMap((n) => use.byLoadBalancer.get(n) ?? []));
+
+  const { found } = await describeByNames<LoadBalancer>({
+    names: lbNames,
+    batchSize: DESCRIBE_LOAD_BALANCERS_NAMES_MAX,
+    nameOf: (lb) => lb.LoadBalancerName,
+    byNames: async (batch) => {
+      const out = await awsCall({ service: 'elbv2', operation: 'DescribeLoadBalancers', resource: users(batch) }, () =>
+        clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: batch })),
+      );
+      return out.LoadBalancers ?? [];
+    },
+    list: (token, maxPages, stop) =>
+      paginatePages(
+        {
+          fetch: (marker) =>
+            awsCall({ service: 'elbv2', operation: 'DescribeLoadBalancers', resource: users(lbNames) }, () =>
+              clients.elbv2.send(new DescribeLoadBalancersCommand({ PageSize: ELBV2_PAGE_SIZE, Marker: marker })),
+            ),
+          items: (page) => page.LoadBalancers,
+          next: (page) => page.NextMarker,
+          stopWhen: stop,
+          maxPages,
+        },
+        token,
+      ),
+  });
+  const loadBalancers: LiveLoadBalancer[] = lbNames
+    .filter((n) => found.has(n))
+    .map((n) => {
+      const lb = found.get(n) as LoadBalancer;
+      return { arn: lb.LoadBalancerArn ?? '', name: n, vpcId: lb.VpcId ?? '' };
+    });
+
+  // every listener of every load balancer read
+  const perLb = await Promise.all(
+    loadBalancers.map(async (lb) => {
+      const items = await paginate({
+        fetch: (marker: string | undefined) =>
+          awsCall({ service: 'elbv2', operation: 'DescribeListeners', resource: users([lb.name]) }, () =>
+            clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.arn, PageSize: ELBV2_PAGE_SIZE, Marker: marker })),
+          ),
+        items: (page) => page.Listeners,
+        next: (page) => page.NextMarker,
+      });
+      return items.map((listener): ListenerRead => ({ listener, loadBalancerName: lb.name }));
+    }),
+  );
+  const listeners = perLb.flat();
+
+  // listeners named only by ARN that the reads above did not cover
+  const known = new Set(listeners.map((l) => l.listener.ListenerArn));
+  const arnsToRead = [...use.byListenerArn.keys()].filter((arn) => !known.has(arn));
+  if (arnsToRead.length > 0) {
+    const byArn = await describeByNames<Listener>({
+      names: arnsToRead,
+      batchSize: DESCRIBE_LISTENERS_ARNS_MAX,
+      nameOf: (l) => l.ListenerArn,
+      byNames: async (batch) => {
+        const out = await awsCall(
+          { service: 'elbv2', operation: 'DescribeListeners', resource: resourceList(batch.flatMap((a) => use.byListenerArn.get(a) ?? [])) },
+          () => clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: batch })),
+        );
+        return out.Listeners ?? [];
+      },
+    });
+    for (const l of byArn.found.values()) {
+      listeners.push({ listener: l, loadBalancerName: loadBalancerNameFromArn(l.LoadBalancerArn ?? l.ListenerArn ?? '') });
+    }
+  }
+
+  return { loadBalancers, listeners };
+}

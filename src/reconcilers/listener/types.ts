@@ -1,0 +1,39 @@
+// Listener: what its read returns (the load balancers named and their listeners), its live
+// shape, and what its changes carry.
+import type { Listener } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { LiveAction, Tags } from '../shared/resource-types.js';
+
+export interface LiveLoadBalancer {
+  arn: string;
+  name: string;
+  vpcId: string;
+}
+
+export interface ListenerRead {
+  listener: Listener;
+  loadBalancerName: string;
+}
+
+export interface ListenersRead {
+  loadBalancers: LiveLoadBalancer[];
+  listeners: ListenerRead[];
+}
+
+export interface LiveListener {
+  arn: string;
+  loadBalancerArn: string;
+  loadBalancerName: string;
+  port: number;
+  protocol: string;
+  certificateArn?: string;
+  sslPolicy?: string;
+  defaultAction: LiveAction;
+  tags: Tags;
+}
+
+export interface ListenerTypes {
+  raw: ListenersRead;
+  /** load balancers are not managed, only read (listeners and rules need them) */
+  live: { loadBalancers: LiveLoadBalancer[]; listeners: LiveListener[] };
+  change: { live?: LiveListener };
+}

@@ -1,0 +1,259 @@
+// Service applier: CreateService when missing (clientToken for idempotency, tags), one
+// UpdateService carrying every field that differs (task definition, desired count unless ignored,
+// deployment configuration, load balancers, network, grace period), TagResource afterwards,
+// DeleteService (force) on prune. Task definition revisions: task-definition-apply.ts.
+import { createHash } from 'node:crypto';
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  TagResourceCommand,
+  UpdateServiceCommand,
+  type LoadBalancer as EcsLoadBalancer,
+  type NetworkConfiguration,
+  type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
+import { errorCode, isNotFound } from '../../aws/errors.js';
+import type { DesiredOf, ServiceNetwork } from '../../spec/types.js';
+import type { ApplyContext } from '../shared/apply-context.js';
+import { ownershipTags, resolveTargetGroupArn, toEcsTags } from '../shared/apply-context.js';
+import { performWrite } from '../shared/apply-write.js';
+import { guardAmbiguousRetries } from '../../aws/write-retry.js';
+import { ensureTaskDefinition } from './task-definition-apply.js';
+import type { ChangeOf, Tags } from '../types.js';
+import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../types.js';
+
+type ServiceChange = ChangeOf<'Service'>;
+
+export async function applyServiceChange(change: ServiceChange, ctx: ApplyContext): Promise<void> {
+  switch (change.action) {
+    case 'noop':
+      return;
+    case 'create':
+      await createService(change, ctx);
+      return;
+    case 'update':
+      await updateService(change, ctx);
+      return;
+    case 'replace':
+      throw new Error(`${change.id}: a service is never replaced by ecs-reconciler`);
+    case 'delete':
+      await deleteService(change, ctx);
+      return;
+  }
+}
+
+function requireDesired(change: ServiceChange): DesiredOf<'Service'> {
+  if (change.desired === undefined) throw new Error(`${change.id}: ${change.action} without a desired spec`);
+  return change.desired;
+}
+
+function loadBalancers(change: ServiceChange, ctx: ApplyContext): EcsLoadBalancer[] {
+  return requireDesired(change).spec.loadBalancers.map((lb) => ({
+    targetGroupArn: 'arn' in lb.targetGroup ? lb.targetGroup.arn : resolveTargetGroupArn(ctx, lb.targetGroup.name, change.id),
+    containerName: lb.containerName,
+    containerPort: lb.containerPort,
+  }));
+}
+
+function networkConfiguration(network: ServiceNetwork): NetworkConfiguration {
+  return {
+    awsvpcConfiguration: {
+      subnets: [...network.subnets],
+      securityGroups: [...network.securityGroups],
+      assignPublicIp: network.assignPublicIp ? 'ENABLED' : 'DISABLED',
+    },
+  };
+}
+
+/** Same desired spec + same revision -> same token: a retried CreateService is idempotent in ECS. */
+export function serviceClientToken(ownerId: string, cluster: string, name: string, specHash: string, taskDefinitionArn: string): string {
+  return createHash('sha256').update(`${ownerId}\n${cluster}\n${name}\n${specHash}\n${taskDefinitionArn}`).digest('hex').slice(0, 32);
+}
+
+async function findActive(ctx: ApplyContext, cluster: string, name: string): Promise<{ arn: string; ours: boolean } | undefined> {
+  const out = await ctx.clients.ecs.send(new DescribeServicesCommand({ cluster, services: [name], include: ['TAGS'] }));
+  const svc = out.services?.find((s) => s.serviceName === name && s.status === 'ACTIVE');
+  if (svc?.serviceArn === undefined) return undefined;
+  const tags = Object.fromEntries((svc.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
+  return { arn: svc.serviceArn, ours: tags[TAG_OWNER] === ctx.ownerId && tags[TAG_RESOURCE] === `Service/${name}` };
+}
+
+async function createService(change: ServiceChange, ctx: ApplyContext): Promise<void> {
+  const desired = requireDesired(change);
+  const spec = desired.spec;
+  const lbs = loadBalancers(change, ctx);
+  const taskDefinition = await ensureTaskDefinition(change, ctx);
+  const tags: Tags = { ...spec.tags, ...ownershipTags(ctx, 'Service', change.name), [TAG_SPEC_HASH]: desired.specHash };
+  const arn = await performWrite(ctx, {
+    change,
+    verb: 'create',
+    service: 'ecs',
+    operation: 'CreateService',
+    detail: `in cluster ${spec.cluster}`,
+    send: async ({ ambiguous }) => {
+      if (ambiguous) {
+        const found = await findActive(ctx, spec.cluster, change.name);
+        if (found?.ours === true) return found.arn;
+      }
+      try {
+        const out = await ctx.clients.ecs.send(
+          guardAmbiguousRetries(
+            new CreateServiceCommand({
+              cluster: spec.cluster,
+              serviceName: change.name,
+              taskDefinition,
+              desiredCount: spec.desiredCount,
+              launchType: spec.launchType,
+              deploymentConfiguration: { ...spec.deployment },
+              ...(lbs.length === 0 ? {} : { loadBalancers: lbs }),
+              ...(spec.network === undefined ? {} : { networkConfiguration: networkConfiguration(spec.network) }),
+              ...(spec.healthCheckGracePeriodSeconds === undefined
+                ? {}
+                : { healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds }),
+              tags: toEcsTags(tags),
+              propagateTags: 'SERVICE',
+              clientToken: serviceClientToken(ctx.ownerId, spec.cluster, change.name, desired.specHash, taskDefinition),
+            }),
+          ),
+        );
+        const created = out.service?.serviceArn;
+        if (created === undefined) throw new Error('CreateService returned no service');
+        return created;
+      } catch (err) {
+        // "Creation of service was not idempotent": it exists; ours from an earlier attempt is fine
+        if (errorCode(err) !== 'InvalidParameterException') throw err;
+        const found = await findActive(ctx, spec.cluster, change.name);
+        if (found?.ours !== true) throw err;
+        return found.arn;
+      }
+    },
+    resultId: (a) => a,
+  });
+  ctx.forwards.update(arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
+}
+
+function touches(change: ServiceChange, field: string): boolean {
+  return change.diffs.some((d) => d.path === field || d.path.startsWith(`${field}.`) || d.path.startsWith(`${field}[`));
+}
+
+async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<void> {
+  const desired = requireDesired(change);
+  const spec = desired.spec;
+  const live = change.live;
+  const arn = live?.arn ?? change.liveId;
+  if (live === undefined || arn === undefined) throw new Error(`${change.id}: update without a live service`);
+  if (touches(change, 'launchType')) {
+    throw new Error(
+      `${change.id}: launchType cannot be changed on an existing service (live ${live.launchType}, desired ${spec.launchType}); ` +
+        'delete the service (or rename it) and apply again',
+    );
+  }
+  const input: UpdateServiceCommandInput = { cluster: live.clusterName, service: change.name };
+  const fields: string[] = [];
+  if (change.registerTaskDefinition || touches(change, 'taskDefinition')) {
+    input.taskDefinition = await ensureTaskDefinition(change, ctx);
+    if (input.taskDefinition !== live.taskDefinition.arn) fields.push('taskDefinition');
+    else delete input.taskDefinition;
+  }
+  if (touches(change, 'desiredCount') && !desired.ignore.includes('desiredCount')) {
+    input.desiredCount = spec.desiredCount;
+    fields.push('desiredCount');
+  }
+  if (touches(change, 'deployment')) {
+    input.deploymentConfiguration = { ...spec.deployment };
+    fields.push('deployment');
+  }
+  const lbs = loadBalancers(change, ctx);
+  const liveLbs = live.loadBalancers.map((lb) => `${lb.targetGroupArn}|${lb.containerName}|${lb.containerPort}`).sort();
+  const wantedLbs = lbs.map((lb) => `${lb.targetGroupArn}|${lb.containerName}|${lb.containerPort}`).sort();
+  if (touches(change, 'loadBalancers') || liveLbs.join() !== wantedLbs.join()) {
+    input.loadBalancers = lbs;
+    fields.push('loadBalancers');
+  }
+  if (touches(change, 'network') && spec.network !== undefined) {
+    input.networkConfiguration = networkConfiguration(spec.network);
+    fields.push('network');
+  }
+  if (touches(change, 'healthCheckGracePeriodSeconds') && spec.healthCheckGracePeriodSeconds !== undefined) {
+    input.healthCheckGracePeriodSeconds = spec.healthCheckGracePeriodSeconds;
+    fields.push('healthCheckGracePeriodSeconds');
+  }
+  if (fields.length > 0) {
+    await performWrite(ctx, {
+      change,
+      verb: 'update',
+      service: 'ecs',
+      operation: 'UpdateService',
+      target: arn,
+      detail: `(${fields.join(', ')})`,
+      send: () => ctx.clients.ecs.send(new UpdateServiceCommand(input)),
+    });
+    if (input.loadBalancers !== undefined) ctx.forwards.update(arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
+  }
+  const wanted: Tags = { ...spec.tags, ...ownershipTags(ctx, 'Service', change.name), [TAG_SPEC_HASH]: desired.specHash };
+  const missing = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => live.tags[k] !== v));
+  if (Object.keys(missing).length > 0) {
+    await performWrite(ctx, {
+      change,
+      verb: 'tag',
+      service: 'ecs',
+      operation: 'TagResource',
+      target: arn,
+      send: () => ctx.clients.ecs.send(new TagResourceCommand({ resourceArn: arn, tags: toEcsTags(missing) })),
+    });
+  }
+}
+
+/** Move a service (ours, otherwise unchanged) onto a replacement target group. */
+export async function moveServiceLoadBalancers(
+  change: { id: string; name: string },
+  ctx: ApplyContext,
+  service: { arn: string; clusterName: string; name: string },
+  lbs: EcsLoadBalancer[],
+): Promise<void> {
+  await performWrite(ctx, {
+    change: { id: change.id, kind: 'Service', name: change.name },
+    verb: 'move',
+    service: 'ecs',
+    operation: 'UpdateService',
+    target: service.arn,
+    detail: 'onto the replacement target group',
+    send: () => ctx.clients.ecs.send(new UpdateServiceCommand({ cluster: service.clusterName, service: service.name, loadBalancers: lbs })),
+  });
+  ctx.forwards.update(service.arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
+}
+
+async function deleteService(change: ServiceChange, ctx: ApplyContext): Promise<void> {
+  const live = change.live;
+  const arn = live?.arn ?? change.liveId;
+  if (arn === undefined) throw new Error(`${change.id}: delete without a live service`);
+  await performWrite(ctx, {
+    change,
+    verb: 'delete',
+    service: 'ecs',
+    operation: 'DeleteService',
+    target: arn,
+    send: async () => {
+      try {
+        await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster: live?.clusterName ?? live?.clusterArn, service: arn, force: true }));
+      } catch (err) {
+        if (!isNotFound(err) && errorCode(err) !== 'ServiceNotActiveException') throw err;
+      }
+    },
+  });
+  ctx.forwards.remove(arn);
+}
+
+/** The writes the service steps (and a target group replace's moves) make; tests pass fakes. */
+export interface ServiceAppliers {
+  apply(change: ServiceChange, ctx: ApplyContext): Promise<void>;
+  move(
+    owner: { id: string; name: string },
+    ctx: ApplyContext,
+    service: { arn: string; clusterName: string; name: string },
+    lbs: EcsLoadBalancer[],
+  ): Promise<void>;
+}
+
+export const serviceAppliers: ServiceAppliers = { apply: applyServiceChange, move: moveServiceLoadBalancers };

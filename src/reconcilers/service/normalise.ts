@@ -1,0 +1,43 @@
+// DescribeServices (include TAGS) + the normalised running task definition -> LiveService.
+// Deployment percentages default to ECS's 200/100 when the reply has none (moto drops them).
+import type { Service } from '@aws-sdk/client-ecs';
+import { sortedUnique, tagsFromEcs } from '../shared/tags-normalise.js';
+import type { LiveService, LiveTaskDefinition } from '../types.js';
+
+/** `arn:aws:ecs:region:account:cluster/name` -> `name` (a bare name passes through). */
+export function clusterNameOf(clusterArn: string): string {
+  const slash = clusterArn.lastIndexOf('/');
+  return clusterArn.startsWith('arn:') && slash >= 0 ? clusterArn.slice(slash + 1) : clusterArn;
+}
+
+export function normaliseService(service: Service, taskDefinition: LiveTaskDefinition): LiveService {
+  const clusterArn = service.clusterArn ?? '';
+  const out: LiveService = {
+    arn: service.serviceArn ?? '',
+    name: service.serviceName ?? '',
+    clusterArn,
+    clusterName: clusterNameOf(clusterArn),
+    status: service.status ?? 'ACTIVE',
+    launchType: service.launchType ?? '',
+    desiredCount: service.desiredCount ?? 0,
+    deployment: {
+      maximumPercent: service.deploymentConfiguration?.maximumPercent ?? 200,
+      minimumHealthyPercent: service.deploymentConfiguration?.minimumHealthyPercent ?? 100,
+    },
+    taskDefinition,
+    loadBalancers: (service.loadBalancers ?? [])
+      .filter((lb) => lb.targetGroupArn !== undefined)
+      .map((lb) => ({ targetGroupArn: lb.targetGroupArn ?? '', containerName: lb.containerName ?? '', containerPort: lb.containerPort ?? 0 })),
+    tags: tagsFromEcs(service.tags),
+  };
+  if (service.healthCheckGracePeriodSeconds !== undefined) out.healthCheckGracePeriodSeconds = service.healthCheckGracePeriodSeconds;
+  const vpc = service.networkConfiguration?.awsvpcConfiguration;
+  if (vpc !== undefined) {
+    out.network = {
+      subnets: sortedUnique(vpc.subnets),
+      securityGroups: sortedUnique(vpc.securityGroups),
+      assignPublicIp: vpc.assignPublicIp === 'ENABLED',
+    };
+  }
+  return out;
+}

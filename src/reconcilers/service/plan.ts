@@ -1,0 +1,112 @@
+// Plan for Service resources (and the task definition each runs). Matched by name within the
+// cluster; a cluster that does not exist is a conflict. The task definition is compared by
+// content: registerTaskDefinition is true when the running revision's content differs (after
+// `ignore`). A launch type cannot change on an existing service: a conflict. Pure.
+import type { DesiredOf } from '../../spec/types.js';
+import type { TargetGroupIndex } from '../shared/compare-actions.js';
+import { nameFromResourceTag, pruneReason, resourceId } from '../shared/plan-context.js';
+import type { KindPlan, PlanContext } from '../shared/plan-context.js';
+import { decideUpdate, foreignOwnerMessage, ownershipOf } from '../shared/ownership.js';
+import { diffDeclared, diffField, diffSet, withoutIgnored } from '../shared/compare-values.js';
+import { diffTaskDefinition } from './task-definition.js';
+import { TAG_RESOURCE } from '../types.js';
+import type { FieldDiff, LiveService } from '../types.js';
+
+type DesiredService = DesiredOf<'Service'>;
+
+/** Every field difference of a service, before `ignore`. */
+export function diffService(desired: DesiredService, live: LiveService, index: TargetGroupIndex): FieldDiff[] {
+  const s = desired.spec;
+  const diffs: FieldDiff[] = [];
+  diffField(diffs, 'desiredCount', live.desiredCount, s.desiredCount);
+  diffField(diffs, 'deployment.maximumPercent', live.deployment.maximumPercent, s.deployment.maximumPercent);
+  diffField(diffs, 'deployment.minimumHealthyPercent', live.deployment.minimumHealthyPercent, s.deployment.minimumHealthyPercent);
+  if (s.healthCheckGracePeriodSeconds !== undefined) {
+    diffField(diffs, 'healthCheckGracePeriodSeconds', live.healthCheckGracePeriodSeconds ?? 0, s.healthCheckGracePeriodSeconds);
+  }
+  const lbKey = (tg: string, container: string, port: number): string => `${tg}|${container}|${port}`;
+  const liveLbs = live.loadBalancers.map((lb) => lbKey(lb.targetGroupArn, lb.containerName, lb.containerPort)).sort();
+  const desiredLbs = s.loadBalancers.map((lb) => lbKey(index.arnOf(lb.targetGroup), lb.containerName, lb.containerPort)).sort();
+  if (liveLbs.join('\n') !== desiredLbs.join('\n')) {
+    diffs.push({
+      path: 'loadBalancers',
+      live: live.loadBalancers.map((lb) => `${index.nameOf(lb.targetGroupArn)} -> ${lb.containerName}:${lb.containerPort}`).sort(),
+      desired: s.loadBalancers.map((lb) => `${index.labelOf(lb.targetGroup)} -> ${lb.containerName}:${lb.containerPort}`).sort(),
+    });
+  }
+  if (s.network !== undefined || live.network !== undefined) {
+    diffSet(diffs, 'network.subnets', live.network?.subnets ?? [], s.network?.subnets ?? []);
+    diffSet(diffs, 'network.securityGroups', live.network?.securityGroups ?? [], s.network?.securityGroups ?? []);
+    diffField(diffs, 'network.assignPublicIp', live.network?.assignPublicIp ?? false, s.network?.assignPublicIp ?? false);
+  }
+  diffDeclared(diffs, 'tags', live.tags, s.tags);
+  diffs.push(...diffTaskDefinition(live.taskDefinition.spec, s.taskDefinition));
+  return diffs;
+}
+
+/** ACTIVE services by `cluster/name`: an INACTIVE / DRAINING service of that name is gone for our purposes. */
+function activeServices(live: readonly LiveService[]): Map<string, LiveService> {
+  const out = new Map<string, LiveService>();
+  for (const svc of live) if (svc.status === 'ACTIVE' && !out.has(`${svc.clusterName}/${svc.name}`)) out.set(`${svc.clusterName}/${svc.name}`, svc);
+  return out;
+}
+
+export function planServices(ctx: PlanContext): KindPlan {
+  const desired = ctx.desired.services;
+  const out: KindPlan = { changes: [], conflicts: [] };
+  const accounted = new Set<string>();
+  const active = activeServices(ctx.live.services);
+  for (const d of desired) {
+    const s = d.spec;
+    const base = { kind: 'Service' as const, name: d.name, id: d.id, policy: d.policy, desiredHash: d.specHash, desired: d };
+    if (!ctx.live.clusters.includes(s.cluster)) {
+      out.conflicts.push({
+        id: d.id,
+        message: `${d.id}: ECS cluster "${s.cluster}" not found (${d.source.file}:${d.source.line}); ecs-reconciler does not create clusters: create it or fix spec.cluster`,
+      });
+      continue;
+    }
+    const live = active.get(`${s.cluster}/${d.name}`);
+    if (live === undefined) {
+      out.changes.push({ ...base, action: 'create', cause: 'create', diffs: [], registerTaskDefinition: true });
+      continue;
+    }
+    accounted.add(live.arn);
+    if (ownershipOf(live.tags, ctx.ownerId) === 'foreign') {
+      out.conflicts.push({ id: d.id, message: foreignOwnerMessage(d.id, `service ${s.cluster}/${d.name}`, live.tags) });
+      continue;
+    }
+    if (live.launchType !== '' && live.launchType !== s.launchType) {
+      out.conflicts.push({
+        id: d.id,
+        message: `${d.id}: launch type ${live.launchType} -> ${s.launchType} cannot change on an existing ECS service; delete the service first or keep launchType ${live.launchType}`,
+      });
+      continue;
+    }
+    const diffs = withoutIgnored(diffService(d, live, ctx.targetGroups), d.ignore);
+    const registerTaskDefinition = diffs.some((f) => f.path.startsWith('taskDefinition.'));
+    const decision = decideUpdate({ diffs, tags: live.tags, ownerId: ctx.ownerId, id: d.id, desiredHash: d.specHash, policy: d.policy });
+    out.changes.push({ ...base, ...decision, diffs, live, liveId: live.arn, registerTaskDefinition });
+  }
+  if (!ctx.prune) return out;
+  const declared = new Set(desired.map((d) => d.name));
+  for (const svc of ctx.live.services) {
+    if (accounted.has(svc.arn) || svc.status !== 'ACTIVE' || ownershipOf(svc.tags, ctx.ownerId) !== 'ours') continue;
+    const name = nameFromResourceTag('Service', svc.tags[TAG_RESOURCE]) ?? svc.name;
+    if (declared.has(name)) continue;
+    out.changes.push({
+      kind: 'Service',
+      name,
+      id: resourceId('Service', name),
+      action: 'delete',
+      cause: 'prune',
+      policy: 'enforce',
+      diffs: [],
+      live: svc,
+      liveId: svc.arn,
+      reason: pruneReason(ctx.ownerId),
+      registerTaskDefinition: false,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+// The one interface every kind implements (one folder each under src/reconcilers/), modelled on
+// the AWS Load Balancer Controller's synthesizer + manager per kind: read (batched describes),
+// normalise (AWS shapes -> live shapes), plan (pure), apply (steps over the kind's AWS writes).
+// src/reconcilers/registry.ts lists them, typed over every Kind, in apply order.
+import type { Tag } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsClients } from '../../aws/clients.js';
+import type { AwsService } from '../../aws/aws-service.js';
+import type { DesiredOf, DesiredState, Kind } from '../../spec/types.js';
+import type { ChangeOf, KindTypes } from '../types.js';
+import type { ApplyContext } from './apply-context.js';
+import type { KindPlan, PlanContext } from './plan-context.js';
+import type { ApplyStep, StepInput } from './steps.js';
+
+/** What a kind's read gets: the clients, its own cache between cycles, the reads of kinds before it. */
+export interface ReadIO {
+  clients: AwsClients;
+  /** this kind's cache for the life of the process (see Reconciler.createCache) */
+  cache: unknown;
+  /** the raw read of a kind earlier in the registry (rules are read from the listeners found) */
+  readOf<O extends Kind>(kind: O): Promise<KindTypes[O]['raw']>;
+}
+
+/** ARN -> tags, from the one ELBv2 DescribeTags pass over everything every ELBv2 kind read. */
+export type TagLookup = (arn: string | undefined) => Tag[];
+
+/** Every kind's writes, by kind (a target group replace moves rules, listeners and services). */
+export type AppliersByKind = { readonly [K in Kind]: unknown };
+
+export interface Reconciler<K extends Kind, A> {
+  readonly kind: K;
+  /** the AWS service its reads call (names a failure that is not an AWS error) */
+  readonly service: AwsService;
+  /** its apply stages, in order (most kinds have one: `write`); deletes run in `delete` */
+  readonly applyStages: readonly string[];
+  /** its documents in the desired state */
+  desired(state: DesiredState): readonly DesiredOf<K>[];
+  /** state kept between cycles (data AWS never changes once written), one per process */
+  createCache?(): unknown;
+  /** the batched describes of everything the desired state names (and, for pruning, what is ours) */
+  read(desired: DesiredState, io: ReadIO): Promise<KindTypes[K]['raw']>;
+  /** ARNs (and a label for errors) that need tags from the shared ELBv2 DescribeTags pass */
+  elbv2TagArns?(raw: KindTypes[K]['raw']): [arn: string, label: string][];
+  /** AWS shapes -> this kind's part of LiveState */
+  normalise(raw: KindTypes[K]['raw'], tags: TagLookup): KindTypes[K]['live'];
+  /** pure: desired + live -> changes and conflicts */
+  plan(ctx: PlanContext): KindPlan;
+  /** the AWS writes (tests pass fakes) */
+  readonly appliers: A;
+  /** called once before any step runs (e.g. the resolved names of target groups) */
+  beforeApply?(changes: readonly ChangeOf<K>[], ctx: ApplyContext): void;
+  /** the executable changes -> steps */
+  steps(input: StepInput<K>, ctx: ApplyContext, appliers: A, all: AppliersByKind): ApplyStep[];
+  /** extra lines under a change in `plan` output */
+  detailLines?(change: ChangeOf<K>): string[];
+  /** extra members of a change in `plan --json` */
+  planJson?(change: ChangeOf<K>): Record<string, unknown>;
+}

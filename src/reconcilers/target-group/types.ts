@@ -1,0 +1,33 @@
+// TargetGroup: what its read returns, its live shape, and what its changes carry.
+import type { TargetGroup, TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { HealthCheckSpec } from '../../spec/types.js';
+import type { Tags } from '../shared/resource-types.js';
+
+export interface TargetGroupRead {
+  targetGroup: TargetGroup;
+  /** undefined unless the spec declares attributes */
+  attributes: TargetGroupAttribute[] | undefined;
+  /** `TargetGroup/name` of the declared group it is (under its name or its alternate) */
+  id: string;
+}
+
+export interface LiveTargetGroup {
+  arn: string;
+  name: string;
+  vpcId: string;
+  protocol: string;
+  port: number;
+  targetType: string;
+  /** every field as AWS reports it (AWS fills defaults) */
+  healthCheck: Required<HealthCheckSpec>;
+  /** only the keys the desired spec declares (DescribeTargetGroupAttributes is skipped otherwise) */
+  attributes: Record<string, string>;
+  tags: Tags;
+  loadBalancerArns: string[];
+}
+
+export interface TargetGroupTypes {
+  raw: TargetGroupRead[];
+  live: { targetGroups: LiveTargetGroup[] };
+  change: { live?: LiveTargetGroup };
+}
