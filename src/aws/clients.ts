@@ -1,5 +1,6 @@
 // The three SDK clients the controller uses, each with the call counter and the
-// client-side rate limiter in its middleware stack and bounded retries/timeouts.
+// client-side rate limiter in its middleware stack, bounded retries, and a total deadline on
+// every attempt (request-deadline.ts) behind a gate the daemon closes on a timed-out cycle.
 // Region and credentials come from the SDK's default chain (env, profile, SSO, ECS task
 // role, instance role). Endpoints come from the SDK's own AWS_ENDPOINT_URL and
 // AWS_ENDPOINT_URL_<SERVICE> support (AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_EC2,
@@ -11,6 +12,8 @@ import type { AwsService } from './aws-service.js';
 import { CALL_COUNTER_MIDDLEWARE_NAME, CallCounter, callCounterMiddleware } from './call-counter.js';
 import { type Clock, RATE_LIMIT_MIDDLEWARE_NAME, RateLimiter, rateLimitMiddleware, systemClock } from './rate-limiter.js';
 import { parseRateLimits, RATE_LIMITS_ENV, type RateLimitOverrides } from './rate-limits.js';
+import { applyRequestDeadline, DEFAULT_REQUEST_DEADLINE_MS } from './request-deadline.js';
+import { RequestGate } from './request-gate.js';
 import { ControllerRetryStrategy, type RetryPolicy } from './retry-strategy.js';
 
 export interface AwsClientOptions {
@@ -29,6 +32,10 @@ export interface AwsClientOptions {
   connectTimeoutMs?: number;
   /** socket inactivity timeout, ms; default 8000 (3 attempts stay under 30 s) */
   socketTimeoutMs?: number;
+  /** total deadline of one attempt (send to last byte of the answer), ms; default 10 000 */
+  requestDeadlineMs?: number;
+  /** share a gate between client sets (default: a new, open one) */
+  gate?: RequestGate;
   /** share a counter between client sets (default: a new one) */
   calls?: CallCounter;
   /** share a limiter between client sets, e.g. the daemon's loop and a one-off apply */
@@ -47,6 +54,8 @@ export interface AwsClients {
   calls: CallCounter;
   /** undefined when client-side rate limiting is off */
   limiter: RateLimiter | undefined;
+  /** closed: every new attempt fails at once with RequestsStopped (a timed-out cycle drains) */
+  gate: RequestGate;
   /** close the clients' sockets */
   destroy(): void;
 }
@@ -102,6 +111,11 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   instrument(ecs.middlewareStack as unknown as StackLike, 'ecs', calls, limiter);
   instrument(elbv2.middlewareStack as unknown as StackLike, 'elbv2', calls, limiter);
   instrument(ec2.middlewareStack as unknown as StackLike, 'ec2', calls, limiter);
+  const gate = opts.gate ?? new RequestGate();
+  const deadlineMs = opts.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+  applyRequestDeadline(ecs, deadlineMs, gate, 'ECS request');
+  applyRequestDeadline(elbv2, deadlineMs, gate, 'ELBv2 request');
+  applyRequestDeadline(ec2, deadlineMs, gate, 'EC2 request');
 
   return {
     ecs,
@@ -109,6 +123,7 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
     ec2,
     calls,
     limiter,
+    gate,
     destroy() {
       ecs.destroy();
       elbv2.destroy();

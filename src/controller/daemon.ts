@@ -34,7 +34,7 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   const secrets = secretsFromEnv(env);
   const logger = createLogger({ format: config.logFormat, secrets });
   const metrics = new ControllerMetrics();
-  const clients = createAwsClients();
+  const clients = createAwsClients({ requestDeadlineMs: config.awsTimeoutMs });
   clients.calls.onCall(metrics.awsCallListener());
   const workDir = config.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-reconciler-')));
   const source = await createDesiredSource({
@@ -48,7 +48,8 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     logger,
     secrets,
   });
-  const status = new ControllerStatus({ intervalMs: config.intervalMs });
+  const status = new ControllerStatus({ intervalMs: config.intervalMs, cycleTimeoutMs: config.cycleTimeoutMs, stallGraceMs: config.stallGraceMs });
+  clients.calls.onCall((call) => status.awsCallFinished(call.outcome === 'ok')); // readiness: did AWS answer this cycle
   status.setSource(source.describe());
   const sender = env.SLACK_WEBHOOK_URL ? new SlackSender({ webhookUrl: env.SLACK_WEBHOOK_URL, secrets, logger }) : undefined;
   if (sender === undefined) logger.info('SLACK_WEBHOOK_URL is not set: drift alerts go to the log only');
@@ -69,7 +70,12 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   });
   let stopping: Promise<number> | undefined;
   const loop = new ControllerLoop({
-    cycle: () => reconciler.run(),
+    cycle: (timedOut) => {
+      // a timed-out cycle starts no new AWS request, so it ends within one request deadline
+      clients.gate.open();
+      timedOut.addEventListener('abort', () => clients.gate.close(String((timedOut.reason as Error).message)), { once: true });
+      return reconciler.run();
+    },
     intervalMs: config.intervalMs,
     cycleTimeoutMs: config.cycleTimeoutMs,
     logger,

@@ -1,14 +1,18 @@
 // The daemon's schedule: a cycle every interval (with jitter), at once on a push (coalesced
 // when one is running), never two at once; a cycle timeout; exponential backoff after a
 // failure, capped at the interval; stop() waits for the running writes (bounded).
+// A timed-out cycle is told so through its AbortSignal (the daemon then stops its new AWS
+// requests; each one in flight ends at its own deadline) and the loop waits for it to settle
+// before the next one: released within a request deadline, never two at once. A cycle that
+// still does not settle keeps the loop held; /healthz reports that (the task is replaced).
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/log-events.js';
 import type { ControllerMetrics } from '../server/metrics.js';
 import type { ControllerStatus, CycleResult } from '../server/controller-status.js';
 
 export interface LoopOptions {
-  /** one cycle; throws for a failed cycle (message is for people) */
-  cycle: () => Promise<CycleResult>;
+  /** one cycle; throws for a failed cycle (message is for people); `signal` aborts when it timed out */
+  cycle: (signal: AbortSignal) => Promise<CycleResult>;
   intervalMs: number;
   /** fraction of the interval added at random (default 0.1) */
   jitter?: number;
@@ -21,6 +25,8 @@ export interface LoopOptions {
   random?: () => number;
   /** called after each cycle with the number of cycles run so far */
   afterCycle?: (cycles: number) => void;
+  /** after a timeout, log once when the cycle still runs this much later (default 30 s) */
+  drainWarnMs?: number;
 }
 
 export class ControllerLoop {
@@ -96,13 +102,37 @@ export class ControllerLoop {
     this.#timer = undefined;
   }
 
+  /** never two at once: the timed-out cycle settles (its requests meet their deadlines) before another starts */
+  async #drain(cycle: Promise<CycleResult>, started: number): Promise<void> {
+    const { logger, drainWarnMs = 30_000 } = this.opts;
+    const settled = cycle.then(
+      () => true,
+      () => true,
+    );
+    let warn: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      warn = setTimeout(() => resolve(false), drainWarnMs);
+    });
+    const inTime = await Promise.race([settled, late]);
+    clearTimeout(warn);
+    if (!inTime) {
+      logger.error(
+        { event: LogEvent.cycleFailed, result: 'timeout', cycle: this.#cycles, runningMs: Date.now() - started },
+        `the timed-out cycle is still running ${drainWarnMs} ms later; no new cycle starts until it ends (/healthz fails past its bound)`,
+      );
+      await settled;
+    }
+    logger.info({ cycle: this.#cycles, durationMs: Date.now() - started }, 'the timed-out cycle has ended; the loop continues');
+  }
+
   async #runOne(reason: string): Promise<void> {
     const { logger, status, metrics, cycleTimeoutMs } = this.opts;
     const started = Date.now();
     this.#cycles += 1;
     status.cycleStarted();
     logger.debug({ event: LogEvent.cycleStarted, reason, cycle: this.#cycles }, 'cycle started');
-    const cycle = this.opts.cycle();
+    const timedOut = new AbortController();
+    const cycle = this.opts.cycle(timedOut.signal);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), cycleTimeoutMs);
@@ -123,9 +153,9 @@ export class ControllerLoop {
     metrics.recordCycle(result, seconds);
     const fields = { event: result === 'failed' || result === 'timeout' ? LogEvent.cycleFailed : LogEvent.cycleCompleted, result, durationMs: Math.round(seconds * 1000), cycle: this.#cycles };
     if (result === 'timeout') {
-      logger.error(fields, `cycle timed out after ${cycleTimeoutMs} ms; waiting for its writes before the next one`);
-      // never two at once: the timed-out cycle's writes finish before another starts
-      await cycle.catch(() => undefined);
+      logger.error(fields, `cycle timed out after ${cycleTimeoutMs} ms; it starts no new AWS request, waiting for the ones in flight before the next cycle`);
+      timedOut.abort(new Error(`cycle ${this.#cycles} timed out after ${cycleTimeoutMs} ms`));
+      await this.#drain(cycle, started);
     } else if (result === 'failed') {
       logger.error({ ...fields, error }, `cycle failed: ${error ?? 'unknown error'}`);
     } else {

@@ -8,6 +8,8 @@ export interface RunConfig {
   intervalMs: number;
   gitPollMs: number;
   cycleTimeoutMs: number;
+  awsTimeoutMs: number;
+  stallGraceMs: number;
   port: number;
   host: string;
   logFormat: 'json' | 'pretty';
@@ -74,6 +76,8 @@ export const RUN_OPTIONS: OptionDef[] = [
   { key: 'intervalMs', flag: '--interval', value: '<duration>', env: 'ECS_RECONCILER_INTERVAL', default: '60s', description: 'time between reconciles (10 % jitter added)', parse: parseDuration },
   { key: 'gitPollMs', flag: '--git-poll', value: '<duration>', env: 'ECS_RECONCILER_GIT_POLL', default: '60s', description: 'how often the git source is fetched between reconciles', parse: parseDuration },
   { key: 'cycleTimeoutMs', flag: '--cycle-timeout', value: '<duration>', env: 'ECS_RECONCILER_CYCLE_TIMEOUT', default: '5m', description: 'a cycle taking longer is reported as timed out', parse: parseDuration },
+  { key: 'awsTimeoutMs', flag: '--aws-timeout', value: '<duration>', env: 'ECS_RECONCILER_AWS_TIMEOUT', default: '10s', description: 'total deadline of one AWS request attempt, answer body included (at most 3 attempts)', parse: parseDuration },
+  { key: 'stallGraceMs', flag: '--stall-grace', value: '<duration>', env: 'ECS_RECONCILER_STALL_GRACE', default: '90s', description: '/healthz fails when no cycle finished for 2 intervals + cycle timeout + this', parse: parseDuration },
   { key: 'port', flag: '--port', value: '<port>', env: 'ECS_RECONCILER_PORT', default: '8080', description: 'HTTP port for /healthz /readyz /metrics /status /webhook/git (0 = any free port)', parse: parseInteger(0, 65535) },
   { key: 'host', flag: '--host', value: '<address>', env: 'ECS_RECONCILER_HOST', default: '0.0.0.0', description: 'address the HTTP server listens on', parse: text },
   { key: 'logFormat', flag: '--log-format', value: '<json|pretty>', env: 'ECS_RECONCILER_LOG_FORMAT', default: 'json', description: 'pino JSON lines, or pretty for a terminal (level: LOG_LEVEL)', parse: (raw, flag) => {

@@ -47,9 +47,21 @@ export interface Readiness {
   reason: string;
 }
 
+export interface Liveness {
+  alive: boolean;
+  reason: string;
+}
+
+/** /healthz tolerates this much beyond a cycle timeout: a timed-out cycle drains (git's own 60 s timeout, one AWS deadline). */
+export const DEFAULT_STALL_GRACE_MS = 90_000;
+
 export interface ControllerStatusOptions {
-  /** the reconcile interval; ready means a cycle finished within 3 of them */
+  /** the reconcile interval; ready means a cycle succeeded within 3 of them */
   intervalMs: number;
+  /** the loop's cycle timeout (default 5 min); part of the /healthz bound */
+  cycleTimeoutMs?: number;
+  /** /healthz bound = 2 intervals + cycle timeout + this (default 90 s) */
+  stallGraceMs?: number;
   /** injectable clock (ms since epoch) */
   now?: () => number;
 }
@@ -65,7 +77,13 @@ export class ControllerStatus {
   #invalid: InvalidRevisionStatus | null = null;
   #lastCycle: CycleStatus | null = null;
   #lastFinishedAt: number | null = null;
+  /** when the last cycle that reconciled (success or partial, and AWS answered) finished */
+  #lastWorkingAt: number | null = null;
   #running: number | null = null;
+  /** AWS attempts of the running cycle: answered (ok) and not */
+  #awsOk = 0;
+  #awsFailed = 0;
+  readonly #stallBoundMs: number;
   #cycles = 0;
   #resources: ResourceStatus[] = [];
 
@@ -73,6 +91,12 @@ export class ControllerStatus {
     this.#intervalMs = options.intervalMs;
     this.#now = options.now ?? Date.now;
     this.#createdAt = this.#now();
+    this.#stallBoundMs = 2 * options.intervalMs + (options.cycleTimeoutMs ?? 300_000) + (options.stallGraceMs ?? DEFAULT_STALL_GRACE_MS);
+  }
+
+  /** /healthz fails when no cycle has finished for this long. */
+  get stallBoundMs(): number {
+    return this.#stallBoundMs;
   }
 
   setSource(description: string): void {
@@ -92,6 +116,14 @@ export class ControllerStatus {
 
   cycleStarted(): void {
     this.#running = this.#now();
+    this.#awsOk = 0;
+    this.#awsFailed = 0;
+  }
+
+  /** One AWS attempt of the running cycle ended: answered, or failed (error, throttled, unreachable). */
+  awsCallFinished(ok: boolean): void {
+    if (ok) this.#awsOk += 1;
+    else this.#awsFailed += 1;
   }
 
   cycleFinished(outcome: { result: CycleResult; error?: string }): void {
@@ -100,6 +132,9 @@ export class ControllerStatus {
     this.#running = null;
     this.#cycles += 1;
     this.#lastFinishedAt = finished;
+    // success or partial reconciled something; not when every AWS attempt of it failed
+    const reconciled = outcome.result === 'success' || outcome.result === 'partial';
+    if (reconciled && !(this.#awsFailed > 0 && this.#awsOk === 0)) this.#lastWorkingAt = finished;
     this.#lastCycle = {
       startedAt: iso(started),
       finishedAt: iso(finished),
@@ -118,23 +153,48 @@ export class ControllerStatus {
     return this.#resources;
   }
 
-  /** Ready when a cycle (of any result) finished within the last 3 intervals. */
+  /**
+   * Ready when a revision is in force and a cycle reconciled (success or partial, with AWS
+   * answering) within the last 3 intervals. A failed or timed-out cycle never makes it ready.
+   */
   readiness(): Readiness {
     const now = this.#now();
     const limit = 3 * this.#intervalMs;
-    if (this.#lastFinishedAt === null) {
-      return { ready: false, reason: `no reconcile cycle has finished yet (started ${Math.round((now - this.#createdAt) / 1000)} s ago)` };
+    const seconds = (ms: number): number => Math.round(ms / 1000);
+    const last = this.#lastCycle;
+    const lastSaid = last ? `; last cycle: ${last.result ?? 'unknown'}${last.error ? ` (${last.error})` : ''}` : '';
+    if (this.#revision === null) {
+      return { ready: false, reason: `no desired-state revision in force yet (started ${seconds(now - this.#createdAt)} s ago)${lastSaid}` };
     }
-    const age = now - this.#lastFinishedAt;
+    if (this.#lastWorkingAt === null) {
+      return {
+        ready: false,
+        reason: last === null ? `no reconcile cycle has finished yet (started ${seconds(now - this.#createdAt)} s ago)` : `no cycle has reconciled yet${lastSaid}`,
+      };
+    }
+    const age = now - this.#lastWorkingAt;
     if (age > limit) {
       return {
         ready: false,
-        reason: `the last cycle finished ${Math.round(age / 1000)} s ago, more than 3 intervals (${Math.round(limit / 1000)} s)${
-          this.#running === null ? '' : `; a cycle has been running for ${Math.round((now - this.#running) / 1000)} s`
+        reason: `the last successful cycle finished ${seconds(age)} s ago, more than 3 intervals (${seconds(limit)} s)${lastSaid}${
+          this.#running === null ? '' : `; a cycle has been running for ${seconds(now - this.#running)} s`
         }`,
       };
     }
-    return { ready: true, reason: `last cycle finished ${Math.round(age / 1000)} s ago (${this.#lastCycle?.result ?? 'unknown'})` };
+    return { ready: true, reason: `last successful cycle finished ${seconds(age)} s ago${lastSaid}` };
+  }
+
+  /** Alive while the loop finishes cycles (of any result): none for the stall bound means it is stuck. */
+  liveness(): Liveness {
+    const now = this.#now();
+    const since = this.#lastFinishedAt ?? this.#createdAt;
+    const age = now - since;
+    if (age <= this.#stallBoundMs) return { alive: true, reason: 'the loop is finishing cycles' };
+    const running = this.#running === null ? '' : `; a cycle has been running for ${Math.round((now - this.#running) / 1000)} s`;
+    return {
+      alive: false,
+      reason: `no cycle has finished for ${Math.round(age / 1000)} s, more than ${Math.round(this.#stallBoundMs / 1000)} s (2 intervals + cycle timeout + stall grace): the loop is stuck${running}`,
+    };
   }
 
   snapshot(): StatusDocument {

@@ -41,7 +41,14 @@ type Route = { method: 'GET' | 'POST'; handle: (req: IncomingMessage, res: Serve
 function routes(options: HttpServerOptions): Record<string, Route> {
   const { status, metrics } = options;
   return {
-    '/healthz': { method: 'GET', handle: (_req, res) => json(res, 200, { status: 'alive' }) },
+    '/healthz': {
+      method: 'GET',
+      handle: (_req, res) => {
+        // fails once the loop stops finishing cycles, so the container health check replaces the task
+        const l = status.liveness();
+        json(res, l.alive ? 200 : 503, l.alive ? { status: 'alive' } : { status: 'stuck', reason: l.reason });
+      },
+    },
     '/readyz': {
       method: 'GET',
       handle: (_req, res) => {

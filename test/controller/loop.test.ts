@@ -7,7 +7,7 @@ import { ControllerMetrics } from '../../src/server/metrics.js';
 
 afterEach(() => vi.useRealTimers());
 
-function harness(cycle: () => Promise<CycleResult>, extra: Partial<ConstructorParameters<typeof ControllerLoop>[0]> = {}) {
+function harness(cycle: (signal: AbortSignal) => Promise<CycleResult>, extra: Partial<ConstructorParameters<typeof ControllerLoop>[0]> = {}) {
   const status = new ControllerStatus({ intervalMs: 10_000 });
   const loop = new ControllerLoop({
     cycle,
@@ -99,6 +99,25 @@ describe('ControllerLoop', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(overlap).toBe(false);
+    await loop.stop(1_000);
+  });
+
+  it('aborts a timed-out cycle\'s signal; the cycle ends on it and the next one starts right after', async () => {
+    vi.useFakeTimers();
+    const starts: number[] = [];
+    const { loop, status } = harness((signal) => {
+      starts.push(Date.now());
+      if (starts.length > 1) return Promise.resolve<CycleResult>('success');
+      // stands for a cycle whose AWS requests are refused once it timed out
+      return new Promise<CycleResult>((_resolve, reject) => signal.addEventListener('abort', () => setTimeout(() => reject(signal.reason as Error), 500)));
+    }, { cycleTimeoutMs: 2_000, backoffBaseMs: 100 });
+    const t0 = Date.now();
+    loop.start();
+    await vi.advanceTimersByTimeAsync(2_400);
+    expect(starts).toHaveLength(1); // the timed-out cycle has not settled yet: never two at once
+    expect(status.snapshot().lastCycle?.result).toBe('timeout');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(starts.map((t) => t - t0)).toEqual([0, 2_600]); // settled at 2.5 s, backoff 100 ms
     await loop.stop(1_000);
   });
 

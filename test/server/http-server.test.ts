@@ -15,34 +15,35 @@ describe('HTTP endpoints', () => {
   });
   afterAll(() => server.close());
 
-  it('/healthz answers 200 while the process is alive', async () => {
+  it('/healthz answers 200 while the loop finishes cycles', async () => {
     const res = await httpRequest(`${server.url}/healthz`);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ status: 'alive' });
   });
 
-  it('/readyz follows the last finished cycle: 503 before one, 200 within 3 intervals, 503 after', async () => {
+  it('/readyz: 503 without a revision in force and after failed cycles, 200 once a cycle succeeded', async () => {
     let res = await httpRequest(`${server.url}/readyz`);
     expect(res.status).toBe(503);
-    expect(JSON.parse(res.body).reason).toMatch(/no reconcile cycle has finished yet/);
+    expect(JSON.parse(res.body).reason).toMatch(/no desired-state revision in force yet/);
 
+    status.setRevision('abc000');
     status.cycleStarted();
     clock += 1500;
     status.cycleFinished({ result: 'failed', error: 'DescribeRules: AccessDenied' });
     clock += 29_000;
     res = await httpRequest(`${server.url}/readyz`);
-    expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ ready: true });
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body)).toMatchObject({ ready: false, reason: 'no cycle has reconciled yet; last cycle: failed (DescribeRules: AccessDenied)' });
 
     status.cycleStarted();
     clock += 2_000;
-    res = await httpRequest(`${server.url}/readyz`);
-    expect(res.status).toBe(503);
-    expect(JSON.parse(res.body).reason).toMatch(/31 s ago, more than 3 intervals \(30 s\); a cycle has been running for 2 s/);
+    expect((await httpRequest(`${server.url}/readyz`)).status).toBe(503);
 
     clock += 500;
     status.cycleFinished({ result: 'success' });
-    expect((await httpRequest(`${server.url}/readyz`)).status).toBe(200);
+    res = await httpRequest(`${server.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ ready: true });
   });
 
   it('/status shows the revision, the last cycle and each resource state', async () => {
@@ -131,5 +132,64 @@ describe('startHttpServer', () => {
       startHttpServer({ port: first.port, host: '127.0.0.1', status, metrics: new ControllerMetrics({ defaultMetrics: false }) }),
     ).rejects.toThrow(`port ${first.port} on 127.0.0.1 is already in use: pass another --port (ECS_RECONCILER_PORT)`);
     await first.close();
+  });
+});
+
+describe('/readyz and /healthz rules', () => {
+  let clock = Date.parse('2025-01-01T00:00:00Z');
+  // interval 10 s, cycle timeout 20 s, stall grace 30 s: /healthz bound = 2 * 10 + 20 + 30 = 70 s
+  const status = new ControllerStatus({ intervalMs: 10_000, cycleTimeoutMs: 20_000, stallGraceMs: 30_000, now: () => clock });
+  let server: RunningHttpServer;
+  beforeAll(async () => {
+    server = await startHttpServer({ port: 0, host: '127.0.0.1', status, metrics: new ControllerMetrics({ defaultMetrics: false }) });
+    status.setRevision('abc123');
+  });
+  afterAll(() => server.close());
+
+  const cycle = (result: 'success' | 'partial' | 'failed' | 'timeout', aws: boolean[] = [true], ms = 1_000): void => {
+    status.cycleStarted();
+    for (const ok of aws) status.awsCallFinished(ok);
+    clock += ms;
+    status.cycleFinished({ result });
+  };
+  const readyz = async () => {
+    const res = await httpRequest(`${server.url}/readyz`);
+    return { status: res.status, reason: (JSON.parse(res.body) as { reason: string }).reason };
+  };
+
+  it('a partial cycle counts as reconciled; a success in which every AWS attempt failed does not', async () => {
+    cycle('success', [false, false, false]);
+    expect(await readyz()).toMatchObject({ status: 503, reason: expect.stringMatching(/no cycle has reconciled yet/) });
+    cycle('partial', [true, false]);
+    expect((await readyz()).status).toBe(200);
+  });
+
+  it('stops being ready 3 intervals after the last reconciled cycle while cycles keep failing', async () => {
+    for (let i = 0; i < 3; i++) {
+      clock += 9_000;
+      cycle('failed', [false], 1_000);
+    }
+    clock += 1_000;
+    const r = await readyz();
+    expect(r.status).toBe(503);
+    expect(r.reason).toBe('the last successful cycle finished 31 s ago, more than 3 intervals (30 s); last cycle: failed');
+    expect((await httpRequest(`${server.url}/healthz`)).status).toBe(200); // failing cycles still finish: alive
+  });
+
+  it('/healthz fails with a reason once no cycle has finished for the stall bound, and recovers', async () => {
+    expect(status.stallBoundMs).toBe(70_000);
+    cycle('failed', [false], 0);
+    status.cycleStarted();
+    clock += 70_000;
+    expect((await httpRequest(`${server.url}/healthz`)).status).toBe(200);
+    clock += 1_000;
+    const res = await httpRequest(`${server.url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body)).toEqual({
+      status: 'stuck',
+      reason: 'no cycle has finished for 71 s, more than 70 s (2 intervals + cycle timeout + stall grace): the loop is stuck; a cycle has been running for 71 s',
+    });
+    status.cycleFinished({ result: 'timeout' });
+    expect((await httpRequest(`${server.url}/healthz`)).status).toBe(200);
   });
 });

@@ -11,11 +11,20 @@ export interface CallMatcher {
   kind?: 'read' | 'write';
 }
 
-export type FaultKind = 'throttle' | 'error500' | 'drop';
+export type FaultKind = 'throttle' | 'error500' | 'drop' | 'trickle' | 'delay' | 'silent';
 
 export interface FaultRule extends CallMatcher {
-  /** throttle: the service's own throttling error; error500: its 5xx error; drop: destroy the socket */
+  /**
+   * throttle: the service's own throttling error; error500: its 5xx error; drop: destroy the socket;
+   * trickle: forward, then send moto's answer (headers at once) one body byte every `trickleMs`;
+   * delay: hold the request `delayMs`, then forward it even when the client has given up (a late write);
+   * silent: read the request and never answer (the socket stays open until the client or stop() closes it)
+   */
   fault: FaultKind;
+  /** trickle: ms between two body bytes (default 1000) */
+  trickleMs?: number;
+  /** delay: ms the request is held before it goes to moto (default 1000) */
+  delayMs?: number;
   /** chance per matching call, 0..1 (default 1), drawn from the proxy's seeded RNG */
   probability?: number;
   /** let this many matching calls through before the rule starts firing (default 0) */
@@ -121,7 +130,7 @@ export class FaultPlan {
   }
 
   /** The first fault rule that fires for this call, else a rate-limit throttle, else undefined. */
-  decide(call: CallInfo): { fault: FaultKind; by: 'rule' | 'rate-limit' } | undefined {
+  decide(call: CallInfo): { fault: FaultKind; by: 'rule' | 'rate-limit'; rule?: FaultRule } | undefined {
     for (const [index, rule] of this.faults.entries()) {
       if (!matches(rule, call)) continue;
       const state = this.faultState[index]!;
@@ -130,7 +139,7 @@ export class FaultPlan {
       if (rule.times !== undefined && state.fired >= rule.times) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       state.fired += 1;
-      return { fault: rule.fault, by: 'rule' };
+      return { fault: rule.fault, by: 'rule', rule };
     }
     const buckets = this.rateLimits.flatMap((rule, index) => {
       if (!matches(rule, call)) return [];

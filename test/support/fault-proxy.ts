@@ -1,6 +1,7 @@
 // An HTTP proxy between the AWS SDK and moto that injects what real AWS does to a controller:
-// latency, throttling (in each service's own error shape), 5xx errors, dropped connections and
-// request-rate limits; and that counts and records every call. Point SDK clients at proxy.url.
+// latency, throttling (in each service's own error shape), 5xx errors, dropped connections,
+// trickled answers, late writes, silent connections and request-rate limits; and that counts
+// and records every call. Point SDK clients at proxy.url.
 //
 //   const proxy = new FaultProxy({ target: motoUrl(), seed: 7, faults: [{ service: 'ecs', fault: 'throttle', probability: 0.2 }] });
 //   const clients = createTestClients(await proxy.start(), { maxAttempts: 1 });
@@ -45,8 +46,23 @@ export interface RecordedCall {
   /** request parameters, recorded for writes only */
   params?: Record<string, unknown>;
   outcome: CallOutcome;
-  /** HTTP status returned to the SDK (absent for drop) */
+  /** HTTP status returned to the SDK, or moto's for a delayed call (absent for drop and silent) */
   status?: number;
+  /** delay: the request was sent on to moto (after its hold; whether or not the client still waited) */
+  reachedTarget?: boolean;
+}
+
+interface TargetAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** moto's headers for a buffered body: a content-length instead of chunked encoding. */
+function lengthHeaders(answer: TargetAnswer): IncomingMessage['headers'] {
+  const headers = { ...answer.headers, 'content-length': String(answer.body.length) };
+  delete headers['transfer-encoding'];
+  return headers;
 }
 
 export class FaultProxy {
@@ -57,6 +73,8 @@ export class FaultProxy {
   private readonly now: () => number;
   private recorded: RecordedCall[] = [];
   private baseUrl: string | undefined;
+  /** delayed calls not yet answered by moto (see settled()) */
+  private readonly held = new Set<Promise<unknown>>();
 
   constructor(options: FaultProxyOptions) {
     const { target, now, ...rules } = options;
@@ -140,6 +158,11 @@ export class FaultProxy {
     ).length;
   }
 
+  /** Resolves once every delayed call has reached moto and been answered (a late write has landed). */
+  async settled(): Promise<void> {
+    while (this.held.size > 0) await Promise.allSettled([...this.held]);
+  }
+
   /** Forgets the recorded calls and counts. */
   resetCounts(): void {
     this.recorded = [];
@@ -165,6 +188,21 @@ export class FaultProxy {
       req.socket.destroy();
       return;
     }
+    if (decision?.fault === 'silent') {
+      // never answered: the socket stays open until the client gives up or stop() closes it
+      call.outcome = 'silent';
+      return;
+    }
+    if (decision?.fault === 'trickle') {
+      call.outcome = 'trickle';
+      await this.trickle(req, res, body, call, decision.rule?.trickleMs ?? 1000);
+      return;
+    }
+    if (decision?.fault === 'delay') {
+      call.outcome = 'delay';
+      await this.delay(req, res, body, call, decision.rule?.delayMs ?? 1000);
+      return;
+    }
     if (decision) {
       call.outcome = decision.by === 'rate-limit' ? 'rate-limited' : decision.fault;
       const error = awsErrorResponse(service, decision.fault === 'throttle' ? 'throttle' : 'error500');
@@ -174,6 +212,76 @@ export class FaultProxy {
       return;
     }
     call.status = await this.forward(req, res, body);
+  }
+
+  /** moto's whole answer, buffered (trickle and delay decide themselves how and whether to pass it on). */
+  private ask(req: IncomingMessage, body: Buffer): Promise<TargetAnswer> {
+    return new Promise((resolve, reject) => {
+      const upstream = request(
+        {
+          protocol: this.target.protocol,
+          hostname: this.target.hostname,
+          port: this.target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: this.target.host, 'content-length': String(body.length) },
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+          answer.on('error', reject);
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+  }
+
+  /** Headers at once, then one body byte every `intervalMs`: no socket inactivity timeout ever fires. */
+  private async trickle(req: IncomingMessage, res: ServerResponse, body: Buffer, call: RecordedCall, intervalMs: number): Promise<void> {
+    const answer = await this.ask(req, body);
+    call.status = answer.status;
+    res.writeHead(answer.status, lengthHeaders(answer));
+    res.flushHeaders();
+    let sent = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (sent < answer.body.length) {
+          res.write(answer.body.subarray(sent, sent + 1));
+          sent += 1;
+        }
+        if (sent >= answer.body.length) {
+          clearInterval(timer);
+          res.end();
+          resolve();
+        }
+      }, intervalMs);
+      // the client gave up (or stop() closed the socket): stop trickling
+      res.on('close', () => {
+        clearInterval(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Hold the request, then send it to moto even when the client has stopped waiting: a late write. */
+  private async delay(req: IncomingMessage, res: ServerResponse, body: Buffer, call: RecordedCall, delayMs: number): Promise<void> {
+    const landed = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      call.reachedTarget = true;
+      const answer = await this.ask(req, body);
+      call.status = answer.status;
+      if (res.destroyed) return;
+      res.writeHead(answer.status, lengthHeaders(answer));
+      res.end(answer.body);
+    })();
+    this.held.add(landed);
+    try {
+      await landed;
+    } finally {
+      this.held.delete(landed);
+    }
   }
 
   private forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<number> {
