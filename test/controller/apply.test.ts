@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/controller/apply.js';
 import { formatApplySummary } from '../../src/controller/apply-report.js';
 import type { Change, LiveState, Plan } from '../../src/reconcilers/types.js';
-import { emptyLive, fakeAppliers, fakeContext, listenerChange, ruleChange, serviceChange, sgChange, tgChange } from './apply-test-plan.js';
+import { emptyLive, fakeAppliers, fakeContext, listenerChange, ruleChange, serviceChange, sgChange, tgChange } from '../reconcilers/fixtures.js';
 
 const plan = (changes: Change[], conflicts: Plan['conflicts'] = []): Plan => ({ changes, conflicts });
 

@@ -1,6 +1,6 @@
 // Target group, listener and listener rule appliers against moto, through the fault proxy (no
 // faults) so that the exact write sequence can be asserted. The tests run in order on one world.
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,7 +17,7 @@ import { createTestClients, type TestClients } from '../../src/demo/aws-demo-cli
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
 import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../../src/demo/worlds/world-building-blocks.js';
-import { applyDir, pendingChanges, planDir } from './apply-support.js';
+import { applyWith, pendingChanges, planDir } from './apply-support.js';
 
 let clients: TestClients;
 let proxy: FaultProxy;
@@ -59,13 +59,9 @@ function routingYaml(r: Routing = {}): string {
 /** the desired routing so far: each test changes some of it */
 let current: Routing = {};
 
-async function applyWith(change: Routing, opts: { prune?: boolean } = {}) {
+function applyChange(change: Routing, opts: { prune?: boolean } = {}) {
   current = { ...current, ...change };
-  writeFileSync(join(dir, 'routing.yaml'), routingYaml(current));
-  proxy.resetCounts();
-  const run = await applyDir(dir, { endpoint: proxy.url, ...opts });
-  const writes = proxy.writes().filter((c) => c.outcome === 'forwarded' || c.status !== undefined);
-  return { ...run, ops: writes.map((c) => c.operation) };
+  return applyWith(proxy, dir, 'routing.yaml', routingYaml(current), opts);
 }
 
 async function rulesOnListener(): Promise<{ arn: string; priority: string; tags: Record<string, string> }[]> {
@@ -101,7 +97,7 @@ afterAll(async () => {
 
 describe('routing appliers (in order, one world)', () => {
   it('creates target groups, the listener and rules, tagged, in dependency order', async () => {
-    const { report, ops } = await applyWith({});
+    const { report, ops } = await applyChange({});
     expect(report.ok).toBe(true);
     expect(ops).toEqual(['CreateTargetGroup', 'CreateTargetGroup', 'CreateListener', 'CreateRule', 'CreateRule']);
     const rules = await rulesOnListener();
@@ -116,21 +112,21 @@ describe('routing appliers (in order, one world)', () => {
   it('corrects a health check changed by hand with one ModifyTargetGroup', async () => {
     const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['routing-web'] }));
     await clients.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: TargetGroups![0]!.TargetGroupArn!, HealthCheckPath: '/hacked' }));
-    const { report, ops } = await applyWith({});
+    const { report, ops } = await applyChange({});
     expect(ops).toEqual(['ModifyTargetGroup']);
     expect(report.outcomes).toEqual([expect.objectContaining({ id: 'TargetGroup/routing-web', cause: 'drift', status: 'applied' })]);
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
 
   it('sets declared attributes and records the new spec hash', async () => {
-    const { ops } = await applyWith({ attributes: { 'deregistration_delay.timeout_seconds': '30' } });
+    const { ops } = await applyChange({ attributes: { 'deregistration_delay.timeout_seconds': '30' } });
     expect(ops).toEqual(['ModifyTargetGroupAttributes', 'AddTags']);
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
 
   it('changes a rule condition in place: ModifyRule, never delete and recreate', async () => {
     const before = await rulesOnListener();
-    const { ops } = await applyWith({ webPaths: ['/web*'] });
+    const { ops } = await applyChange({ webPaths: ['/web*'] });
     expect(ops).toEqual(['ModifyRule', 'AddTags']);
     const after = await rulesOnListener();
     expect(after.map((r) => r.arn).sort()).toEqual(before.map((r) => r.arn).sort());
@@ -139,7 +135,7 @@ describe('routing appliers (in order, one world)', () => {
 
   it('swaps two priorities without the listener ever having fewer rules', async () => {
     const before = await rulesOnListener();
-    const { report, ops } = await applyWith({ apiPriority: 200, webPriority: 100 });
+    const { report, ops } = await applyChange({ apiPriority: 200, webPriority: 100 });
     expect(report.ok).toBe(true);
     // moto refuses the swap in one call (AWS accepts it): the first SetRulePriorities is rejected,
     // then the rules move through a free priority; nothing is deleted or created on the way
@@ -157,7 +153,7 @@ describe('routing appliers (in order, one world)', () => {
   });
 
   it('modifies the listener default action in place', async () => {
-    const { ops } = await applyWith({ defaultStatus: 503 });
+    const { ops } = await applyChange({ defaultStatus: 503 });
     expect(ops).toEqual(['ModifyListener', 'AddTags']);
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
@@ -173,9 +169,9 @@ describe('routing appliers (in order, one world)', () => {
       }),
     );
     const hand = Rules![0]!.RuleArn!;
-    const ok = await applyWith({}, { prune: true });
+    const ok = await applyChange({}, { prune: true });
     expect(ok.ops).toEqual([]);
-    const clash = await applyWith({ apiPriority: 300 }, { prune: true });
+    const clash = await applyChange({ apiPriority: 300 }, { prune: true });
     expect(clash.ops).toEqual([]);
     expect(clash.report.ok).toBe(false);
     const failure = [...clash.report.outcomes.map((o) => o.reason ?? ''), ...clash.report.conflicts.map((c) => c.message)].join('\n');
@@ -186,10 +182,10 @@ describe('routing appliers (in order, one world)', () => {
   });
 
   it('keeps our rule that left the files without --prune, deletes it with --prune', async () => {
-    const kept = await applyWith({ webRule: false });
+    const kept = await applyChange({ webRule: false });
     expect(kept.ops).toEqual([]);
     expect(await rulesOnListener()).toHaveLength(3);
-    const pruned = await applyWith({}, { prune: true });
+    const pruned = await applyChange({}, { prune: true });
     expect(pruned.ops).toEqual(['DeleteRule']);
     expect(pruned.report.outcomes).toEqual([expect.objectContaining({ id: 'ListenerRule/routing-web', action: 'delete', status: 'applied' })]);
     expect((await rulesOnListener()).map((r) => r.tags[TAG_RESOURCE] ?? 'hand')).toEqual(expect.arrayContaining(['ListenerRule/routing-api', 'hand']));
@@ -198,7 +194,7 @@ describe('routing appliers (in order, one world)', () => {
 
   it('a new rule at the priority of our rule that left the files takes it over in place', async () => {
     const before = await rulesOnListener();
-    const { ops, report, lines } = await applyWith({ apiRule: false, newRulePriority: 200 }, { prune: true });
+    const { ops, report, lines } = await applyChange({ apiRule: false, newRulePriority: 200 }, { prune: true });
     expect(report.ok, lines.join('\n')).toBe(true);
     // the planner matches the live rule by listener + priority: modified and re-tagged, never
     // deleted and created (traffic on /api* moves to /v2/api* in one step)
@@ -214,7 +210,7 @@ describe('routing appliers (in order, one world)', () => {
   it('replaces a target group whose port changed: new group, rule moved, old group deleted', async () => {
     const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['routing-api'] }));
     const oldArn = TargetGroups![0]!.TargetGroupArn!;
-    const { report, ops, lines } = await applyWith({ apiPort: 8080 });
+    const { report, ops, lines } = await applyChange({ apiPort: 8080 });
     expect(report.ok, lines.join('\n')).toBe(true);
     expect(ops).toEqual(['CreateTargetGroup', 'ModifyRule', 'DeleteTargetGroup']);
     const { TargetGroups: after } = await clients.elbv2.send(new DescribeTargetGroupsCommand({}));

@@ -11,7 +11,7 @@ import { createTestClients, type TestClients } from '../../src/demo/aws-demo-cli
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
 import { createSecurityGroup, createVpc, tcpFrom } from '../../src/demo/worlds/world-building-blocks.js';
-import { applyDir, applyPlanned, observePlan, pendingChanges, planDir } from './apply-support.js';
+import { applyWith, applyPlanned, observePlan, pendingChanges, planDir } from './apply-support.js';
 
 let clients: TestClients;
 let proxy: FaultProxy;
@@ -41,12 +41,9 @@ spec:
 ${i.extra ?? ''}`;
 }
 
-async function applyWith(change: Ingress, opts: { prune?: boolean } = {}) {
+function applyChange(change: Ingress, opts: { prune?: boolean } = {}) {
   current = { ...current, ...change };
-  writeFileSync(join(dir, 'sg.yaml'), ingressYaml(current));
-  proxy.resetCounts();
-  const run = await applyDir(dir, { endpoint: proxy.url, ...opts });
-  return { ...run, ops: proxy.writes().map((c) => c.operation) };
+  return applyWith(proxy, dir, 'sg.yaml', ingressYaml(current), opts);
 }
 
 async function rules(): Promise<SecurityGroupRule[]> {
@@ -77,7 +74,7 @@ afterAll(async () => {
 
 describe('security group ingress applier (in order, one group)', () => {
   it('authorizes the declared rules in one call, tagged, then tags the group', async () => {
-    const { report, ops } = await applyWith({});
+    const { report, ops } = await applyChange({});
     expect(report.ok).toBe(true);
     expect(ops).toEqual(['AuthorizeSecurityGroupIngress', 'CreateTags']);
     expect(proxy.writes()[0]?.params).toMatchObject({ 'TagSpecification.1.ResourceType': 'security-group-rule' });
@@ -89,14 +86,14 @@ describe('security group ingress applier (in order, one group)', () => {
 
   it('keeps a hand-made rule that is not declared (exclusive: false), even with --prune', async () => {
     await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: app, IpPermissions: [tcpFrom(22, { cidr: '1.2.3.4/32' })] }));
-    const { ops } = await applyWith({}, { prune: true });
+    const { ops } = await applyChange({}, { prune: true });
     expect(ops.filter((op) => op === 'RevokeSecurityGroupIngress')).toEqual([]);
     expect(ports(await rules())).toContain('22/1.2.3.4/32');
   });
 
   it('changes a description in place with ModifySecurityGroupRules', async () => {
     const before = (await rules()).find((r) => r.FromPort === 80)?.SecurityGroupRuleId;
-    const { ops } = await applyWith({ webDescription: 'web from the new office' });
+    const { ops } = await applyChange({ webDescription: 'web from the new office' });
     expect(ops).toContain('ModifySecurityGroupRules');
     expect(ops).not.toContain('RevokeSecurityGroupIngress');
     expect(ops).not.toContain('AuthorizeSecurityGroupIngress');
@@ -106,7 +103,7 @@ describe('security group ingress applier (in order, one group)', () => {
   });
 
   it('authorizes the new rule before revoking the one it replaces (ours only)', async () => {
-    const { ops, report } = await applyWith({ webPort: 8080 });
+    const { ops, report } = await applyChange({ webPort: 8080 });
     expect(report.ok).toBe(true);
     const authorize = ops.indexOf('AuthorizeSecurityGroupIngress');
     const revoke = ops.indexOf('RevokeSecurityGroupIngress');
@@ -117,7 +114,7 @@ describe('security group ingress applier (in order, one group)', () => {
   });
 
   it('with exclusive: true revokes the undeclared hand-made rule too', async () => {
-    const { ops } = await applyWith({ exclusive: true });
+    const { ops } = await applyChange({ exclusive: true });
     expect(ops).toContain('RevokeSecurityGroupIngress');
     expect(ports(await rules())).toEqual([`3306/${alb}`, '8080/10.2.0.0/24']);
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
@@ -125,7 +122,7 @@ describe('security group ingress applier (in order, one group)', () => {
 
   it('adopts a declared rule that exists untagged: CreateTags, no authorize', async () => {
     await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: app, IpPermissions: [tcpFrom(443, { cidr: '10.3.0.0/16' }, 'tls')] }));
-    const { ops } = await applyWith({ extra: '    - { protocol: tcp, port: 443, source: { cidr: 10.3.0.0/16 }, description: tls }\n' });
+    const { ops } = await applyChange({ extra: '    - { protocol: tcp, port: 443, source: { cidr: 10.3.0.0/16 }, description: tls }\n' });
     expect(ops).toEqual(['CreateTags', 'CreateTags']);
     const tls = (await rules()).find((r) => r.FromPort === 443);
     expect(tags(tls!)[TAG_RESOURCE]).toBe('SecurityGroupIngress/app-ingress');

@@ -1,7 +1,7 @@
 // Shared by the apply integration tests: run load -> observe -> plan -> apply in process with the
 // production AWS clients (createAwsClients, endpoint from AWS_ENDPOINT_URL), against moto or the
 // fault proxy in front of it.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsClients, type AwsClientOptions } from '../../src/aws/clients.js';
@@ -16,6 +16,7 @@ import { loadDesiredState } from '../../src/spec/load-desired-state.js';
 import type { DesiredState } from '../../src/spec/types.js';
 import { desiredResourceCount } from '../../src/commands/apply.js';
 import { TEST_AWS_ENV, withEnv } from '../aws/fake-aws-server.js';
+import type { FaultProxy } from '../support/fault-proxy.js';
 import type { TestClients } from '../../src/demo/aws-demo-clients.js';
 import { renderDesired, seedSystem, type SeedSystemName } from '../../src/demo/worlds/seed-systems.js';
 
@@ -46,6 +47,18 @@ function collectingLog(lines: string[]): ApplyLog {
     warn: (_o, msg) => lines.push(`warn: ${msg}`),
     error: (_o, msg) => lines.push(`error: ${msg}`),
   };
+}
+
+/**
+ * The apply tests' one step: write `yaml` as `dir/file`, apply `dir` through `proxy`, and list the
+ * write operations that reached AWS (in the order made).
+ */
+export async function applyWith(proxy: FaultProxy, dir: string, file: string, yaml: string, opts: { prune?: boolean } = {}) {
+  writeFileSync(join(dir, file), yaml);
+  proxy.resetCounts();
+  const run = await applyDir(dir, { endpoint: proxy.url, ...opts });
+  const writes = proxy.writes().filter((c) => c.outcome === 'forwarded' || c.status !== undefined);
+  return { ...run, ops: writes.map((c) => c.operation) };
 }
 
 /** One `apply` of `dir`: load, observe, plan (prune as given), apply. */

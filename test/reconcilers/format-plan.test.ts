@@ -19,7 +19,7 @@ import {
   targetGroup,
   taskDefinitionSpec,
   tgArn,
-} from './plan-fixtures.js';
+} from './fixtures.js';
 
 const usersTg = targetGroup('users-tg', { port: 5000, healthCheck: { path: '/ping' } });
 const clientTg = targetGroup('client-tg');

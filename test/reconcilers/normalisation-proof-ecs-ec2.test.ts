@@ -12,7 +12,7 @@ import { planHasChanges } from '../../src/reconcilers/format-plan.js';
 import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
 import type { LiveState } from '../../src/reconcilers/types.js';
 import type { DesiredState, IngressRule, TaskDefinitionSpec } from '../../src/spec/types.js';
-import { ACCOUNT, OWNER, desiredState, ingress, liveState, ours, service, targetGroup, taskDefinitionSpec, liveTargetGroupOf, tgArn } from './plan-fixtures.js';
+import { ACCOUNT, OWNER, desiredState, ingress, liveState, ours, service, targetGroup, taskDefinitionSpec, liveTargetGroupOf, tgArn } from './fixtures.js';
 
 function expectConverged(desired: DesiredState, live: LiveState): void {
   const plan = planAll(desired, live, { prune: true, ownerId: OWNER });

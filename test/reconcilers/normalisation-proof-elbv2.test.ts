@@ -22,7 +22,7 @@ import {
   ruleArn,
   targetGroup,
   tgArn,
-} from './plan-fixtures.js';
+} from './fixtures.js';
 
 function awsTags(tags: Record<string, string>) {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));

@@ -1,11 +1,11 @@
 // Service planning: task definition compared by content, registerTaskDefinition, secret
 // redaction, ignore, conflicts (cluster, launch type), prune.
 import { describe, expect, it } from 'vitest';
-import { planAll } from '../../src/reconcilers/plan.js';
-import { sameTaskDefinitionContent, taskDefinitionContentHash } from '../../src/reconcilers/service/task-definition.js';
-import type { ChangeOf, LiveService, Plan, Tags } from '../../src/reconcilers/types.js';
-import type { ContainerHealthCheck, ContainerSpec, DesiredOf, EnvVar, TaskDefinitionSpec } from '../../src/spec/types.js';
-import { ACCOUNT, OWNER, desiredState, liveState, liveTargetGroupOf, ours, service, targetGroup, taskDefinitionSpec, tgArn } from './plan-fixtures.js';
+import { planAll } from '../../../src/reconcilers/plan.js';
+import { sameTaskDefinitionContent, taskDefinitionContentHash } from '../../../src/reconcilers/service/task-definition.js';
+import type { ChangeOf, LiveService, Plan, Tags } from '../../../src/reconcilers/types.js';
+import type { ContainerHealthCheck, ContainerSpec, DesiredOf, EnvVar, TaskDefinitionSpec } from '../../../src/spec/types.js';
+import { ACCOUNT, OWNER, desiredState, liveState, liveTargetGroupOf, ours, service, targetGroup, taskDefinitionSpec, tgArn } from '../fixtures.js';
 
 const tg = targetGroup('payments-tg');
 

@@ -2,10 +2,10 @@
 // through free priorities, cycles parked first, foreign holders reported (pure); and the one call
 // an endpoint that accepts swaps (AWS) gets.
 import { describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/aws/clients.js';
-import type { WriteRecord } from '../../src/reconcilers/shared/apply-context.js';
-import { applyRulePriorities, planPriorityMoves, type PriorityRound } from '../../src/reconcilers/listener-rule/priorities.js';
-import { emptyLive, fakeContext } from './apply-test-plan.js';
+import type { AwsClients } from '../../../src/aws/clients.js';
+import type { WriteRecord } from '../../../src/reconcilers/shared/apply-context.js';
+import { applyRulePriorities, planPriorityMoves, type PriorityRound } from '../../../src/reconcilers/listener-rule/priorities.js';
+import { emptyLive, fakeContext } from '../fixtures.js';
 
 /** Apply the rounds to `current`, checking that no round targets a priority held when it starts. */
 function simulate(current: Record<string, number>, rounds: PriorityRound[]): Record<string, number> {

@@ -5,7 +5,7 @@ import {
   alternateTargetGroupName,
   replacementTargetGroupName,
   targetGroupAwsNames,
-} from '../../src/reconcilers/target-group/names.js';
+} from '../../../src/reconcilers/target-group/names.js';
 
 const VALID = /^(?!.*--)(?!-)(?!.*-$)[A-Za-z0-9-]{1,32}$/;
 const hex4 = (name: string) => createHash('sha256').update(name).digest('hex').slice(0, 4);

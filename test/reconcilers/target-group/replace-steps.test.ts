@@ -1,11 +1,11 @@
 // applyPlan's target-group replace with fake appliers: the new group first, users moved onto
 // it, the old group deleted when ours and unused, left in place (with a note) when not ours. No AWS.
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from '../../src/controller/apply.js';
-import { formatApplyDetails } from '../../src/controller/apply-report.js';
-import type { Change, LiveState, Plan } from '../../src/reconcilers/types.js';
-import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
-import { emptyLive, fakeAppliers, fakeContext, liveTargetGroup, OWNER, ruleChange, tgChange } from './apply-test-plan.js';
+import { applyPlan } from '../../../src/controller/apply.js';
+import { formatApplyDetails } from '../../../src/controller/apply-report.js';
+import type { Change, LiveState, Plan } from '../../../src/reconcilers/types.js';
+import { TAG_OWNER, TAG_RESOURCE } from '../../../src/reconcilers/types.js';
+import { emptyLive, fakeAppliers, fakeContext, liveTargetGroup, OWNER, ruleChange, tgChange } from '../fixtures.js';
 
 const plan = (changes: Change[], conflicts: Plan['conflicts'] = []): Plan => ({ changes, conflicts });
 

@@ -1,10 +1,10 @@
 // TargetGroup planning: every change type and cause, ignore, prune, conflicts, unfinished replace.
 import { describe, expect, it } from 'vitest';
-import { planAll } from '../../src/reconcilers/plan.js';
-import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../../src/reconcilers/types.js';
-import type { Change, LiveState, LiveTargetGroup, Plan } from '../../src/reconcilers/types.js';
-import type { DesiredState } from '../../src/spec/types.js';
-import { OWNER, desiredState, liveState, liveTargetGroupOf, ours, targetGroup } from './plan-fixtures.js';
+import { planAll } from '../../../src/reconcilers/plan.js';
+import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../../../src/reconcilers/types.js';
+import type { Change, LiveState, LiveTargetGroup, Plan } from '../../../src/reconcilers/types.js';
+import type { DesiredState } from '../../../src/spec/types.js';
+import { OWNER, desiredState, liveState, liveTargetGroupOf, ours, targetGroup } from '../fixtures.js';
 
 function planOf(desired: DesiredState, live: LiveState, prune = false): Plan {
   return planAll(desired, live, { prune, ownerId: OWNER });

@@ -1,11 +1,11 @@
 // SecurityGroupIngress planning: authorize / revoke / describe / adopt lists, exclusive, causes
 // from the group's spec-hash tag, ignore, conflicts and prune.
 import { describe, expect, it } from 'vitest';
-import { planAll } from '../../src/reconcilers/plan.js';
-import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
-import type { ChangeOf, LiveIngressRule, LiveSecurityGroup, Plan, Tags } from '../../src/reconcilers/types.js';
-import type { DesiredOf, IngressRule } from '../../src/spec/types.js';
-import { OWNER, desiredState, ingress, liveState, ours } from './plan-fixtures.js';
+import { planAll } from '../../../src/reconcilers/plan.js';
+import { TAG_OWNER, TAG_RESOURCE } from '../../../src/reconcilers/types.js';
+import type { ChangeOf, LiveIngressRule, LiveSecurityGroup, Plan, Tags } from '../../../src/reconcilers/types.js';
+import type { DesiredOf, IngressRule } from '../../../src/spec/types.js';
+import { OWNER, desiredState, ingress, liveState, ours } from '../fixtures.js';
 
 const GROUP = 'sg-0f1a5c00000000a1';
 const APP_SG = 'sg-0f1a5c00000000a2';

@@ -1,10 +1,10 @@
 // Listener and ListenerRule planning: matching (tag, exact fallback), adopt, drift fields,
 // conflicts (priority held by a rule not ours, missing load balancer / listener), prune.
 import { describe, expect, it } from 'vitest';
-import { planAll } from '../../src/reconcilers/plan.js';
-import { TAG_OWNER } from '../../src/reconcilers/types.js';
-import type { LiveListener, LiveRule, LiveState, Plan, Tags } from '../../src/reconcilers/types.js';
-import type { DesiredOf, DesiredState } from '../../src/spec/types.js';
+import { planAll } from '../../../src/reconcilers/plan.js';
+import { TAG_OWNER } from '../../../src/reconcilers/types.js';
+import type { LiveListener, LiveRule, LiveState, Plan, Tags } from '../../../src/reconcilers/types.js';
+import type { DesiredOf, DesiredState } from '../../../src/spec/types.js';
 import {
   ALB_ARN,
   LISTENER_ARN,
@@ -18,7 +18,7 @@ import {
   ruleArn,
   targetGroup,
   tgArn,
-} from './plan-fixtures.js';
+} from '../fixtures.js';
 
 const usersTg = targetGroup('users-tg', { port: 5000 });
 const clientTg = targetGroup('client-tg');

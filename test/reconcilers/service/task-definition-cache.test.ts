@@ -2,8 +2,8 @@
 // concurrent callers share the pending read, a failed read is retried, and only the
 // revisions services still run are kept.
 import { describe, expect, it } from 'vitest';
-import { cachedTaskDefinition, createTaskDefinitionCache, retainTaskDefinitions } from '../../src/reconcilers/service/task-definition-cache.js';
-import type { LiveTaskDefinition } from '../../src/reconcilers/types.js';
+import { cachedTaskDefinition, createTaskDefinitionCache, retainTaskDefinitions } from '../../../src/reconcilers/service/task-definition-cache.js';
+import type { LiveTaskDefinition } from '../../../src/reconcilers/types.js';
 
 const td = (arn: string): LiveTaskDefinition => ({ arn }) as unknown as LiveTaskDefinition;
 
