@@ -4,6 +4,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogEvent } from '../log/log-events.js';
 import type { Logger } from '../log/logger.js';
+import { DEFAULT_CONNECTION_LIMITS, limitConnections } from './connection-limits.js';
+import type { ConnectionLimits, ConnectionStats } from './connection-limits.js';
 import type { ControllerStatus } from './controller-status.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { RequestHandler } from './webhook.js';
@@ -17,6 +19,8 @@ export interface HttpServerOptions {
   metrics: ControllerMetrics;
   /** POST /webhook/git; absent: 404 */
   webhook?: RequestHandler;
+  /** default DEFAULT_CONNECTION_LIMITS */
+  connectionLimits?: Partial<ConnectionLimits>;
   logger?: Logger;
 }
 
@@ -24,6 +28,7 @@ export interface RunningHttpServer {
   /** `http://host:port` */
   url: string;
   port: number;
+  connections: ConnectionStats;
   /** stop accepting, drop open connections */
   close(): Promise<void>;
 }
@@ -71,29 +76,37 @@ function routes(options: HttpServerOptions): Record<string, Route> {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const table = routes(options);
   const log = options.logger;
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = table[path];
-    if (!route) {
-      json(res, 404, { error: `no such endpoint ${path}: try /healthz, /readyz, /metrics, /status or POST /webhook/git` });
-      req.resume();
-      return;
-    }
-    const method = req.method === 'HEAD' && route.method === 'GET' ? 'GET' : req.method;
-    if (method !== route.method) {
-      json(res, 405, { error: `${req.method} is not allowed on ${path}: use ${route.method}` }, { allow: route.method });
-      req.resume();
-      return;
-    }
-    Promise.resolve(route.handle(req, res)).catch((e: unknown) => {
-      log?.error({ err: e, path }, 'HTTP handler failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const server: Server = createServer(
+    {
+      headersTimeout: 10_000,
+      requestTimeout: 30_000,
+      keepAliveTimeout: 5_000,
+      // how often headersTimeout/requestTimeout are enforced (Node's default 30 s lets a
+      // byte-a-second sender hold a socket for 40 s)
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const route = table[path];
+      if (!route) {
+        json(res, 404, { error: `no such endpoint ${path}: try /healthz, /readyz, /metrics, /status or POST /webhook/git` });
+        req.resume();
+        return;
+      }
+      const method = req.method === 'HEAD' && route.method === 'GET' ? 'GET' : req.method;
+      if (method !== route.method) {
+        json(res, 405, { error: `${req.method} is not allowed on ${path}: use ${route.method}` }, { allow: route.method });
+        req.resume();
+        return;
+      }
+      Promise.resolve(route.handle(req, res)).catch((e: unknown) => {
+        log?.error({ err: e, path }, 'HTTP handler failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    },
+  );
+  const connections = limitConnections(server, { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits });
 
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
@@ -119,6 +132,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     url,
     port,
+    connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
