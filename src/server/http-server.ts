@@ -1,4 +1,5 @@
 // The daemon's HTTP endpoints on --port: /healthz, /readyz, /metrics, /status, POST /webhook/git.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   metrics: ControllerMetrics;
   /** POST /webhook/git; absent: 404 */
   webhook?: RequestHandler;
+  /** STATUS_TOKEN: when set, GET /status needs `Authorization: Bearer <token>` (401 otherwise) */
+  statusToken?: string;
   /** default DEFAULT_CONNECTION_LIMITS */
   connectionLimits?: Partial<ConnectionLimits>;
   logger?: Logger;
@@ -41,6 +44,13 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 const json = (res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void =>
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`, extra);
 
+/** Constant-time: both sides are hashed first, so neither the length nor a prefix leaks. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const digest = (v: string): Buffer => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(m?.[1] ?? ''), digest(token)) && m !== null;
+}
+
 type Route = { method: 'GET' | 'POST'; handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void> };
 
 function routes(options: HttpServerOptions): Record<string, Route> {
@@ -58,7 +68,16 @@ function routes(options: HttpServerOptions): Record<string, Route> {
       method: 'GET',
       handle: async (_req, res) => send(res, 200, metrics.contentType, await metrics.text()),
     },
-    '/status': { method: 'GET', handle: (_req, res) => json(res, 200, status.snapshot()) },
+    '/status': {
+      method: 'GET',
+      handle: (req, res) => {
+        if (options.statusToken && !bearerMatches(req.headers.authorization, options.statusToken)) {
+          json(res, 401, { error: 'GET /status needs Authorization: Bearer <STATUS_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+          return;
+        }
+        json(res, 200, status.snapshot());
+      },
+    },
     '/webhook/git': {
       method: 'POST',
       handle: (req, res) => {
