@@ -1,5 +1,5 @@
 // `ecs-reconciler run`: the daemon. Every flag is also an environment variable (run-config.ts).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { startDaemon } from '../controller/daemon.js';
 import { ConfigError, RUN_OPTIONS, resolveRunConfig } from '../controller/run-config.js';
 
@@ -11,6 +11,7 @@ export function registerRunCommand(program: Command): void {
     const spec = def.value === undefined ? def.flag : `${def.flag} ${def.value}`;
     const suffix = def.default === undefined ? `[env ${def.env}]` : `[env ${def.env}, default ${def.default}]`;
     cmd.option(spec, `${def.description} ${suffix}`);
+    if (def.alias) cmd.addOption(new Option(`${def.alias.flag}${def.value ? ` ${def.value}` : ''}`).hideHelp());
   }
   cmd.action(async (flags: Record<string, unknown>) => {
     let config;

@@ -86,7 +86,7 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     },
   });
   const webhook = createWebhookHandler({ secret: env.WEBHOOK_SECRET, branch: config.branch ?? 'main', onPush: () => loop.trigger('push'), logger });
-  const server = await startHttpServer({ port: config.port, host: config.host, status, metrics, webhook, logger });
+  const server = await startHttpServer({ port: config.port, host: config.host, status, metrics, webhook, statusToken: env.STATUS_TOKEN || undefined, logger });
 
   const poll = setInterval(() => {
     void reconciler.sourceMoved().then((moved) => {

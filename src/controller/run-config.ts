@@ -35,6 +35,8 @@ export interface OptionDef {
   default: string | undefined;
   description: string;
   parse: Parse;
+  /** an older name of the same option, still accepted (the new name wins) */
+  alias?: { flag: string; env: string };
 }
 
 export class ConfigError extends Error {
@@ -79,7 +81,7 @@ export const RUN_OPTIONS: OptionDef[] = [
   { key: 'awsTimeoutMs', flag: '--aws-timeout', value: '<duration>', env: 'ECS_RECONCILER_AWS_TIMEOUT', default: '10s', description: 'total deadline of one AWS request attempt, answer body included (at most 3 attempts)', parse: parseDuration },
   { key: 'stallGraceMs', flag: '--stall-grace', value: '<duration>', env: 'ECS_RECONCILER_STALL_GRACE', default: '90s', description: '/healthz fails when no cycle finished for 2 intervals + cycle timeout + this', parse: parseDuration },
   { key: 'port', flag: '--port', value: '<port>', env: 'ECS_RECONCILER_PORT', default: '8080', description: 'HTTP port for /healthz /readyz /metrics /status /webhook/git (0 = any free port)', parse: parseInteger(0, 65535) },
-  { key: 'host', flag: '--host', value: '<address>', env: 'ECS_RECONCILER_HOST', default: '0.0.0.0', description: 'address the HTTP server listens on', parse: text },
+  { key: 'host', flag: '--bind', value: '<address>', env: 'ECS_RECONCILER_BIND', default: '0.0.0.0', description: 'address the HTTP server listens on (127.0.0.1: this machine only); --host / ECS_RECONCILER_HOST still work', parse: text, alias: { flag: '--host', env: 'ECS_RECONCILER_HOST' } },
   { key: 'logFormat', flag: '--log-format', value: '<json|pretty>', env: 'ECS_RECONCILER_LOG_FORMAT', default: 'json', description: 'pino JSON lines, or pretty for a terminal (level: LOG_LEVEL)', parse: (raw, flag) => {
     if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`${flag}: expected json or pretty, got "${raw}"`);
     return raw;
@@ -97,16 +99,18 @@ export const RUN_OPTIONS: OptionDef[] = [
 /** flag values (commander's, as strings/booleans) over env over defaults. */
 export function resolveRunConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): RunConfig {
   const out: Record<string, unknown> = {};
+  const camel = (flag: string): string => flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   for (const def of RUN_OPTIONS) {
-    const camel = def.flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const fromFlag = flags[camel];
-    let raw: string | undefined;
-    let origin = def.flag;
-    if (fromFlag !== undefined) raw = typeof fromFlag === 'boolean' ? String(fromFlag) : String(fromFlag);
-    else if (env[def.env] !== undefined) {
-      raw = env[def.env];
-      origin = def.env;
-    } else raw = def.default;
+    // new name before old name, flag before environment
+    const sources: [unknown, string][] = [
+      [flags[camel(def.flag)], def.flag],
+      [def.alias && flags[camel(def.alias.flag)], def.alias?.flag ?? ''],
+      [env[def.env], def.env],
+      [def.alias && env[def.alias.env], def.alias?.env ?? ''],
+    ];
+    const found = sources.find(([v]) => v !== undefined);
+    const raw = found ? String(found[0]) : def.default;
+    const origin = found ? found[1] : def.flag;
     out[def.key] = raw === undefined ? undefined : def.parse(raw, origin);
   }
   return out as unknown as RunConfig;

@@ -92,7 +92,9 @@ function prettyStream(destination: LoggerOptions['destination']): DestinationStr
  */
 export function errorSerializer(withStack: boolean): (err: unknown) => Record<string, unknown> {
   return (err) => {
-    if (!(err instanceof Error)) return { message: String(err) };
+    // `err: { message }` (a message already scrubbed, no Error at hand) keeps its text: String()
+    // of it logged "[object Object]" for every source.failed
+    if (!(err instanceof Error)) return plainErrorFields(err);
     const e = err as Error & { code?: unknown; revision?: unknown };
     return {
       type: e.name,
@@ -101,6 +103,18 @@ export function errorSerializer(withStack: boolean): (err: unknown) => Record<st
       ...(withStack && e.stack ? { stack: e.stack } : {}),
     };
   };
+}
+
+function plainErrorFields(err: unknown): Record<string, unknown> {
+  if (typeof err !== 'object' || err === null) return { message: String(err) };
+  const { type, message, code } = err as { type?: unknown; message?: unknown; code?: unknown };
+  let text: string;
+  try {
+    text = typeof message === 'string' ? message : JSON.stringify(err);
+  } catch {
+    text = Object.prototype.toString.call(err);
+  }
+  return { ...(typeof type === 'string' ? { type } : {}), message: text, ...(code === undefined ? {} : { code }) };
 }
 
 /** Create the process logger. */

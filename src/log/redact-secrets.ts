@@ -93,7 +93,7 @@ export class SecretRegistry {
 }
 
 /** Names of environment variables whose values are always secrets. */
-export const SECRET_ENV_NAMES = ['GIT_TOKEN', 'SLACK_WEBHOOK_URL', 'WEBHOOK_SECRET'] as const;
+export const SECRET_ENV_NAMES = ['GIT_TOKEN', 'SLACK_WEBHOOK_URL', 'WEBHOOK_SECRET', 'STATUS_TOKEN'] as const;
 
 /** A registry holding the secret environment variables of `env` (default process.env). */
 export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): SecretRegistry {

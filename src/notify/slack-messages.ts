@@ -1,5 +1,8 @@
 // The text of every Slack message the controller sends. Values come already redacted where
-// the desired state marks them secret (`(secret)`); the sender scrubs credentials again.
+// the desired state marks them secret (`(secret)`); the sender scrubs credentials again. Every
+// value from the files, git or AWS goes through t() (slack-escape.ts): it cannot mention,
+// link or add lines. Titles stay plain (they go to logs); foldMessages escapes them.
+import { slackText as t } from './slack-escape.js';
 import type { SlackMessage } from './slack-sender.js';
 
 /** One drifted field, its values already rendered by src/log/render-value.ts. */
@@ -50,12 +53,12 @@ function capped(lines: string[], noun: string): string[] {
 }
 
 function resourceLabel(view: { id: string; arn?: string }): string {
-  return view.arn ? `\`${view.id}\` (${view.arn})` : `\`${view.id}\``;
+  return view.arn ? `\`${t(view.id)}\` (${t(view.arn)})` : `\`${t(view.id)}\``;
 }
 
 function fieldLines(fields: DriftFieldView[]): string[] {
   return capped(
-    fields.map((f) => `• \`${f.path}\`: live \`${f.live}\` → desired \`${f.desired}\``),
+    fields.map((f) => `• \`${t(f.path)}\`: live \`${t(f.live)}\` → desired \`${t(f.desired)}\``),
     'fields',
   );
 }
@@ -63,24 +66,24 @@ function fieldLines(fields: DriftFieldView[]): string[] {
 function outcome(view: IncidentView): string {
   if (view.corrected) return 'Corrected: the desired values were written back.';
   if (view.observeOnly) return 'Not corrected: the resource policy is `observe` (report only).';
-  return `Not corrected: ${view.error ?? 'the correction failed'}. It is retried every cycle.`;
+  return `Not corrected: ${view.error === undefined ? 'the correction failed' : t(view.error)}. It is retried every cycle.`;
 }
 
 export function driftOpenedMessage(view: IncidentView): SlackMessage {
   const icon = view.corrected ? ':wrench:' : view.observeOnly ? ':eyes:' : ':x:';
-  const head = `${icon} *Drift on ${resourceLabel(view)}*: changed outside ecs-reconciler (desired state at commit \`${shortRevision(view.revision)}\`)`;
+  const head = `${icon} *Drift on ${resourceLabel(view)}*: changed outside ecs-reconciler (desired state at commit \`${t(shortRevision(view.revision))}\`)`;
   return { text: [head, ...fieldLines(view.fields), outcome(view)].join('\n'), title: `drift on ${view.id}` };
 }
 
 export function driftReminderMessage(view: IncidentView, now: number): SlackMessage {
   const hours = Math.max(1, Math.round((now - view.openedAt) / 3_600_000));
-  const head = `:hourglass: *Drift still open on ${resourceLabel(view)}* since ${new Date(view.openedAt).toISOString()} (${hours} h), commit \`${shortRevision(view.revision)}\``;
+  const head = `:hourglass: *Drift still open on ${resourceLabel(view)}* since ${new Date(view.openedAt).toISOString()} (${hours} h), commit \`${t(shortRevision(view.revision))}\``;
   return { text: [head, ...fieldLines(view.fields), outcome(view)].join('\n'), title: `drift still open on ${view.id}` };
 }
 
 export function driftResolvedMessage(view: { id: string; arn?: string }, revision: string): SlackMessage {
   return {
-    text: `:white_check_mark: *Drift resolved on ${resourceLabel(view)}*: live matches the desired state at commit \`${shortRevision(revision)}\` again.`,
+    text: `:white_check_mark: *Drift resolved on ${resourceLabel(view)}*: live matches the desired state at commit \`${t(shortRevision(revision))}\` again.`,
     title: `drift resolved on ${view.id}`,
   };
 }
@@ -89,16 +92,16 @@ const ACTION_MARK: Record<string, string> = { create: '+', update: '~', replace:
 
 export function rolloutMessage(revision: string, items: readonly RolloutItem[], subject?: string): SlackMessage {
   const lines = items.map((c) => {
-    const paths = c.diffs && c.diffs.length > 0 ? `: ${c.diffs.map((d) => d.path).slice(0, 5).join(', ')}${c.diffs.length > 5 ? ', …' : ''}` : '';
-    return `• ${ACTION_MARK[c.action] ?? c.action} ${c.action} \`${c.id}\`${paths}`;
+    const paths = c.diffs && c.diffs.length > 0 ? `: ${c.diffs.map((d) => t(d.path)).slice(0, 5).join(', ')}${c.diffs.length > 5 ? ', …' : ''}` : '';
+    return `• ${ACTION_MARK[c.action] ?? t(c.action)} ${t(c.action)} \`${t(c.id)}\`${paths}`;
   });
-  const head = `:rocket: *Rolled out commit \`${shortRevision(revision)}\`*${subject ? ` (${subject})` : ''}: ${items.length} change${items.length === 1 ? '' : 's'}`;
+  const head = `:rocket: *Rolled out commit \`${t(shortRevision(revision))}\`*${subject ? ` (${t(subject)})` : ''}: ${items.length} change${items.length === 1 ? '' : 's'}`;
   return { text: [head, ...capped(lines, 'changes')].join('\n'), title: `rollout of ${shortRevision(revision)}` };
 }
 
 export function invalidRevisionMessage(revision: string, errors: readonly InvalidRevisionError[], inForce?: string): SlackMessage {
-  const lines = errors.map((e) => `• ${e.file}:${e.line}:${e.col}: ${e.message}`);
-  const kept = inForce ? `; commit \`${shortRevision(inForce)}\` stays in force` : '; nothing has been applied yet';
-  const head = `:no_entry: *Commit \`${shortRevision(revision)}\` is invalid and was not applied*${kept}. Fix it with a new commit:`;
+  const lines = errors.map((e) => `• ${t(e.file)}:${t(e.line)}:${t(e.col)}: ${t(e.message)}`);
+  const kept = inForce ? `; commit \`${t(shortRevision(inForce))}\` stays in force` : '; nothing has been applied yet';
+  const head = `:no_entry: *Commit \`${t(shortRevision(revision))}\` is invalid and was not applied*${kept}. Fix it with a new commit:`;
   return { text: [head, ...capped(lines, 'errors')].join('\n'), title: `invalid commit ${shortRevision(revision)}` };
 }

@@ -7,6 +7,7 @@ import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError 
 import { LogEvent } from '../log/log-events.js';
 import type { Logger } from '../log/logger.js';
 import { SecretRegistry, redactSecrets } from '../log/redact-secrets.js';
+import { slackText } from './slack-escape.js';
 
 export interface SlackMessage {
   /** mrkdwn text posted */
@@ -47,7 +48,8 @@ const sleep = (ms: number): Promise<void> =>
 
 /** Build the fold message for `messages` (at most 20 titles listed). */
 export function foldMessages(messages: readonly SlackMessage[]): SlackMessage {
-  const listed = messages.slice(0, 20).map((m) => `• ${m.title}`);
+  // titles are plain text (they name resources from the files): escaped here, where they enter mrkdwn
+  const listed = messages.slice(0, 20).map((m) => `• ${slackText(m.title)}`);
   const rest = messages.length - listed.length;
   const text = [`…and ${messages.length} more (Slack rate limit of this controller reached):`, ...listed, ...(rest > 0 ? [`• …${rest} others`] : [])].join('\n');
   return { text, title: `…and ${messages.length} more` };

@@ -1,9 +1,12 @@
 // The daemon's HTTP endpoints on --port: /healthz, /readyz, /metrics, /status, POST /webhook/git.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogEvent } from '../log/log-events.js';
 import type { Logger } from '../log/logger.js';
+import { DEFAULT_CONNECTION_LIMITS, limitConnections } from './connection-limits.js';
+import type { ConnectionLimits, ConnectionStats } from './connection-limits.js';
 import type { ControllerStatus } from './controller-status.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { RequestHandler } from './webhook.js';
@@ -17,6 +20,10 @@ export interface HttpServerOptions {
   metrics: ControllerMetrics;
   /** POST /webhook/git; absent: 404 */
   webhook?: RequestHandler;
+  /** STATUS_TOKEN: when set, GET /status needs `Authorization: Bearer <token>` (401 otherwise) */
+  statusToken?: string;
+  /** default DEFAULT_CONNECTION_LIMITS */
+  connectionLimits?: Partial<ConnectionLimits>;
   logger?: Logger;
 }
 
@@ -24,6 +31,7 @@ export interface RunningHttpServer {
   /** `http://host:port` */
   url: string;
   port: number;
+  connections: ConnectionStats;
   /** stop accepting, drop open connections */
   close(): Promise<void>;
 }
@@ -35,6 +43,13 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 const json = (res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void =>
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`, extra);
+
+/** Constant-time: both sides are hashed first, so neither the length nor a prefix leaks. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const digest = (v: string): Buffer => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(m?.[1] ?? ''), digest(token)) && m !== null;
+}
 
 type Route = { method: 'GET' | 'POST'; handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void> };
 
@@ -60,7 +75,16 @@ function routes(options: HttpServerOptions): Record<string, Route> {
       method: 'GET',
       handle: async (_req, res) => send(res, 200, metrics.contentType, await metrics.text()),
     },
-    '/status': { method: 'GET', handle: (_req, res) => json(res, 200, status.snapshot()) },
+    '/status': {
+      method: 'GET',
+      handle: (req, res) => {
+        if (options.statusToken && !bearerMatches(req.headers.authorization, options.statusToken)) {
+          json(res, 401, { error: 'GET /status needs Authorization: Bearer <STATUS_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+          return;
+        }
+        json(res, 200, status.snapshot());
+      },
+    },
     '/webhook/git': {
       method: 'POST',
       handle: (req, res) => {
@@ -78,29 +102,37 @@ function routes(options: HttpServerOptions): Record<string, Route> {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const table = routes(options);
   const log = options.logger;
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = table[path];
-    if (!route) {
-      json(res, 404, { error: `no such endpoint ${path}: try /healthz, /readyz, /metrics, /status or POST /webhook/git` });
-      req.resume();
-      return;
-    }
-    const method = req.method === 'HEAD' && route.method === 'GET' ? 'GET' : req.method;
-    if (method !== route.method) {
-      json(res, 405, { error: `${req.method} is not allowed on ${path}: use ${route.method}` }, { allow: route.method });
-      req.resume();
-      return;
-    }
-    Promise.resolve(route.handle(req, res)).catch((e: unknown) => {
-      log?.error({ err: e, path }, 'HTTP handler failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const server: Server = createServer(
+    {
+      headersTimeout: 10_000,
+      requestTimeout: 30_000,
+      keepAliveTimeout: 5_000,
+      // how often headersTimeout/requestTimeout are enforced (Node's default 30 s lets a
+      // byte-a-second sender hold a socket for 40 s)
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const route = table[path];
+      if (!route) {
+        json(res, 404, { error: `no such endpoint ${path}: try /healthz, /readyz, /metrics, /status or POST /webhook/git` });
+        req.resume();
+        return;
+      }
+      const method = req.method === 'HEAD' && route.method === 'GET' ? 'GET' : req.method;
+      if (method !== route.method) {
+        json(res, 405, { error: `${req.method} is not allowed on ${path}: use ${route.method}` }, { allow: route.method });
+        req.resume();
+        return;
+      }
+      Promise.resolve(route.handle(req, res)).catch((e: unknown) => {
+        log?.error({ err: e, path }, 'HTTP handler failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    },
+  );
+  const connections = limitConnections(server, { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits });
 
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
@@ -126,6 +158,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     url,
     port,
+    connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

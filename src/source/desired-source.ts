@@ -28,6 +28,7 @@ export type SourceErrorCode =
   | 'source.branch-missing'
   | 'source.path-missing'
   | 'source.checkout-failed'
+  | 'source.unsafe-link'
   | 'source.timeout'
   | 'source.closed';
 

@@ -31,7 +31,7 @@ export class GitCommandError extends Error {
 
 // Variables that could redirect git to another repository or configuration, make it prompt,
 // or hand it our secrets. Everything else (PATH, HOME, proxies, CA bundles) is inherited.
-const DROPPED_ENV = /^(GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE|CEILING_DIRECTORIES|COMMON_DIR|CONFIG.*|ASKPASS|TOKEN|TRACE.*|TERMINAL_PROMPT|USERNAME)|SSH_ASKPASS.*|SLACK_WEBHOOK_URL|WEBHOOK_SECRET)$/;
+const DROPPED_ENV = /^(GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE|CEILING_DIRECTORIES|COMMON_DIR|CONFIG.*|ASKPASS|TOKEN|TRACE.*|TERMINAL_PROMPT|USERNAME)|SSH_ASKPASS.*|SLACK_WEBHOOK_URL|WEBHOOK_SECRET|STATUS_TOKEN)$/;
 
 /**
  * The environment of every git call: inherited minus the dangerous variables, never prompting,

@@ -11,6 +11,7 @@ import type { DesiredSource, SourceSnapshot } from './desired-source.js';
 import { GitCommandError, gitEnv, runGit } from './git-command.js';
 import { gitAuth } from './git-credentials.js';
 import type { GitAuth } from './git-credentials.js';
+import { describeEscapingLinks, findEscapingLinks } from './symlink-escapes.js';
 
 export interface GitSourceOptions {
   /** https://, ssh://, git@host:path, file:// or a local path */
@@ -53,6 +54,8 @@ export class GitSource implements DesiredSource {
   #current: { sha: string; dir: string; subject?: string } | undefined;
   /** checked-out SHAs, oldest first */
   #kept: string[] = [];
+  /** the last commit refused for its links: refused again without a new checkout until the branch moves */
+  #refused: SourceError | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: GitSourceOptions) {
@@ -152,6 +155,7 @@ export class GitSource implements DesiredSource {
     if (this.#current?.sha === sha) {
       return { revision: sha, dir: this.#current.dir, changed: false, subject: this.#current.subject };
     }
+    if (this.#refused?.revision === sha) throw this.#refused;
     const tree = join(this.#treesDir, sha);
     await rm(tree, { recursive: true, force: true });
     await this.#git(['worktree', 'prune']).catch(() => undefined);
@@ -160,6 +164,16 @@ export class GitSource implements DesiredSource {
     } catch (e) {
       await rm(tree, { recursive: true, force: true });
       throw this.#error('source.checkout-failed', `checkout of commit ${sha} failed`, e, sha);
+    }
+    const escaping = await findEscapingLinks(tree);
+    if (escaping.length > 0) {
+      await this.#removeTree(sha);
+      this.#refused = new SourceError(
+        'source.unsafe-link',
+        this.#scrub(`commit ${sha} of ${this.#auth.url} was not loaded: ${escaping.length} symbolic link(s) leave the repository\n${describeEscapingLinks(escaping)}`),
+        sha,
+      );
+      throw this.#refused;
     }
     const dir = this.#path === '.' ? tree : resolve(tree, this.#path);
     const isDir = await stat(dir).then(

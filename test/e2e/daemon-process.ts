@@ -18,8 +18,13 @@ export class DaemonProcess {
   readonly logs: LogLine[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [CLI, 'run', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `maxOpenFiles`: run under `ulimit -n` (a container's usual limit is 1,024) */
+  constructor(args: string[], env: NodeJS.ProcessEnv, options: { maxOpenFiles?: number } = {}) {
+    const argv = [CLI, 'run', ...args];
+    this.child =
+      options.maxOpenFiles === undefined
+        ? spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('/bin/sh', ['-c', `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, process.execPath, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let rest = '';
       stream?.setEncoding('utf8');
