@@ -1,7 +1,7 @@
 // The entry point of the spec layer: a directory (or one file) of YAML -> a normalised,
 // validated DesiredState, or every error found. Never a partial state.
 import type { DesiredResource, DesiredState, Kind, LoadResult, SpecError } from './types.js';
-import { KINDS } from './types.js';
+import { DESIRED_KEYS, emptyDesiredState, KINDS } from './types.js';
 import { specHash } from './spec-hash.js';
 import type { RawMetadata, ValidDoc } from './raw-types.js';
 import { listSpecFiles, readSpecFile } from './read-spec-files.js';
@@ -118,27 +118,11 @@ export function toResource(doc: ValidDoc): DesiredResource {
 }
 
 function buildState(valid: readonly ValidDoc[], files: readonly string[]): DesiredState {
-  const state: DesiredState = { targetGroups: [], listeners: [], listenerRules: [], securityGroupIngress: [], services: [], files: [...files] };
+  const state = emptyDesiredState(files);
   const byName = [...valid].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const doc of byName) {
     const resource = toResource(doc);
-    switch (resource.kind) {
-      case 'TargetGroup':
-        state.targetGroups.push(resource);
-        break;
-      case 'Listener':
-        state.listeners.push(resource);
-        break;
-      case 'ListenerRule':
-        state.listenerRules.push(resource);
-        break;
-      case 'SecurityGroupIngress':
-        state.securityGroupIngress.push(resource);
-        break;
-      case 'Service':
-        state.services.push(resource);
-        break;
-    }
+    (state[DESIRED_KEYS[resource.kind]] as DesiredResource[]).push(resource);
   }
   return state;
 }
@@ -152,13 +136,7 @@ export interface StateSummary {
 }
 
 export function summariseState(state: DesiredState): StateSummary {
-  const byKind: Record<Kind, number> = {
-    TargetGroup: state.targetGroups.length,
-    Listener: state.listeners.length,
-    ListenerRule: state.listenerRules.length,
-    SecurityGroupIngress: state.securityGroupIngress.length,
-    Service: state.services.length,
-  };
+  const byKind = Object.fromEntries(KINDS.map((k) => [k, state[DESIRED_KEYS[k]].length])) as Record<Kind, number>;
   return { total: KINDS.reduce((sum, k) => sum + byKind[k], 0), byKind };
 }
 

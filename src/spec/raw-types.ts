@@ -1,5 +1,5 @@
 // The YAML documents as users write them, once they passed the JSON Schemas (before defaults).
-import type { Kind } from './types.js';
+import type { Kind, KindSpecs } from './types.js';
 import type { ParsedDocument } from './parse-documents.js';
 
 export type RawTags = Record<string, string>;
@@ -111,13 +111,17 @@ export interface RawServiceSpec {
   tags?: RawTags;
 }
 
-export interface RawSpecOf {
+/** The YAML shapes of the kinds whose normalisation changes the shape (defaults, references). */
+interface RawSpecs {
   TargetGroup: RawTargetGroupSpec;
   Listener: RawListenerSpec;
   ListenerRule: RawListenerRuleSpec;
   SecurityGroupIngress: RawSecurityGroupIngressSpec;
   Service: RawServiceSpec;
 }
+
+/** A kind without an entry in RawSpecs is written in YAML exactly as its normalised spec. */
+export type RawSpecOf = RawSpecs & { [K in Exclude<Kind, keyof RawSpecs>]: KindSpecs[K] };
 
 export interface RawMetadata {
   name: string;

@@ -4,17 +4,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import type { Kind } from './types.js';
+import { KINDS, type Kind } from './types.js';
 
 export const SCHEMA_BASE = 'https://ecs-reconciler.dev/schemas/v1/';
 
-export const SPEC_SCHEMA_FILES: Record<Kind, string> = {
-  TargetGroup: 'target-group.schema.json',
-  Listener: 'listener.schema.json',
-  ListenerRule: 'listener-rule.schema.json',
-  SecurityGroupIngress: 'security-group-ingress.schema.json',
-  Service: 'service.schema.json',
-};
+/** Each kind's spec schema: `TargetGroup` -> `target-group.schema.json`. */
+export const SPEC_SCHEMA_FILES = Object.fromEntries(
+  KINDS.map((k) => [k, `${k.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.schema.json`]),
+) as Record<Kind, string>;
 
 const FILES = ['common.schema.json', 'document.schema.json', ...Object.values(SPEC_SCHEMA_FILES)];
 

@@ -218,12 +218,16 @@ export interface ServiceSpec {
 
 // ---------- the whole ----------
 
-export type DesiredResource =
-  | (ResourceMeta<'TargetGroup'> & { spec: TargetGroupSpec })
-  | (ResourceMeta<'Listener'> & { spec: ListenerSpec })
-  | (ResourceMeta<'ListenerRule'> & { spec: ListenerRuleSpec })
-  | (ResourceMeta<'SecurityGroupIngress'> & { spec: SecurityGroupIngressSpec })
-  | (ResourceMeta<'Service'> & { spec: ServiceSpec });
+/** Each kind's normalised spec. */
+export interface KindSpecs {
+  TargetGroup: TargetGroupSpec;
+  Listener: ListenerSpec;
+  ListenerRule: ListenerRuleSpec;
+  SecurityGroupIngress: SecurityGroupIngressSpec;
+  Service: ServiceSpec;
+}
+
+export type DesiredResource = { [K in Kind]: ResourceMeta<K> & { spec: KindSpecs[K] } }[Kind];
 
 export type DesiredOf<K extends Kind> = Extract<DesiredResource, { kind: K }>;
 
@@ -235,6 +239,22 @@ export interface DesiredState {
   services: DesiredOf<'Service'>[];
   /** the files read, relative to the source directory, sorted */
   files: string[];
+}
+
+/** Where each kind's documents are in DesiredState. */
+export const DESIRED_KEYS = {
+  TargetGroup: 'targetGroups',
+  Listener: 'listeners',
+  ListenerRule: 'listenerRules',
+  SecurityGroupIngress: 'securityGroupIngress',
+  Service: 'services',
+} as const satisfies { [K in Kind]: keyof DesiredState };
+
+/** An empty desired state (every kind's list empty). */
+export function emptyDesiredState(files: readonly string[] = []): DesiredState {
+  const state = Object.fromEntries(KINDS.map((k) => [DESIRED_KEYS[k], []])) as unknown as DesiredState;
+  state.files = [...files];
+  return state;
 }
 
 /** One validation error. `kindName` is `Kind/name` when the document got that far. */
