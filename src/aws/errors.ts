@@ -1,6 +1,7 @@
 // Typed AWS call errors and the one-line explanations users see.
 // Classifies SDK service errors (by AWS error code), Node network errors (by errno code)
 // and credential/region resolution errors; never prints a stack.
+import { ReconcilerError } from '../reconciler-error.js';
 import { type AwsService, iamAction } from './aws-service.js';
 
 export type AwsErrorKind =
@@ -218,9 +219,8 @@ export function describeAwsError(err: unknown, ctx: Partial<AwsCallContext> = {}
 }
 
 /** An AWS call that failed, with the call and resource it was made for. `message` is one line. */
-export class AwsCallError extends Error {
+export class AwsCallError extends ReconcilerError {
   override readonly name = 'AwsCallError';
-  readonly code: string;
   readonly kind: AwsErrorKind;
   readonly service: AwsService | undefined;
   readonly operation: string | undefined;
@@ -228,8 +228,7 @@ export class AwsCallError extends Error {
   readonly httpStatus: number | undefined;
 
   constructor(cause: unknown, ctx: Partial<AwsCallContext> = {}) {
-    super(describeAwsError(cause, ctx), { cause });
-    this.code = errorCode(cause);
+    super(errorCode(cause), describeAwsError(cause, ctx), { cause });
     this.kind = classifyAwsError(cause);
     this.service = ctx.service;
     this.operation = ctx.operation;

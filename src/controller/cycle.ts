@@ -3,6 +3,7 @@
 import { LogEvent, logApplyFailed, logSourceInvalid, logSourceUpdated } from '../log/log-events.js';
 import type { CycleResult } from '../server/controller-status.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
+import { ReconcilerError } from '../reconciler-error.js';
 import { applyPlan } from './apply.js';
 import { desiredResources } from '../reconcilers/registry.js';
 import { createApplyContext } from '../reconcilers/shared/apply-context.js';
@@ -15,8 +16,11 @@ import type { CycleDeps, InForce } from './cycle-deps.js';
 export type { CycleDeps, InForce } from './cycle-deps.js';
 
 /** Raised for a cycle that could not reconcile at all; `message` is one line for people. */
-export class CycleError extends Error {
+export class CycleError extends ReconcilerError {
   override readonly name = 'CycleError';
+  constructor(message: string) {
+    super('cycle.failed', message);
+  }
 }
 
 /** Holds the revision in force between cycles; `run()` is one cycle. */

@@ -13,6 +13,7 @@ import { AwsCallError, toAwsCallError } from '../aws/errors.js';
 import { RECONCILERS, type AnyReconciler } from '../reconcilers/registry.js';
 import type { ReadIO } from '../reconcilers/shared/reconciler.js';
 import type { LiveState } from '../reconcilers/types.js';
+import { ReconcilerError } from '../reconciler-error.js';
 import type { DesiredState, Kind } from '../spec/types.js';
 
 /** What the reads keep between cycles (data AWS never changes once written), per kind. */
@@ -43,12 +44,11 @@ export interface ObserveOptions {
  * failure; conditions that fail every call alike (unreachable endpoint, bad credentials,
  * no region) are reported once, not once per call.
  */
-export class ObserveError extends Error {
+export class ObserveError extends ReconcilerError {
   override readonly name = 'ObserveError';
-  readonly code = 'observe.failed';
 
   constructor(readonly errors: AwsCallError[]) {
-    super(distinctLines(errors).join('\n'));
+    super('observe.failed', distinctLines(errors).join('\n'), { cause: errors[0] });
   }
 
   /** Distinct one-line explanations, in the order they happened. */

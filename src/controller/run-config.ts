@@ -1,5 +1,6 @@
 // The daemon's configuration: every flag of `run` also as an environment variable
 // (ECS_RECONCILER_<FLAG>), defined once here. The README's configuration table is this list.
+import { ReconcilerError } from '../reconciler-error.js';
 
 export interface RunConfig {
   source: string;
@@ -39,8 +40,11 @@ export interface OptionDef {
   alias?: { flag: string; env: string };
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends ReconcilerError {
   override readonly name = 'ConfigError';
+  constructor(message: string) {
+    super('config.invalid', message);
+  }
 }
 
 /** `60s`, `2s`, `500ms`, `5m`, `6h`, or a plain number of seconds. */

@@ -1,6 +1,7 @@
 // Where the desired YAML comes from: a local directory or a git branch. The loop calls sync()
 // before each cycle (and on a webhook push); sync() returns a directory that stays unchanged
 // until a later sync() returns a different one, so a load never sees a half-updated tree.
+import { ReconcilerError } from '../reconciler-error.js';
 
 export interface SourceSnapshot {
   /** commit SHA (git) or `dir-<content hash>` (directory) */
@@ -33,13 +34,14 @@ export type SourceErrorCode =
   | 'source.closed';
 
 /** A failure of the source. `revision` is set when the failure belongs to one commit (report once per SHA). */
-export class SourceError extends Error {
+export class SourceError extends ReconcilerError {
   override readonly name = 'SourceError';
+  declare readonly code: SourceErrorCode;
   constructor(
-    readonly code: SourceErrorCode,
+    code: SourceErrorCode,
     message: string,
     readonly revision?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }

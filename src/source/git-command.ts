@@ -1,6 +1,7 @@
 // Running the git CLI: execFile (never a shell), a timeout, a minimal environment that can
 // never prompt, and errors whose text has been scrubbed of credentials.
 import { execFile } from 'node:child_process';
+import { ReconcilerError } from '../reconciler-error.js';
 
 export interface GitRunOptions {
   cwd?: string;
@@ -17,7 +18,7 @@ export interface GitResult {
 }
 
 /** A failed git call; `stderr` is already scrubbed, `command` holds only the safe subcommand name. */
-export class GitCommandError extends Error {
+export class GitCommandError extends ReconcilerError {
   override readonly name = 'GitCommandError';
   constructor(
     readonly command: string,
@@ -25,7 +26,10 @@ export class GitCommandError extends Error {
     readonly timedOut: boolean,
     readonly exitCode: number | null,
   ) {
-    super(timedOut ? `git ${command} timed out` : `git ${command} failed${exitCode === null ? '' : ` (exit ${exitCode})`}: ${stderr}`);
+    super(
+      timedOut ? 'git.timeout' : 'git.failed',
+      timedOut ? `git ${command} timed out` : `git ${command} failed${exitCode === null ? '' : ` (exit ${exitCode})`}: ${stderr}`,
+    );
   }
 }
 

@@ -1,11 +1,11 @@
 // The rules of the listeners the desired state uses: one DescribeRules (PageSize 400, paginated)
 // per listener that a ListenerRule references or a Listener declares (so rules of ours left on
 // it can be pruned). Runs on the listeners listener/read.ts found.
-import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { paginateDescribeRules } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../../aws/clients.js';
 import { ELBV2_PAGE_SIZE } from '../../aws/elbv2-limits.js';
-import { awsCall, resourceList } from '../../aws/errors.js';
-import { paginate } from '../../aws/paginate.js';
+import { collectPages } from '../../aws/collect-pages.js';
+import { resourceList } from '../../aws/errors.js';
 import type { DesiredState } from '../../spec/types.js';
 import { listenerUsage } from '../listener/read.js';
 import type { ListenersRead } from '../listener/types.js';
@@ -23,14 +23,11 @@ export async function readRules(desired: DesiredState, clients: AwsClients, chai
     inUse.map(async (l) => {
       const listenerArn = l.listener.ListenerArn ?? '';
       const ids = [...(use.byListenerArn.get(listenerArn) ?? []), ...(use.byLbPort.get(`${l.loadBalancerName}:${l.listener.Port}`) ?? [])];
-      const rules = await paginate({
-        fetch: (marker: string | undefined) =>
-          awsCall({ service: 'elbv2', operation: 'DescribeRules', resource: resourceList(ids) }, () =>
-            clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, PageSize: ELBV2_PAGE_SIZE, Marker: marker })),
-          ),
-        items: (page) => page.Rules,
-        next: (page) => page.NextMarker,
-      });
+      const rules = await collectPages(
+        paginateDescribeRules({ client: clients.elbv2, stopOnSameToken: true }, { ListenerArn: listenerArn, PageSize: ELBV2_PAGE_SIZE }),
+        (page) => page.Rules,
+        { service: 'elbv2', operation: 'DescribeRules', resource: resourceList(ids) },
+      );
       return rules.map((rule) => ({ rule, listenerArn }));
     }),
   );

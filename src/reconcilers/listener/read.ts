@@ -6,13 +6,16 @@
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  paginateDescribeListeners,
   type Listener,
   type LoadBalancer,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../../aws/clients.js';
 import { describeByNames } from '../../aws/describe-by-names.js';
 import { awsCall, resourceList } from '../../aws/errors.js';
-import { paginate, paginatePages } from '../../aws/paginate.js';
+import { collectPages } from '../../aws/collect-pages.js';
+// the load balancer listing stops early and resumes (describeByNames): the SDK's paginator cannot
+import { paginatePages } from '../../aws/paginate.js';
 import { DESCRIBE_LISTENERS_ARNS_MAX, DESCRIBE_LOAD_BALANCERS_NAMES_MAX, ELBV2_PAGE_SIZE } from '../../aws/elbv2-limits.js';
 import type { DesiredState } from '../../spec/types.js';
 import type { ListenerRead, ListenersRead, LiveLoadBalancer } from './types.js';
@@ -87,14 +90,11 @@ export async function readListeners(desired: DesiredState, clients: AwsClients):
   // every listener of every load balancer read
   const perLb = await Promise.all(
     loadBalancers.map(async (lb) => {
-      const items = await paginate({
-        fetch: (marker: string | undefined) =>
-          awsCall({ service: 'elbv2', operation: 'DescribeListeners', resource: users([lb.name]) }, () =>
-            clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.arn, PageSize: ELBV2_PAGE_SIZE, Marker: marker })),
-          ),
-        items: (page) => page.Listeners,
-        next: (page) => page.NextMarker,
-      });
+      const items = await collectPages(
+        paginateDescribeListeners({ client: clients.elbv2, stopOnSameToken: true }, { LoadBalancerArn: lb.arn, PageSize: ELBV2_PAGE_SIZE }),
+        (page) => page.Listeners,
+        { service: 'elbv2', operation: 'DescribeListeners', resource: users([lb.name]) },
+      );
       return items.map((listener): ListenerRead => ({ listener, loadBalancerName: lb.name }));
     }),
   );

@@ -6,14 +6,15 @@
 //   larger token bucket;
 // - DescribeSecurityGroupRules (every rule of those groups, with its tags).
 import {
-  DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand,
+  paginateDescribeSecurityGroupRules,
+  paginateDescribeSecurityGroups,
   type SecurityGroup,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../aws/clients.js';
-import { awsCall, resourceList } from '../../aws/errors.js';
-import { chunk, paginate } from '../../aws/paginate.js';
+import { collectPages } from '../../aws/collect-pages.js';
+import { resourceList } from '../../aws/errors.js';
+import { chunk } from '../../aws/paginate.js';
 import type { DesiredState } from '../../spec/types.js';
 import type { SecurityGroupsRead } from './types.js';
 
@@ -35,22 +36,16 @@ export async function readSecurityGroups(desired: DesiredState, clients: AwsClie
       const resource = resourceList(ids.flatMap((id) => usersOf.get(id) ?? []));
       const filters = [{ Name: 'group-id', Values: ids }];
       const [groups, rules] = await Promise.all([
-        paginate<{ SecurityGroups?: SecurityGroup[]; NextToken?: string }, SecurityGroup>({
-          fetch: (token) =>
-            awsCall({ service: 'ec2', operation: 'DescribeSecurityGroups', resource }, () =>
-              clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters, MaxResults: EC2_MAX_RESULTS, NextToken: token })),
-            ),
-          items: (page) => page.SecurityGroups,
-          next: (page) => page.NextToken,
-        }),
-        paginate<{ SecurityGroupRules?: SecurityGroupRule[]; NextToken?: string }, SecurityGroupRule>({
-          fetch: (token) =>
-            awsCall({ service: 'ec2', operation: 'DescribeSecurityGroupRules', resource }, () =>
-              clients.ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: filters, MaxResults: EC2_MAX_RESULTS, NextToken: token })),
-            ),
-          items: (page) => page.SecurityGroupRules,
-          next: (page) => page.NextToken,
-        }),
+        collectPages(
+          paginateDescribeSecurityGroups({ client: clients.ec2, stopOnSameToken: true }, { Filters: filters, MaxResults: EC2_MAX_RESULTS }),
+          (page) => page.SecurityGroups,
+          { service: 'ec2', operation: 'DescribeSecurityGroups', resource },
+        ),
+        collectPages(
+          paginateDescribeSecurityGroupRules({ client: clients.ec2, stopOnSameToken: true }, { Filters: filters, MaxResults: EC2_MAX_RESULTS }),
+          (page) => page.SecurityGroupRules,
+          { service: 'ec2', operation: 'DescribeSecurityGroupRules', resource },
+        ),
       ]);
       return { groups, rules };
     }),

@@ -1,6 +1,7 @@
 // What every applier gets: the AWS clients, who we are, where writes are logged and recorded,
 // and the name -> ARN maps that fill in as resources are created during one apply.
 import type { AwsClients } from '../../aws/clients.js';
+import { ReconcilerError } from '../../reconciler-error.js';
 import type { Kind } from '../../spec/types.js';
 import type { LiveState } from '../types.js';
 import { ForwardIndex } from './forward-index.js';
@@ -98,13 +99,13 @@ export function declaredNameOf(tags: Tags, kind: Kind, ownerId: string): string 
 }
 
 /** A resource this change needs does not exist (its create failed or was not made). */
-export class MissingDependencyError extends Error {
+export class MissingDependencyError extends ReconcilerError {
   override readonly name = 'MissingDependencyError';
   constructor(
     readonly dependency: string,
     message: string,
   ) {
-    super(message);
+    super('apply.missing-dependency', message);
   }
 }
 

@@ -7,12 +7,12 @@
 // than by-names calls (ceil(declared / 20)) while the account holds <= 20x the declared count.
 import {
   DescribeTargetGroupAttributesCommand,
-  DescribeTargetGroupsCommand,
+  paginateDescribeTargetGroups,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../../aws/clients.js';
 import { ELBV2_PAGE_SIZE } from '../../aws/elbv2-limits.js';
 import { awsCall, resourceList } from '../../aws/errors.js';
-import { paginate } from '../../aws/paginate.js';
+import { collectPages } from '../../aws/collect-pages.js';
 import type { DesiredState } from '../../spec/types.js';
 import { targetGroupAwsNames } from './names.js';
 import type { TargetGroupRead } from './types.js';
@@ -25,14 +25,11 @@ export async function readTargetGroups(desired: DesiredState, clients: AwsClient
   for (const tg of declared) for (const awsName of targetGroupAwsNames(tg.name)) declaredOf.set(awsName, tg.name);
   const resource = resourceList(declared.map((tg) => tg.id));
 
-  const all = await paginate({
-    fetch: (marker: string | undefined) =>
-      awsCall({ service: 'elbv2', operation: 'DescribeTargetGroups', resource }, () =>
-        clients.elbv2.send(new DescribeTargetGroupsCommand({ PageSize: ELBV2_PAGE_SIZE, Marker: marker })),
-      ),
-    items: (page) => page.TargetGroups,
-    next: (page) => page.NextMarker,
-  });
+  const all = await collectPages(
+    paginateDescribeTargetGroups({ client: clients.elbv2, stopOnSameToken: true }, { PageSize: ELBV2_PAGE_SIZE }),
+    (page) => page.TargetGroups,
+    { service: 'elbv2', operation: 'DescribeTargetGroups', resource },
+  );
   const found = all.filter((tg) => tg.TargetGroupName !== undefined && declaredOf.has(tg.TargetGroupName));
 
   const withAttributes = new Set(declared.filter((tg) => Object.keys(tg.spec.attributes).length > 0).map((tg) => tg.name));
