@@ -21,6 +21,8 @@ interface HandlerLike {
   updateHttpClientConfig?(key: never, value: never): void;
   httpHandlerConfigs?(): unknown;
   metadata?: unknown;
+  /** set on the handlers this module makes: the deadline they enforce */
+  requestDeadlineMs?: number;
 }
 
 interface ClientLike {
@@ -39,6 +41,7 @@ function isReadable(body: unknown): body is Readable {
 /** Wrap `handler` so that every attempt ends within `deadlineMs` (and none starts while `gate` is closed). */
 export function deadlineHandler(handler: HandlerLike, deadlineMs: number, gate?: RequestGate, label = 'AWS request'): HandlerLike {
   return {
+    requestDeadlineMs: deadlineMs,
     metadata: handler.metadata,
     destroy: () => handler.destroy?.(),
     updateHttpClientConfig: (key, value) => handler.updateHttpClientConfig?.(key, value),
@@ -79,4 +82,12 @@ export function deadlineHandler(handler: HandlerLike, deadlineMs: number, gate?:
 /** Replace a constructed SDK client's request handler with the deadline-bound one. */
 export function applyRequestDeadline(client: ClientLike, deadlineMs: number, gate?: RequestGate, label?: string): void {
   client.config.requestHandler = deadlineHandler(client.config.requestHandler as HandlerLike, deadlineMs, gate, label);
+}
+
+/** The total deadline a client's attempts have (DEFAULT_REQUEST_DEADLINE_MS when none was applied). */
+export function requestDeadlineOf(client: unknown): number {
+  // tests' fake clients have no config: they get the default
+  const handler = (client as Partial<ClientLike> | undefined)?.config?.requestHandler as HandlerLike | undefined;
+  const ms = handler?.requestDeadlineMs;
+  return typeof ms === 'number' && ms > 0 ? ms : DEFAULT_REQUEST_DEADLINE_MS;
 }

@@ -7,6 +7,13 @@
 // `{ ambiguous: true }` on the next attempt and re-checks (describe, find ours) before re-creating.
 // `guardAmbiguousRetries(command)` stops the SDK's own retry loop from blindly re-sending a create
 // after such a failure, handing the decision to this module instead.
+//
+// Two kinds of ambiguous failure differ in when a re-check can be believed. A 5xx is an answer:
+// AWS has finished with the request, so a describe right after it sees whatever it did. A
+// timeout or a reset got no answer: the request may still be on its way (a slow path holds it
+// past the client's deadline and then delivers it), so a describe right away can miss a create
+// that lands a moment later, and sending the create again makes a second one. `unanswered` marks
+// that case; `awaitLanding` keeps re-checking for a window before the caller decides.
 import pRetry from 'p-retry';
 import { isRetryable } from '../aws/errors.js';
 
@@ -15,6 +22,8 @@ export interface WriteAttempt {
   attempt: number;
   /** an earlier attempt failed in a way that may have applied the write: re-check before creating */
   ambiguous: boolean;
+  /** one of those failures got no answer from AWS (timeout, reset): the write may still be in flight */
+  unanswered: boolean;
 }
 
 export interface WriteRetryOptions {
@@ -56,6 +65,20 @@ export function isAmbiguousFailure(err: unknown, depth = 0): boolean {
   if (e.name !== undefined && AMBIGUOUS_NAMES.has(e.name)) return true;
   if (e.code !== undefined && AMBIGUOUS_NETWORK_CODES.has(e.code)) return true;
   return e.cause !== undefined && depth < 5 && isAmbiguousFailure(e.cause, depth + 1);
+}
+
+/** An ambiguous failure without an HTTP answer from AWS: the request may not have been handled yet. */
+export function isUnansweredFailure(err: unknown): boolean {
+  return isAmbiguousFailure(err) && answeredStatus(err) === undefined;
+}
+
+function answeredStatus(err: unknown, depth = 0): number | undefined {
+  const e = shape(err);
+  const status = e.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && status > 0) return status;
+  // AmbiguousWriteError keeps the failure that made the write ambiguous in `original`
+  const inner = (err as { original?: unknown } | null)?.original ?? e.cause;
+  return inner !== undefined && depth < 5 ? answeredStatus(inner, depth + 1) : undefined;
 }
 
 /** HTTP attempts the SDK made for the failed call (1 when it does not say). */
@@ -117,6 +140,7 @@ export async function withWriteRetry<T>(
   const maxTotal = opts.maxTotalAttempts ?? 8;
   let used = 0;
   let ambiguous = false;
+  let unanswered = false;
   let attempt = 0;
   let lastError: unknown;
   try {
@@ -124,11 +148,12 @@ export async function withWriteRetry<T>(
       async () => {
         attempt += 1;
         try {
-          return await write({ attempt, ambiguous });
+          return await write({ attempt, ambiguous, unanswered });
         } catch (err) {
           lastError = err;
           used += sdkAttempts(err);
           if (isAmbiguousFailure(err)) ambiguous = true;
+          if (isUnansweredFailure(err)) unanswered = true;
           throw err instanceof Error ? err : new Error(String(err));
         }
       },
@@ -153,6 +178,46 @@ export async function withWriteRetry<T>(
 
 /** Default retry decision: AWS's retryable errors, plus an ambiguous create the caller re-checks. */
 export function isRetryableWrite(err: unknown): boolean {
+  if (err instanceof UnsettledWriteError) return false;
   if (err instanceof AmbiguousWriteError) return true;
   return isRetryable(err);
+}
+
+/**
+ * A create that got no answer and did not show up within the landing window: it may still land,
+ * so it is not sent again (a second resource otherwise). Not retried; the next cycle re-checks.
+ */
+export class UnsettledWriteError extends Error {
+  override readonly name = 'UnsettledWriteError';
+}
+
+export interface LandingWindow {
+  /** how long to keep re-checking, ms */
+  windowMs: number;
+  /** pause between checks, ms (default 2000) */
+  pollMs?: number;
+  /** for tests */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** How long a create that got no answer is given to land: twice the request deadline. */
+export function landingWindowMs(requestDeadlineMs: number): number {
+  // AWS handles a request it received well within one deadline; the second one covers a path that
+  // held the request for as long again before delivering it (what the fault proxy's delay does)
+  return 2 * requestDeadlineMs;
+}
+
+/** Re-check (`check` returns what the write made, if it landed) until found or the window ends. */
+export async function awaitLanding<T>(check: () => Promise<T | undefined>, window: LandingWindow): Promise<T | undefined> {
+  const now = window.now ?? Date.now;
+  const sleep = window.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const end = now() + window.windowMs;
+  for (;;) {
+    const found = await check();
+    if (found !== undefined) return found;
+    const left = end - now();
+    if (left <= 0) return undefined;
+    await sleep(Math.min(window.pollMs ?? 2_000, left));
+  }
 }

@@ -105,7 +105,16 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     const p = pre.get(need);
     return `depends on ${need}, which was not created${p ? ` (${p.reason})` : ''}`;
   };
+  // shutdown (the clients' gate drained): steps under way finish, no new one starts
+  let stoppedEarly = 0;
   const runStep = async (step: ApplyStep): Promise<void> => {
+    const stopping = ctx.clients.gate?.stopping;
+    if (stopping !== undefined) {
+      stoppedEarly += 1;
+      results.set(step.key, { status: 'skipped', reason: `shutting down: not started (${stopping})` });
+      if (stoppedEarly === 1) ctx.log.warn({ step: step.key, reason: stopping }, `shutting down (${stopping}): no new writes start; the ones under way finish`);
+      return;
+    }
     const missing = step.needs.find((n) => results.get(n)?.status !== 'ok');
     if (missing !== undefined) {
       results.set(step.key, { status: 'skipped', reason: unavailable(missing) });
@@ -156,7 +165,8 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
       deletions: deletions.length,
       ...(guard.allowed ? {} : { refused: guard.reason }),
     },
-    ok: outcomes.every((o) => o.status !== 'failed') && unmatched.length === 0 && !refused,
+    // an apply cut short by shutdown did not converge, although nothing failed
+    ok: outcomes.every((o) => o.status !== 'failed') && unmatched.length === 0 && !refused && stoppedEarly === 0,
   };
 }
 

@@ -97,8 +97,10 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
 
   async function shutdown(reason: string): Promise<number> {
     stopping ??= (async () => {
-      logger.info({ event: LogEvent.shutdown, reason }, `stopping (${reason}): no new cycles; waiting up to ${SHUTDOWN_GRACE_MS / 1000} s for running writes`);
+      logger.info({ event: LogEvent.shutdown, reason }, `stopping (${reason}): no new cycles or writes; waiting up to ${SHUTDOWN_GRACE_MS / 1000} s for the writes under way`);
       clearInterval(poll);
+      // the running cycle finishes the apply steps it has started and starts no other
+      clients.gate.drain(reason);
       const finished = await loop.stop(SHUTDOWN_GRACE_MS);
       if (!finished) logger.warn({ event: LogEvent.shutdown }, 'running cycle did not finish in time; exiting anyway');
       await sender?.close(2_000);

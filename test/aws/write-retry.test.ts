@@ -7,8 +7,12 @@ import { CreateRuleCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AmbiguousWriteError,
+  awaitLanding,
   guardAmbiguousRetries,
   isAmbiguousFailure,
+  isUnansweredFailure,
+  landingWindowMs,
+  UnsettledWriteError,
   withWriteRetry,
   type WriteAttempt,
 } from '../../src/aws/write-retry.js';
@@ -134,5 +138,45 @@ describe('guardAmbiguousRetries (real SDK client, local server answering 500)', 
     expect(err).toBeInstanceOf(AmbiguousWriteError);
     expect(isAmbiguousFailure(err)).toBe(true);
     expect((err as AmbiguousWriteError).message).toContain('may or may not have been applied');
+  });
+});
+
+describe('unanswered failures and the landing window', () => {
+  it.each([
+    { case: 'a timeout (no answer)', err: Object.assign(new Error('x'), { name: 'TimeoutError' }), unanswered: true },
+    { case: 'a reset (no answer)', err: Object.assign(new Error('x'), { code: 'ECONNRESET' }), unanswered: true },
+    { case: 'the SDK guard after a timeout', err: new AmbiguousWriteError(Object.assign(new Error('x'), { name: 'TimeoutError' })), unanswered: true },
+    { case: 'a 500 (an answer)', err: awsError('InternalFailure', 500), unanswered: false },
+    { case: 'the SDK guard after a 500', err: new AmbiguousWriteError(awsError('InternalFailure', 500)), unanswered: false },
+    { case: 'a throttle (not ambiguous)', err: awsError('Throttling', 400), unanswered: false },
+  ])('$case: unanswered $unanswered', ({ err, unanswered }) => {
+    expect(isUnansweredFailure(err)).toBe(unanswered);
+  });
+
+  it('tells the next attempt that an earlier one got no answer', async () => {
+    const out = await run([Object.assign(new Error('x'), { name: 'TimeoutError' })]);
+    expect(out.attempts.map((a) => [a.ambiguous, a.unanswered])).toEqual([[false, false], [true, true]]);
+    const after500 = await run([awsError('InternalFailure', 500)]);
+    expect(after500.attempts.map((a) => [a.ambiguous, a.unanswered])).toEqual([[false, false], [true, false]]);
+  });
+
+  it('does not retry an UnsettledWriteError', async () => {
+    const err = new UnsettledWriteError('may still land');
+    const out = await run([err, err]);
+    expect(out.attempts).toHaveLength(1);
+    expect(out.error).toBe(err);
+  });
+
+  it('awaitLanding re-checks until found, and gives up at the end of the window', async () => {
+    let clock = 0;
+    const window = { windowMs: 10_000, pollMs: 2_000, now: () => clock, sleep: async (ms: number) => void (clock += ms) };
+    let checks = 0;
+    expect(await awaitLanding(async () => (++checks === 3 ? 'arn' : undefined), window)).toBe('arn');
+    expect([checks, clock]).toEqual([3, 4_000]);
+    clock = 0;
+    checks = 0;
+    expect(await awaitLanding(async () => void ++checks, window)).toBeUndefined();
+    expect([checks, clock]).toEqual([6, 10_000]); // at 0, 2, 4, 6, 8 and 10 s
+    expect(landingWindowMs(10_000)).toBe(20_000);
   });
 });

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/controller/apply.js';
 import { formatApplySummary } from '../../src/controller/apply-report.js';
 import type { Change, LiveState, Plan } from '../../src/reconcilers/types.js';
+import { RequestGate } from '../../src/aws/request-gate.js';
+import type { AwsClients } from '../../src/aws/clients.js';
 import { emptyLive, fakeAppliers, fakeContext, listenerChange, ruleChange, serviceChange, sgChange, tgChange } from '../reconcilers/fixtures.js';
 
 const plan = (changes: Change[], conflicts: Plan['conflicts'] = []): Plan => ({ changes, conflicts });
@@ -176,5 +178,30 @@ describe('applyPlan prune guard', () => {
     });
     expect(fake.calls).toEqual([]);
     expect(report.outcomes[0]?.reason).toContain('still in use by rule arn:rule/hand (not managed by ecs-reconciler)');
+  });
+});
+
+describe('applyPlan when the clients\' gate is drained (shutdown)', () => {
+  it('lets the step under way finish, starts no other, reports them skipped, and is not ok', async () => {
+    const fake = fakeAppliers();
+    const gate = new RequestGate();
+    const ctx = fakeContext();
+    ctx.clients = { gate } as unknown as AwsClients;
+    const tgApply = fake.appliers.TargetGroup.apply;
+    // SIGTERM arrives while the first target group is being written
+    fake.appliers.TargetGroup.apply = async (c, x) => {
+      gate.drain('SIGTERM');
+      await tgApply(c, x);
+    };
+    const changes = [tgChange('a', 'create'), tgChange('b', 'create'), listenerChange('l', 'create'), serviceChange('svc', 'create', [])];
+    const report = await applyPlan(plan(changes), ctx, { appliers: fake.appliers, concurrency: 1 });
+    expect(fake.calls).toEqual(['tg:TargetGroup/a']);
+    expect(report.outcomes.map((o) => `${o.id} ${o.status}${o.reason ? `: ${o.reason}` : ''}`)).toEqual([
+      'TargetGroup/a applied',
+      'TargetGroup/b skipped: shutting down: not started (SIGTERM)',
+      'Listener/l skipped: shutting down: not started (SIGTERM)',
+      'Service/svc skipped: shutting down: not started (SIGTERM)',
+    ]);
+    expect(report.ok).toBe(false);
   });
 });

@@ -1,6 +1,10 @@
 // Task definition revisions for a Service change. A revision is registered only when no recent
 // revision of the family carries the same `ecs-reconciler/content-hash` tag, so identical content
 // never makes a new revision (this also makes a retried register safe).
+// ECS has no client token for RegisterTaskDefinition, so that lookup is the only idempotency there
+// is, and it can only be believed once the earlier register is no longer in flight: after a
+// register that got no answer (timeout, reset) it is repeated for a landing window, and if the
+// revision does not appear the register is not sent again (see unanswered-registers.ts).
 import {
   DescribeTaskDefinitionCommand,
   ListTaskDefinitionsCommand,
@@ -11,8 +15,10 @@ import {
 import type { ContainerSpec, TaskDefinitionSpec } from '../../spec/types.js';
 import type { ApplyContext } from '../shared/apply-context.js';
 import { ownershipTags, toEcsTags } from '../shared/apply-context.js';
-import { performWrite } from '../shared/apply-write.js';
-import { guardAmbiguousRetries } from '../../aws/write-retry.js';
+import { ApplyWriteError, performWrite } from '../shared/apply-write.js';
+import { awaitLanding, guardAmbiguousRetries, landingWindowMs, UnsettledWriteError } from '../../aws/write-retry.js';
+import { requestDeadlineOf } from '../../aws/request-deadline.js';
+import { clearUnansweredRegister, noteUnansweredRegister, unansweredRegisterSince, UNANSWERED_REGISTER_HOLD_MS } from './unanswered-registers.js';
 import { taskDefinitionContentHash } from './task-definition.js';
 import type { ChangeOf } from '../types.js';
 import { TAG_CONTENT_HASH } from '../types.js';
@@ -103,23 +109,49 @@ export async function ensureTaskDefinition(change: ChangeOf<'Service'>, ctx: App
   const hash = taskDefinitionContentHash(spec);
   const running = change.live?.taskDefinition;
   if (running !== undefined && running.tags[TAG_CONTENT_HASH] === hash) return running.arn;
-  const existing = await findRevisionByContentHash(ctx, spec.family, hash);
+  const ecs = ctx.clients.ecs;
+  const lookup = () => findRevisionByContentHash(ctx, spec.family, hash);
+  const existing = await lookup();
   if (existing !== undefined) {
+    clearUnansweredRegister(ecs, spec.family, hash);
     ctx.log.info({ kind: 'Service', name: change.name, arn: existing }, `reusing task definition ${spec.family} ${existing} (same content)`);
     return existing;
   }
+  const pendingSince = unansweredRegisterSince(ecs, spec.family, hash);
+  if (pendingSince !== undefined) {
+    const message =
+      `a RegisterTaskDefinition of task definition ${spec.family} sent ${new Date(pendingSince).toISOString()} got no answer and may still land: ` +
+      `not sent again (that would make a second revision) until it appears or ${UNANSWERED_REGISTER_HOLD_MS / 60_000} min have passed`;
+    ctx.log.warn({ kind: 'Service', name: change.name, operation: 'RegisterTaskDefinition' }, message);
+    throw new ApplyWriteError(change.id, 'RegisterTaskDefinition', message, undefined);
+  }
+  let sentAt = Date.now();
   return performWrite(ctx, {
     change,
     verb: 'register',
     subject: `task definition ${spec.family}`,
     service: 'ecs',
     operation: 'RegisterTaskDefinition',
-    send: async ({ ambiguous }) => {
+    send: async ({ ambiguous, unanswered }) => {
       if (ambiguous) {
-        const found = await findRevisionByContentHash(ctx, spec.family, hash);
-        if (found !== undefined) return found;
+        // after a 5xx ECS has finished with the request: one look is enough. After no answer the
+        // register may still be on its way: keep looking for the landing window
+        const windowMs = landingWindowMs(requestDeadlineOf(ecs));
+        const found = unanswered ? await awaitLanding(lookup, { windowMs }) : await lookup();
+        if (found !== undefined) {
+          clearUnansweredRegister(ecs, spec.family, hash);
+          return found;
+        }
+        if (unanswered) {
+          noteUnansweredRegister(ecs, spec.family, hash, sentAt);
+          throw new UnsettledWriteError(
+            `RegisterTaskDefinition got no answer and no revision with its content appeared within ${windowMs / 1000} s: ` +
+              'it may still land, so it is not sent again (that would make a second revision); the next cycle looks for it by its content hash',
+          );
+        }
       }
-      const out = await ctx.clients.ecs.send(
+      sentAt = Date.now();
+      const out = await ecs.send(
         guardAmbiguousRetries(
           new RegisterTaskDefinitionCommand({
             ...registerInput(spec),
