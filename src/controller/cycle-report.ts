@@ -1,5 +1,5 @@
 // After a cycle's apply: one log event per fact (drift.detected / drift.corrected /
-// rollout.applied), the drift incidents (Slack), the resources' states for /status, metrics.
+// rollout.applied), the drift and conflict incidents (Slack), the resources' states for /status, metrics.
 import { logDriftCorrected, logDriftDetected, logRolloutApplied } from '../log/log-events.js';
 import type { RolloutItem } from '../notify/slack-messages.js';
 import type { DriftObservation } from '../notify/drift-incidents.js';
@@ -68,6 +68,8 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
   const drifted = new Set(drifts.map((d) => d.id));
   const inSync = declared.filter((id) => !drifted.has(id) && outcomes.get(id)?.status !== 'failed');
   incidents.observeCycle({ revision: inForce.revision, drifts, inSync, declared });
+  // conflicts block a resource until someone acts (e.g. a hand-made rule at a declared priority): alert them
+  incidents.observeConflicts({ revision: inForce.revision, conflicts: plan.conflicts, declared });
 
   const resources: ResourceStatus[] = declared.map((id) => {
     const change = changes.get(id);
