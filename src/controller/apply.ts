@@ -9,7 +9,7 @@ import { changeKey, deletePhaseOf, phaseOf, type ApplyStep, type Phase } from '.
 import type { Change, ChangeOf, Plan } from '../reconcilers/types.js';
 import type { Kind } from '../spec/types.js';
 import type { ApplyReport, ChangeOutcome, ChangeStatus } from './apply-report.js';
-import { checkPruneGuard, DEFAULT_MAX_DELETES } from './prune-guard.js';
+import { checkPruneGuard, DEFAULT_MAX_DELETES, deletionsIn, withDeletionsHeld } from './prune-guard.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -76,13 +76,15 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
 
   // decisions made before any write: observe-only, conflicts, dry run, the prune guard
   const pre = new Map<string, { status: ChangeStatus; reason: string }>();
-  // the guard covers pruning; deleting a leftover of an unfinished replace (cause rollout) is not pruning
-  const deletions = active.filter((c) => c.action === 'delete' && c.cause === 'prune' && c.policy === 'enforce' && !conflictById.has(c.id));
+  // the guard covers pruning and every deletion a kind counts (a revoked ingress rule is one);
+  // deleting a leftover of an unfinished replace (cause rollout) is not pruning
+  const deletions = active.filter((c) => deletionsIn(c) > 0 && c.policy === 'enforce' && !conflictById.has(c.id));
+  const deletionCount = deletions.reduce((n, c) => n + deletionsIn(c), 0);
   const guard = checkPruneGuard({
     prune: opts.prune ?? false,
     desiredLoaded: true,
     desiredResourceCount: opts.desiredResourceCount ?? plan.changes.filter((c) => c.action !== 'delete').length,
-    deletions: deletions.length,
+    deletions: deletionCount,
     maxDeletes: opts.maxDeletes ?? DEFAULT_MAX_DELETES,
   });
   for (const c of active) {
@@ -91,9 +93,10 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     if (conflict !== undefined && c.action !== 'delete') pre.set(key, { status: 'failed', reason: conflict });
     else if (c.policy === 'observe') pre.set(key, { status: 'skipped', reason: 'policy observe: reported, never written' });
     else if (opts.dryRun === true) pre.set(key, { status: 'skipped', reason: 'dry run: not written' });
-    else if (c.action === 'delete' && c.cause === 'prune' && !guard.allowed) pre.set(key, { status: 'skipped', reason: guard.reason });
+    else if (!guard.allowed && deletionsIn(c) > 0 && withDeletionsHeld(c, guard.reason) === undefined) pre.set(key, { status: 'skipped', reason: guard.reason });
   }
-  const executable = active.filter((c) => !pre.has(changeKey(c)));
+  // a refused guard holds back the deletions an update carries; the rest of it still runs
+  const executable = active.filter((c) => !pre.has(changeKey(c))).map((c) => (!guard.allowed && deletionsIn(c) > 0 ? (withDeletionsHeld(c, guard.reason) ?? c) : c));
   // pruning deletions only when the guard allowed them; leftovers of a replace always (prechecks protect)
   const runnable = executable.filter((c) => c.action !== 'delete' || guard.allowed || c.cause !== 'prune');
   const steps = APPLY_ORDER.flatMap((kind) => kindSteps(kind, runnable, plan.changes, guard.allowed, ctx, appliers));
@@ -162,7 +165,7 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     conflicts: unmatched,
     prune: {
       requested: opts.prune ?? false,
-      deletions: deletions.length,
+      deletions: deletionCount,
       ...(guard.allowed ? {} : { refused: guard.reason }),
     },
     // an apply cut short by shutdown did not converge, although nothing failed

@@ -1,5 +1,5 @@
 // After a cycle's apply: one log event per fact (drift.detected / drift.corrected /
-// rollout.applied), the drift incidents (Slack), the resources' states for /status, metrics.
+// rollout.applied), the drift and conflict incidents (Slack), the resources' states for /status, metrics.
 import { logDriftCorrected, logDriftDetected, logRolloutApplied } from '../log/log-events.js';
 import type { RolloutItem } from '../notify/slack-messages.js';
 import type { DriftObservation } from '../notify/drift-incidents.js';
@@ -8,6 +8,7 @@ import { desiredResources } from '../reconcilers/registry.js';
 import type { Change, Plan } from '../reconcilers/types.js';
 import type { ApplyReport, ChangeOutcome } from './apply-report.js';
 import type { CycleDeps, InForce } from './cycle-deps.js';
+import { deletionsIn } from './prune-guard.js';
 
 type ReportDeps = Pick<CycleDeps, 'logger' | 'incidents' | 'status' | 'metrics' | 'dryRun'>;
 
@@ -35,6 +36,7 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
   const changes = new Map(plan.changes.map((c) => [c.id, c]));
   const drifts: DriftObservation[] = [];
   const rolledOut: RolloutItem[] = [];
+  const heldBack = new Map<string, string>();
 
   for (const change of plan.changes) {
     if (change.action === 'noop') continue;
@@ -45,10 +47,13 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
       revision: inForce.revision,
       fields: fieldsOf(change),
     };
+    // applied, but the prune guard kept its deletions (e.g. revokes without --prune): not in sync
+    const held = outcome?.status === 'applied' && report.prune.refused !== undefined && deletionsIn(change) > 0;
+    if (held) heldBack.set(change.id, report.prune.refused ?? '');
     if (change.cause === 'drift') {
       logDriftDetected(logger, { ...fact, policy: change.policy });
       metrics.recordDrift(change.kind);
-      const corrected = outcome?.status === 'applied';
+      const corrected = outcome?.status === 'applied' && !held;
       if (corrected) logDriftCorrected(logger, { ...fact, policy: change.policy });
       drifts.push({
         ...fact,
@@ -56,6 +61,7 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
         observeOnly: change.policy === 'observe' || deps.dryRun,
         specHash: change.desiredHash ?? change.desired?.specHash ?? '',
         ...(outcome?.status === 'failed' && outcome.reason !== undefined ? { error: outcome.reason } : {}),
+        ...(held ? { error: report.prune.refused } : {}),
       });
     } else if (outcome?.status === 'applied') {
       logRolloutApplied(logger, { ...fact, action: change.action });
@@ -66,14 +72,17 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
 
   const declared = declaredIds(inForce);
   const drifted = new Set(drifts.map((d) => d.id));
-  const inSync = declared.filter((id) => !drifted.has(id) && outcomes.get(id)?.status !== 'failed');
+  const inSync = declared.filter((id) => !drifted.has(id) && outcomes.get(id)?.status !== 'failed' && !heldBack.has(id));
   incidents.observeCycle({ revision: inForce.revision, drifts, inSync, declared });
+  // conflicts block a resource until someone acts (e.g. a hand-made rule at a declared priority): alert them
+  incidents.observeConflicts({ revision: inForce.revision, conflicts: plan.conflicts, declared });
 
   const resources: ResourceStatus[] = declared.map((id) => {
     const change = changes.get(id);
     const outcome = outcomes.get(id);
-    const state: ResourceState = resourceState(change, outcome, deps.dryRun);
+    const state: ResourceState = heldBack.has(id) ? 'pending' : resourceState(change, outcome, deps.dryRun);
     const detail =
+      heldBack.get(id) ??
       outcome?.reason ??
       (change !== undefined && change.action !== 'noop' ? `${change.action} (${change.cause}): ${change.diffs.map((d) => d.path).join(', ')}` : undefined);
     return {

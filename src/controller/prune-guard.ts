@@ -1,6 +1,10 @@
 // The prune guard: the last check before the controller deletes anything that left the files.
 // Deleting is refused, all or nothing, when the desired state it was planned from cannot be
-// trusted to mean "these resources are no longer wanted".
+// trusted to mean "these resources are no longer wanted". What counts as a deletion is the
+// kind's to say (a revoked ingress rule is one); the guard and --prune cover every one of them.
+import type { Kind } from '../spec/types.js';
+import { reconcilerOf } from '../reconcilers/registry.js';
+import type { Change, ChangeOf } from '../reconcilers/types.js';
 
 export const DEFAULT_MAX_DELETES = 5;
 
@@ -60,4 +64,21 @@ export function checkPruneGuard(input: PruneGuardInput): PruneDecision {
     };
   }
   return { allowed: true };
+}
+
+/** Deletions a change carries toward --max-deletes (its kind may count parts of an update). */
+export function deletionsIn<K extends Kind>(change: ChangeOf<K>): number {
+  const count = reconcilerOf(change.kind as K).deletionCount;
+  if (count !== undefined) return count(change);
+  return change.action === 'delete' && change.cause === 'prune' ? 1 : 0;
+}
+
+/**
+ * What runs of a change that carries deletions the guard refused: the rest of the change (its
+ * kind says how), or undefined when nothing is left to run (a delete, or a kind that cannot split).
+ */
+export function withDeletionsHeld<K extends Kind>(change: ChangeOf<K>, reason: string): Change | undefined {
+  if (change.action === 'delete') return undefined;
+  const split = reconcilerOf(change.kind as K).withoutDeletions;
+  return split === undefined ? undefined : (split(change, reason) as unknown as Change);
 }

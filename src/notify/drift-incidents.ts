@@ -3,7 +3,8 @@
 // paths + desired spec hash (never by message text): the same drift seen again is the same
 // incident; other fields or another desired spec make a new one. Uncorrected incidents
 // (policy observe, or a failed correction) are re-announced at most every `realertMs`.
-// Rollout and invalid-revision messages go out once per revision. The state lives in one small
+// Rollout and invalid-revision messages go out once per revision. Conflicts are incidents of
+// their own (conflict-incidents.ts), kept in the same state file. The state lives in one small
 // JSON file (written atomically) so a restart neither repeats nor forgets an alert.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,6 +14,7 @@ import type { Logger } from '../log/logger.js';
 import { driftOpenedMessage, driftReminderMessage, driftResolvedMessage, invalidRevisionMessage, rolloutMessage } from './slack-messages.js';
 import type { DriftFieldView, InvalidRevisionError, RolloutItem } from './slack-messages.js';
 import type { SlackMessage } from './slack-sender.js';
+import { decideConflicts, type ConflictDecision, type ConflictIncident, type ConflictObservation } from './conflict-incidents.js';
 
 export interface Incident {
   /** resource id + sorted drifted field paths + desired spec hash */
@@ -36,9 +38,11 @@ export interface IncidentState {
   /** newest last, capped */
   invalidRevisions: string[];
   rollouts: string[];
+  /** open conflicts (absent in files written before conflicts were alerted) */
+  conflicts?: ConflictIncident[];
 }
 
-export const EMPTY_STATE: IncidentState = { version: 1, incidents: [], invalidRevisions: [], rollouts: [] };
+export const EMPTY_STATE: IncidentState = { version: 1, incidents: [], invalidRevisions: [], rollouts: [], conflicts: [] };
 
 /** Read the state file; a missing file is an empty state, a corrupt one is reported through `onError` and ignored. */
 export function loadIncidentState(file: string, onError: (message: string) => void): { state: IncidentState; restored: boolean } {
@@ -58,6 +62,7 @@ export function loadIncidentState(file: string, onError: (message: string) => vo
         incidents: parsed.incidents,
         invalidRevisions: Array.isArray(parsed.invalidRevisions) ? parsed.invalidRevisions : [],
         rollouts: Array.isArray(parsed.rollouts) ? parsed.rollouts : [],
+        conflicts: Array.isArray(parsed.conflicts) ? parsed.conflicts : [],
       },
       restored: true,
     };
@@ -136,6 +141,7 @@ export class DriftIncidents {
   readonly #log: Logger | undefined;
   readonly #state: IncidentState;
   readonly #byId = new Map<string, Incident>();
+  readonly #conflicts = new Map<string, ConflictIncident>();
   /** true when open incidents were restored from the state file */
   readonly restored: boolean;
   #cycles = 0;
@@ -148,10 +154,11 @@ export class DriftIncidents {
     this.#log = options.logger;
     const loaded = this.#file
       ? loadIncidentState(this.#file, (msg) => this.#log?.warn(msg))
-      : { state: { version: 1 as const, incidents: [], invalidRevisions: [], rollouts: [] }, restored: false };
+      : { state: { version: 1 as const, incidents: [], invalidRevisions: [], rollouts: [], conflicts: [] }, restored: false };
     this.#state = loaded.state;
     this.restored = loaded.restored;
     for (const i of this.#state.incidents) this.#byId.set(i.id, i);
+    for (const c of this.#state.conflicts ?? []) this.#conflicts.set(c.id, c);
   }
 
   /** Open incidents, by resource id. */
@@ -227,6 +234,19 @@ export class DriftIncidents {
     return decisions;
   }
 
+  /** Open conflicts, by resource id. */
+  openConflicts(): ConflictIncident[] {
+    return [...this.#conflicts.values()].map((c) => ({ ...c }));
+  }
+
+  /** Feed one cycle's conflicts: one message when a conflict appears, one when it is gone. */
+  observeConflicts(cycle: ConflictObservation): ConflictDecision[] {
+    const decisions = decideConflicts(this.#conflicts, cycle, this.#now(), this.#realertMs);
+    for (const d of decisions) if ('message' in d) this.#notify(d.message);
+    if (decisions.length > 0) this.#persist();
+    return decisions;
+  }
+
   /** One message per rolled-out revision (repeated calls for the same revision are ignored). */
   rollout(revision: string, items: readonly RolloutItem[], subject?: string): SlackMessage | undefined {
     if (items.length === 0 || this.#state.rollouts.includes(revision)) return undefined;
@@ -249,6 +269,7 @@ export class DriftIncidents {
 
   #persist(): void {
     this.#state.incidents = [...this.#byId.values()];
+    this.#state.conflicts = [...this.#conflicts.values()];
     if (!this.#file) return;
     try {
       saveIncidentState(this.#file, this.#state);

@@ -105,3 +105,38 @@ export function invalidRevisionMessage(revision: string, errors: readonly Invali
   const head = `:no_entry: *Commit \`${t(shortRevision(revision))}\` is invalid and was not applied*${kept}. Fix it with a new commit:`;
   return { text: [head, ...capped(lines, 'errors')].join('\n'), title: `invalid commit ${shortRevision(revision)}` };
 }
+
+/** Longest conflict text a Slack message shows (the planner's messages name both sides; a few hundred characters). */
+const CONFLICT_MAX = 600;
+
+/** The planner's message names a hand-made rule's values read from AWS: escaped like every such value. */
+function conflictText(message: string): string {
+  return t(message.length <= CONFLICT_MAX ? message : `${message.slice(0, CONFLICT_MAX - 1)}…`);
+}
+
+export interface ConflictView {
+  /** `Kind/name` */
+  id: string;
+  message: string;
+  revision: string;
+  /** ms since epoch */
+  openedAt: number;
+}
+
+export function conflictOpenedMessage(view: ConflictView): SlackMessage {
+  const head = `:no_entry: *Conflict on \`${t(view.id)}\`*: nothing is written for it until the conflict is resolved (desired state at commit \`${t(shortRevision(view.revision))}\`)`;
+  return { text: [head, `• ${conflictText(view.message)}`].join('\n'), title: `conflict on ${view.id}` };
+}
+
+export function conflictReminderMessage(view: ConflictView, now: number): SlackMessage {
+  const hours = Math.max(1, Math.round((now - view.openedAt) / 3_600_000));
+  const head = `:hourglass: *Conflict still open on \`${t(view.id)}\`* since ${new Date(view.openedAt).toISOString()} (${hours} h), commit \`${shortRevision(view.revision)}\``;
+  return { text: [head, `• ${conflictText(view.message)}`].join('\n'), title: `conflict still open on ${view.id}` };
+}
+
+export function conflictResolvedMessage(view: ConflictView, revision: string): SlackMessage {
+  return {
+    text: `:white_check_mark: *Conflict resolved on \`${t(view.id)}\`*: it is reconciled again from commit \`${shortRevision(revision)}\`.`,
+    title: `conflict resolved on ${view.id}`,
+  };
+}

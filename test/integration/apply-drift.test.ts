@@ -68,7 +68,7 @@ afterAll(() => {
   clients.destroy();
 });
 
-const DRIFTS: { case: string; drift: () => Promise<void>; expectWrites: string[] }[] = [
+const DRIFTS: { case: string; drift: () => Promise<void>; expectWrites: string[]; prune?: boolean }[] = [
   {
     case: "a rule's path pattern",
     drift: async () => {
@@ -137,15 +137,17 @@ const DRIFTS: { case: string; drift: () => Promise<void>; expectWrites: string[]
       );
     },
     expectWrites: ['RevokeSecurityGroupIngress'],
+    // a revoke is a deletion: made only with --prune
+    prune: true,
   },
 ];
 
 describe('each drift case is corrected by one apply', () => {
-  it.each(DRIFTS)('$case', async ({ drift, expectWrites }) => {
+  it.each(DRIFTS)('$case', async ({ drift, expectWrites, prune }) => {
     await drift();
     const drifted = await planDir(dir, motoUrl());
     expect(pendingChanges(drifted).length).toBeGreaterThan(0);
-    const run = await applyDir(dir, { endpoint: motoUrl() });
+    const run = await applyDir(dir, { endpoint: motoUrl(), prune: prune === true });
     expect(run.report.ok, run.lines.join('\n')).toBe(true);
     expect(run.report.writes.map((w) => w.operation)).toEqual(expectWrites);
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);

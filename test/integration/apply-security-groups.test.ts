@@ -102,8 +102,8 @@ describe('security group ingress applier (in order, one group)', () => {
     expect(after?.Description).toBe('web from the new office');
   });
 
-  it('authorizes the new rule before revoking the one it replaces (ours only)', async () => {
-    const { ops, report } = await applyChange({ webPort: 8080 });
+  it('authorizes the new rule before revoking the one it replaces (ours only; revokes need --prune)', async () => {
+    const { ops, report } = await applyChange({ webPort: 8080 }, { prune: true });
     expect(report.ok).toBe(true);
     const authorize = ops.indexOf('AuthorizeSecurityGroupIngress');
     const revoke = ops.indexOf('RevokeSecurityGroupIngress');
@@ -113,8 +113,8 @@ describe('security group ingress applier (in order, one group)', () => {
     expect(proxy.writes()[revoke]?.params).toMatchObject({ 'SecurityGroupRuleId.1': expect.stringMatching(/^sgr-/) });
   });
 
-  it('with exclusive: true revokes the undeclared hand-made rule too', async () => {
-    const { ops } = await applyChange({ exclusive: true });
+  it('with exclusive: true and --prune revokes the undeclared hand-made rule too', async () => {
+    const { ops } = await applyChange({ exclusive: true }, { prune: true });
     expect(ops).toContain('RevokeSecurityGroupIngress');
     expect(ports(await rules())).toEqual([`3306/${alb}`, '8080/10.2.0.0/24']);
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);

@@ -115,9 +115,10 @@ describe('the controller adopting its own hand-made deployment', () => {
   });
 
   it('applies, and the next plan is empty, without registering a task definition revision', async () => {
-    // someone opened SSH on the controller's group by hand: exclusive: true revokes it
+    // someone opened SSH on the controller's group by hand: exclusive: true revokes it (with --prune:
+    // a revoke is a deletion)
     await authorizeIngress(clients, controllerSg, [tcpFrom(22, { cidr: '0.0.0.0/0' }, 'temporary ssh')]);
-    const applied = await cli('apply', dir);
+    const applied = await cli('apply', '--prune', dir);
     expect(applied.code, `${applied.stdout}${applied.stderr}`).toBe(0);
     const again = await cli('plan', dir);
     expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);

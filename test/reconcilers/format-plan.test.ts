@@ -81,7 +81,7 @@ describe('formatPlan', () => {
         '- delete ListenerRule/old (prune): tagged ecs-reconciler/owner=test-owner and no longer in the desired files',
         '',
         'Conflicts (nothing is written for these resources):',
-        `  ! ListenerRule/blocked: priority 300 on listener web-alb:80 is held by rule ${ruleArn(3)} (owner someone-else; path /hand -> forward users-tg); choose another priority, or delete or move that rule`,
+        `  ! ListenerRule/blocked: priority 300 on listener web-alb:80 is held by rule ${ruleArn(3)} (owner someone-else; path /hand -> forward users-tg); declared: path /b -> forward users-tg; that rule is not ours and is never rewritten: choose another priority, or delete or move that rule`,
         '',
         'Plan: 1 to create, 2 to update, 1 to replace, 1 to delete; 2 drifted.',
         '1 change under policy observe: reported, never applied.',

@@ -1,8 +1,12 @@
 // Which live rule a declared ListenerRule stands for. Pure.
 // 1. our resource tag `ListenerRule/<name>` on the declared listener;
 // 2. else an exact match among rules that are not another resource's: same priority and same
-//    conditions + action, then same conditions + action, then same priority. Rules tagged as
-//    ours for a name no longer declared (a rename) count as available; another controller's never.
+//    conditions + action, then same conditions + action (at another priority: adopted and moved).
+//    Rules tagged as ours for a name no longer declared (a rename) count as available; another
+//    controller's never.
+// 3. else, only for such a renamed rule of ours, the one at the declared priority (its content is
+//    ours to change). An untagged rule at our priority with other content is never matched: it is
+//    someone's hand-made rule, and the planner reports it as a conflict instead of rewriting it.
 import type { DesiredOf, ListenerRuleSpec } from '../../spec/types.js';
 import { desiredActionKey, liveActionKey } from '../shared/compare-actions.js';
 import type { TargetGroupIndex } from '../shared/compare-actions.js';
@@ -121,7 +125,8 @@ export function matchRules(
   const passes: ((d: DesiredRule, r: LiveRule) => boolean)[] = [
     (d, r) => r.priority === d.spec.priority && liveKey(r) === desiredKey(d),
     (d, r) => liveKey(r) === desiredKey(d),
-    (d, r) => r.priority === d.spec.priority,
+    // a rule of ours only (a rename): matching a hand-made rule by priority alone would rewrite it
+    (d, r) => r.priority === d.spec.priority && ownershipOf(r.tags, ctx.ownerId) === 'ours',
   ];
   for (const pass of passes) {
     for (const d of desired) {

@@ -1,7 +1,7 @@
-// Plan for ListenerRule resources. Pure. Matching: see compare-rule-match.ts.
+// Plan for ListenerRule resources. Pure. Matching: see match.ts.
 // A desired priority held by a live rule that is not ours is a conflict naming both rules (never
 // an overwrite); a missing load balancer or listener is a conflict too.
-import type { DesiredOf } from '../../spec/types.js';
+import type { DesiredOf, RuleConditions } from '../../spec/types.js';
 import { desiredActionKey, liveActionKey, renderDesiredAction, renderLiveAction } from '../shared/compare-actions.js';
 import type { TargetGroupIndex } from '../shared/compare-actions.js';
 import { nameFromResourceTag, pruneReason, resourceId } from '../shared/plan-context.js';
@@ -32,14 +32,25 @@ export function diffRule(desired: DesiredRule, live: LiveRule, index: TargetGrou
   return diffs;
 }
 
-function describeRule(r: LiveRule, index: TargetGroupIndex): string {
-  const c = r.conditions;
+/** `host a.example path /x*,/y -> forward users-tg`: what a rule matches and does, every condition. */
+function describeContent(c: RuleConditions, unsupported: readonly string[], action: string): string {
   const parts = [
     ...(c.hostHeaders.length > 0 ? [`host ${c.hostHeaders.join(',')}`] : []),
     ...(c.pathPatterns.length > 0 ? [`path ${c.pathPatterns.join(',')}`] : []),
+    ...(c.httpRequestMethods.length > 0 ? [`method ${c.httpRequestMethods.join(',')}`] : []),
+    ...(c.sourceIps.length > 0 ? [`source-ip ${c.sourceIps.join(',')}`] : []),
+    ...unsupported,
   ];
+  return `${parts.join(' ') || 'no conditions'} -> ${action}`;
+}
+
+function describeRule(r: LiveRule, index: TargetGroupIndex): string {
   const who = r.tags[TAG_RESOURCE] ?? (r.tags[TAG_OWNER] === undefined ? 'not managed by ecs-reconciler' : `owner ${r.tags[TAG_OWNER]}`);
-  return `rule ${r.arn} (${who}; ${parts.join(' ') || 'no path/host conditions'} -> ${renderLiveAction(r.action, index)})`;
+  return `rule ${r.arn} (${who}; ${describeContent(r.conditions, r.unsupportedConditions ?? [], renderLiveAction(r.action, index))})`;
+}
+
+function describeDesired(d: DesiredRule, index: TargetGroupIndex): string {
+  return describeContent(d.spec.conditions, [], renderDesiredAction(d.spec.action, index));
 }
 
 /** A conflict message when the desired priority is taken by a rule we may not move, else undefined. */
@@ -50,7 +61,8 @@ function priorityConflict(d: DesiredRule, listener: LiveListener, matched: LiveR
   const ownership = ownershipOf(holder.tags, ctx.ownerId);
   const where = `priority ${d.spec.priority} on listener ${listenerLabel(listener)}`;
   if (ownership !== 'ours') {
-    return `${d.id}: ${where} is held by ${describeRule(holder, ctx.targetGroups)}; choose another priority, or delete or move that rule`;
+    // both sides, so whoever reads it can tell which rule is meant to serve the priority
+    return `${d.id}: ${where} is held by ${describeRule(holder, ctx.targetGroups)}; declared: ${describeDesired(d, ctx.targetGroups)}; that rule is not ours and is never rewritten: choose another priority, or delete or move that rule`;
   }
   const holderName = nameFromResourceTag('ListenerRule', holder.tags[TAG_RESOURCE]);
   const holderDeclared = holderName !== undefined && ctx.desired.listenerRules.some((r) => r.name === holderName);

@@ -2,7 +2,8 @@
 // rules tagged in the same call), fix descriptions, tag adopted rules, tag the group as ours, and
 // only then revoke, so a group never has less access than both the old and the new state allow
 // (and the task role may limit revokes to groups tagged as ours). The spec-hash tag goes on last.
-// Revoked: only rules carrying our tag for this resource, or, with `exclusive: true`, any rule not declared.
+// Revoked: only rules carrying our tag for this resource, or, with `exclusive: true`, any rule not declared,
+// and only when the prune guard allowed deletions (else the controller passes them as heldRevokes).
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateTagsCommand,
@@ -61,7 +62,12 @@ function toRuleRequest(rule: IngressRule): SecurityGroupRuleRequest {
   };
 }
 
-export async function applySecurityGroupIngressChange(change: IngressChange, ctx: ApplyContext): Promise<void> {
+/** The report note of revokes the prune guard held back. */
+function heldNote(held: NonNullable<IngressChange['heldRevokes']>): string {
+  return `kept ${held.rules.length} rule(s) that would be revoked (${held.rules.map((r) => `${ingressRuleKey(r)} ${r.ruleId}`).join(', ')}): ${held.reason}`;
+}
+
+export async function applySecurityGroupIngressChange(change: IngressChange, ctx: ApplyContext): Promise<string | void> {
   if (change.action === 'noop') return;
   if (change.action === 'replace') throw new Error(`${change.id}: security group ingress is never replaced`);
   const groupId = change.desired?.spec.groupId ?? change.live?.groupId ?? change.liveId;
@@ -118,8 +124,12 @@ export async function applySecurityGroupIngressChange(change: IngressChange, ctx
     liveTags = { ...liveTags, ...ownership };
   }
   await revoke(change, ctx, groupId, revocable);
-  const stale = Object.entries({ ...ownership, [TAG_SPEC_HASH]: desired.specHash }).filter(([k, v]) => liveTags[k] !== v);
+  // with revokes held back the spec is not fully applied: its hash would call the kept rules drift
+  const held = change.heldRevokes !== undefined && change.heldRevokes.rules.length > 0 ? change.heldRevokes : undefined;
+  const wanted = held === undefined ? { ...ownership, [TAG_SPEC_HASH]: desired.specHash } : ownership;
+  const stale = Object.entries(wanted).filter(([k, v]) => liveTags[k] !== v);
   if (stale.length > 0) await tagGroup(change, ctx, groupId, stale);
+  if (held !== undefined) return heldNote(held);
 }
 
 async function tagGroup(change: IngressChange, ctx: ApplyContext, groupId: string, tags: [string, string][], detail?: string): Promise<void> {
@@ -265,7 +275,8 @@ async function revoke(change: IngressChange, ctx: ApplyContext, groupId: string,
 
 /** The writes the security group ingress steps make; tests pass fakes. */
 export interface SecurityGroupIngressAppliers {
-  apply(change: IngressChange, ctx: ApplyContext): Promise<void>;
+  /** resolves to a note when revokes were held back by the prune guard */
+  apply(change: IngressChange, ctx: ApplyContext): Promise<string | void>;
 }
 
 export const securityGroupIngressAppliers: SecurityGroupIngressAppliers = { apply: applySecurityGroupIngressChange };

@@ -1,5 +1,6 @@
 // SecurityGroupIngress: the ingress rules of an existing security group (the group is not
-// managed); only rules tagged as ours are revoked, unless the document is exclusive.
+// managed); only rules tagged as ours are revoked, unless the document is exclusive. Every revoked
+// rule is a deletion: it counts toward --max-deletes and is made only with --prune.
 import type { Reconciler } from '../shared/reconciler.js';
 import { securityGroupIngressAppliers, type SecurityGroupIngressAppliers } from './apply.js';
 import { normaliseSecurityGroup } from './normalise.js';
@@ -22,6 +23,15 @@ export const securityGroupIngressReconciler: Reconciler<'SecurityGroupIngress', 
   plan: planSecurityGroupIngress,
   appliers: securityGroupIngressAppliers,
   steps: securityGroupIngressSteps,
-  detailLines: (c) => (c.action !== 'delete' ? c.adopt.map((r) => `    adopt ${r.ruleId}: ${renderIngressRule(r)}`) : []),
+  // each revoked rule is one deletion; a document that left the files revokes at least one
+  deletionCount: (c) => (c.action === 'delete' && c.cause === 'prune' ? Math.max(1, c.revoke.length) : c.revoke.length),
+  withoutDeletions: (c, reason) => ({ ...c, revoke: [], heldRevokes: { rules: c.revoke, reason } }),
+  detailLines: (c) =>
+    c.action !== 'delete'
+      ? [
+          ...c.adopt.map((r) => `    adopt ${r.ruleId}: ${renderIngressRule(r)}`),
+          ...(c.revoke.length > 0 ? [`    (revoking ${c.revoke.length} rule(s): made only with --prune, each counts toward --max-deletes)`] : []),
+        ]
+      : [],
   planJson: (c) => ({ authorize: c.authorize.map(renderIngressRule), revoke: c.revoke.map(renderIngressRule) }),
 };

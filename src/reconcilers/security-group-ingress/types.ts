@@ -38,5 +38,10 @@ export interface SecurityGroupIngressTypes {
     describe: { ruleId: string; rule: IngressRule }[];
     /** live rules that match a declared rule but lack our tags (adopt) */
     adopt: LiveIngressRule[];
+    /**
+     * revokes the prune guard held back (no --prune, or more than --max-deletes): not revoked, and
+     * the spec-hash tag is not written, since the spec is not fully applied
+     */
+    heldRevokes?: { rules: LiveIngressRule[]; reason: string };
   };
 }

@@ -48,6 +48,17 @@ export interface Reconciler<K extends Kind, A> {
   readonly appliers: A;
   /** called once before any step runs (e.g. the resolved names of target groups) */
   beforeApply?(changes: readonly ChangeOf<K>[], ctx: ApplyContext): void;
+  /**
+   * How many deletions a change carries toward --max-deletes (default: 1 for a prune delete, 0
+   * otherwise). A kind whose updates also remove things (revoked ingress rules) counts them, so
+   * that the prune guard and --prune cover them like any delete.
+   */
+  deletionCount?(change: ChangeOf<K>): number;
+  /**
+   * The change with its deletions held back, run when the prune guard refuses deletions; `reason`
+   * is the guard's. Default: a change that carries deletions is skipped whole.
+   */
+  withoutDeletions?(change: ChangeOf<K>, reason: string): ChangeOf<K>;
   /** the executable changes -> steps */
   steps(input: StepInput<K>, ctx: ApplyContext, appliers: A, all: AppliersByKind): ApplyStep[];
   /** extra lines under a change in `plan` output */

@@ -61,10 +61,10 @@ describe('planListenerRules: matching and adoption', () => {
 
   it.each([
     ['by our resource tag, even at another priority and with other conditions', ours(usersApi.id, usersApi.specHash), { priority: 5, conditions: { pathPatterns: ['/x'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] } }, 'drift', ['priority', 'conditions.pathPatterns']],
-    ['untagged, same listener + same priority (conditions differ): adopt', {}, { conditions: { pathPatterns: ['/old'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] } }, 'adopt', ['conditions.pathPatterns']],
     ['untagged, same conditions + action (priority differs): adopt', {}, { priority: 300 }, 'adopt', ['priority']],
     ['untagged exact match: tag-only adopt', {}, {}, 'adopt', []],
     ['tagged for a rule name no longer declared (rename): adopt', ours('ListenerRule/old-name', 'h'), {}, 'adopt', []],
+    ['tagged ours for a name no longer declared, at its priority with other conditions (rename)', ours('ListenerRule/old-name', 'h'), { conditions: { pathPatterns: ['/old'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] } }, 'rollout', ['conditions.pathPatterns']],
   ])('matches %s', (_label, tags, o, cause, paths) => {
     const plan = planOf([usersApi], world([liveRuleOf(usersApi, 1, tags, o as Partial<LiveRule>)]));
     expect(plan.conflicts).toEqual([]);
@@ -129,6 +129,59 @@ describe('planListenerRules: conflicts', () => {
     const plan = planOf([usersApi], world([mine, theirs]));
     expect(plan.changes).toEqual([]);
     expect(plan.conflicts).toEqual([{ id: usersApi.id, message: expect.stringContaining(`ListenerRule/users-api: priority 100 on listener web-alb:80 is held by rule ${ruleArn(2)}`) }]);
+  });
+
+  // issue 11 item 1: a hand-made rule at our priority used to be matched by priority alone and rewritten
+  const handmade = (n: number, o: Partial<LiveRule> = {}): LiveRule => ({
+    arn: ruleArn(n),
+    listenerArn: LISTENER_ARN,
+    priority: 100,
+    conditions: { pathPatterns: ['/handmade*'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] },
+    action: { type: 'fixed-response', statusCode: '200', contentType: 'text/plain', messageBody: 'ok' },
+    tags: {},
+    ...o,
+  });
+
+  it('an untagged rule at our priority with other conditions and action is a conflict showing both sides, never adopted', () => {
+    const plan = planOf([usersApi], world([handmade(1)]));
+    expect(plan.changes).toEqual([]);
+    expect(plan.conflicts).toHaveLength(1);
+    const { id, message } = plan.conflicts[0]!;
+    expect(id).toBe(usersApi.id);
+    expect(message).toContain(`priority 100 on listener web-alb:80 is held by rule ${ruleArn(1)} (not managed by ecs-reconciler; path /handmade* -> fixed-response 200`);
+    expect(message).toContain('declared: path /users* -> forward users-tg');
+  });
+
+  it.each([
+    ['only the action differs', { conditions: { pathPatterns: ['/users*'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] } }],
+    ['only the conditions differ', { action: { type: 'forward' as const, targetGroupArn: tgArn('users-tg') } }],
+  ])('an untagged rule at our priority that is not an exact match is a conflict (%s)', (_label, o) => {
+    const plan = planOf([usersApi], world([handmade(1, o)]));
+    expect(plan.changes).toEqual([]);
+    expect(plan.conflicts.map((c) => c.id)).toEqual([usersApi.id]);
+  });
+
+  it('the conflict blocks that rule alone: another rule of the same listener is still planned', () => {
+    const other = listenerRule('other', { priority: 200, conditions: { pathPatterns: ['/other*'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] } });
+    const plan = planOf([usersApi, other], world([handmade(1)]));
+    expect(plan.conflicts.map((c) => c.id)).toEqual([usersApi.id]);
+    expect(plan.changes.map((c) => [c.id, c.action])).toEqual([['ListenerRule/other', 'create']]);
+  });
+
+  it('with prune too, the hand-made rule is neither adopted nor planned for deletion', () => {
+    const plan = planOf([usersApi], world([handmade(1)]), true);
+    expect(plan.changes).toEqual([]);
+    expect(plan.conflicts).toHaveLength(1);
+  });
+
+  it('an untagged exact match at another priority is adopted and moved, also when a hand-made rule holds ours', () => {
+    const exact = liveRuleOf(usersApi, 2, {}, { priority: 300 });
+    expect(planOf([usersApi], world([exact])).changes.map((c) => [c.action, c.cause, c.liveId, c.diffs.map((d) => d.path)])).toEqual([
+      ['update', 'adopt', ruleArn(2), ['priority']],
+    ]);
+    const blocked = planOf([usersApi], world([exact, handmade(1)]));
+    expect(blocked.changes).toEqual([]);
+    expect(blocked.conflicts[0]!.message).toContain(`held by rule ${ruleArn(1)}`);
   });
 
   it('a priority held by our own rule that moves away is not a conflict (a swap)', () => {
