@@ -30,8 +30,9 @@ describe('conflict incidents', () => {
     expect(cycle([{ id: RULE, message: HELD }])).toEqual(['opened']);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.text).toContain('Conflict on `ListenerRule/users-api`');
-    expect(sent[0]!.text).toContain('/handmade* -> fixed-response 200');
-    expect(sent[0]!.text).toContain('declared: path /users* -> forward users-tg');
+    // escaped for Slack (&gt; shows as >): the text read from AWS cannot format the message
+    expect(sent[0]!.text).toContain('/handmade* -&gt; fixed-response 200');
+    expect(sent[0]!.text).toContain('declared: path /users* -&gt; forward users-tg');
     expect(sent[0]!.text).toContain('0123456789ab');
     for (let i = 0; i < 5; i += 1) expect(cycle([{ id: RULE, message: HELD }])).toEqual([]);
     expect(sent).toHaveLength(1);
