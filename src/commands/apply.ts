@@ -71,6 +71,15 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
     return 1;
   }
   const clients = createAwsClients();
+  // Ctrl-C / SIGTERM during an apply: the steps under way finish their writes, no new one starts
+  // (the report lists them as skipped), exit 1; a second signal stops at once
+  const stop = (signal: NodeJS.Signals): void => {
+    clients.gate.drain(signal);
+    output.err(`${signal}: finishing the writes under way and starting no new one; ${signal} again stops at once`);
+    process.once(signal, () => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     const { live, plan } = await observeAndPlan(loaded.state, clients, { prune: options.prune === true, ownerId: options.ownerId });
     if (!json) {
@@ -95,6 +104,8 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
   } catch (error) {
     return reportAwsFailure(error, json, output);
   } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     clients.destroy();
   }
 }
