@@ -4,6 +4,7 @@ import { LogEvent, logApplyFailed, logSourceInvalid, logSourceUpdated } from '..
 import type { CycleResult } from '../server/controller-status.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
 import { ReconcilerError } from '../reconciler-error.js';
+import { SourceError } from '../source/desired-source.js';
 import { applyPlan } from './apply.js';
 import { desiredResources } from '../reconcilers/registry.js';
 import { createApplyContext } from '../reconcilers/shared/apply-context.js';
@@ -57,6 +58,13 @@ export class Reconciler {
     try {
       synced = await source.sync();
     } catch (error) {
+      // a commit refused for what it holds (a link out of the checkout) is an invalid revision:
+      // logged and sent to Slack once, shown in /status, the last valid one stays in force
+      if (error instanceof SourceError && error.code === 'source.unsafe-link' && error.revision !== undefined) {
+        this.#refuseRevision(error.revision, refusedRevisionErrors(this.deps.secrets.scrub(error.message)));
+        if (this.#inForce === undefined) throw new CycleError(`no valid desired state yet: commit ${error.revision} was refused (see source.invalid)`);
+        return;
+      }
       const message = this.deps.secrets.scrub(error instanceof Error ? error.message : String(error));
       logger.error({ event: LogEvent.sourceFailed, source: source.describe(), err: { message } }, `cannot read ${source.describe()}: ${message}`);
       if (this.#inForce === undefined) throw new CycleError(`cannot read the desired state: ${message}`);
@@ -66,11 +74,10 @@ export class Reconciler {
     if (revision === this.#inForce?.revision || revision === this.#invalidRevision) return;
     const loaded = await loadDesiredState(dir);
     if (!loaded.ok) {
-      this.#invalidRevision = revision;
-      const errors = loaded.errors.map((e) => ({ file: e.file, line: e.line, col: e.col, message: e.message, kindName: e.kindName }));
-      logSourceInvalid(logger, { revision, errors });
-      status.setInvalidRevision(revision, errors);
-      incidents.invalidRevision(revision, errors, this.#inForce?.revision);
+      this.#refuseRevision(
+        revision,
+        loaded.errors.map((e) => ({ file: e.file, line: e.line, col: e.col, message: e.message, kindName: e.kindName })),
+      );
       return;
     }
     const previous = this.#inForce?.revision;
@@ -80,6 +87,16 @@ export class Reconciler {
     logSourceUpdated(logger, { revision, ...(previous === undefined ? {} : { previous }), source: source.describe() });
     status.setRevision(revision);
     metrics.setRevision(revision);
+  }
+
+  /** A revision that is not put in force: logged, shown and alerted once (the same one again is ignored). */
+  #refuseRevision(revision: string, errors: RevisionError[]): void {
+    if (revision === this.#invalidRevision) return;
+    const { logger, status, incidents } = this.deps;
+    this.#invalidRevision = revision;
+    logSourceInvalid(logger, { revision, errors });
+    status.setInvalidRevision(revision, errors);
+    incidents.invalidRevision(revision, errors, this.#inForce?.revision);
   }
 
   /** One whole cycle. Returns the result; throws CycleError when nothing could be reconciled. */
@@ -104,4 +121,16 @@ export class Reconciler {
     reportCycle(this.deps, inForce, plan, report);
     return report.ok ? 'success' : 'partial';
   }
+}
+
+type RevisionError = { file: string; line: number; col: number; message: string; kindName?: string };
+
+/** The `path:line:col: message` lines of a refused commit's error (the first line says why). */
+function refusedRevisionErrors(message: string): RevisionError[] {
+  const lines = message.split('\n');
+  const errors = lines.flatMap((l) => {
+    const m = /^(.+?):(\d+):(\d+): (.*)$/.exec(l.trim());
+    return m ? [{ file: m[1] ?? '', line: Number(m[2]), col: Number(m[3]), message: m[4] ?? '' }] : [];
+  });
+  return errors.length > 0 ? errors : [{ file: '.', line: 1, col: 1, message: lines[0] ?? message }];
 }
