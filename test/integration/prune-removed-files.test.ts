@@ -34,6 +34,7 @@ import type { Plan } from '../../src/reconcilers/types.js';
 import { TEST_AWS_ENV, withEnv } from '../aws/fake-aws-server.js';
 import { motoUrl } from '../support/moto-test-context.js';
 import { applyDir, OWNER, planDir } from './apply-support.js';
+import { FaultProxy } from '../support/fault-proxy.js';
 
 let clients: TestClients;
 let dir: string;
@@ -131,6 +132,27 @@ describe('prune after docto.yaml is deleted', () => {
     'TargetGroup/docto-fastapi',
     'TargetGroup/docto-website',
   ];
+
+  it('a converged cycle: reads without --prune unchanged, the extra reads only with it', async () => {
+    const proxy = new FaultProxy({ target: motoUrl() });
+    const url = await proxy.start();
+    try {
+      const reads = async (prune: boolean): Promise<Record<string, number>> => {
+        proxy.resetCounts();
+        const plan = await planDir(dir, url, prune);
+        expect(deletes(plan)).toEqual([]);
+        return proxy.counts();
+      };
+      const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
+      const normal = await reads(false);
+      const pruning = await reads(true);
+      console.log(`reads per converged cycle: without --prune ${total(normal)} ${JSON.stringify(normal)}; with --prune ${total(pruning)} ${JSON.stringify(pruning)}`);
+      for (const op of ['ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTaskDefinitions']) expect(normal[op]).toBeUndefined();
+      expect(total(pruning)).toBeGreaterThan(total(normal));
+    } finally {
+      await proxy.stop();
+    }
+  });
 
   it('plan --prune shows - delete for each of its owned resources (9 deletions), nothing else', async () => {
     rmSync(join(dir, 'docto.yaml'));
