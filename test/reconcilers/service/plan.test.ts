@@ -174,7 +174,7 @@ describe('planServices', () => {
 
   it('never prunes a service without our owner tag, or another owner\'s', () => {
     const old = service('old-api');
-    for (const tags of [{}, { 'ecs-reconciler/owner': 'someone-else', 'ecs-reconciler/resource': 'Service/old-api' }]) {
+    for (const tags of [{}, { 'ecs-reconciler/owner': 'someone-else', 'ecs-reconciler/resource': 'Service/old-api' }] as Tags[]) {
       const plan = planOf(base, [liveServiceOf(old, tags)], { prune: true });
       expect(plan.changes.filter((c) => c.action === 'delete')).toEqual([]);
     }
