@@ -37,7 +37,17 @@ function cacheOf(cache: ObserveCache, r: AnyReconciler): unknown {
 export interface ObserveOptions {
   /** immutable data kept between cycles (default: one cache per process) */
   cache?: ObserveCache;
+  /**
+   * also observe what carries our owner tag and the files no longer declare (for --prune): each
+   * kind's extra batched listing; off by default, so a cycle without --prune reads only what the
+   * files name
+   */
+  owned?: boolean;
+  /** the owner tag value that marks ours (default `ecs-reconciler`) */
+  ownerId?: string;
 }
+
+export const DEFAULT_OBSERVE_OWNER_ID = 'ecs-reconciler';
 
 /**
  * Observation failed: one or more AWS calls failed. `message` holds one line per distinct
@@ -82,6 +92,8 @@ export async function observe(desired: DesiredState, clients: AwsClients, option
     const io: ReadIO = {
       clients,
       cache: cacheOf(cache, r),
+      owned: options.owned === true,
+      ownerId: options.ownerId ?? DEFAULT_OBSERVE_OWNER_ID,
       readOf: (kind) => {
         const read = reads.get(kind);
         if (read === undefined) throw new Error(`${r.kind} reads ${kind}, which is not earlier in the registry`);

@@ -33,7 +33,7 @@ export async function observeAndPlan(
   clients: AwsClients,
   opts: PipelineOptions,
 ): Promise<{ desired: DesiredState; live: LiveState; plan: Plan }> {
-  const live = await observe(desired, clients);
+  const live = await observe(desired, clients, { owned: opts.prune, ownerId: opts.ownerId });
   const plan = planAll(desired, live, { prune: opts.prune, ownerId: opts.ownerId });
   return { desired, live, plan };
 }

@@ -110,14 +110,15 @@ describe('prune safety: nothing is deleted and the output says why', () => {
   });
 
   it('more deletions than --max-deletes', async () => {
-    // keep the target groups and the listener: both rules on it become prunable
+    // keep the target groups and the listener: both rules on it become prunable, and the 4
+    // ingress rules of the two SecurityGroupIngress documents left out (found by their owner tag)
     const dir = freshDir('few-left');
     const keep = readFileSync(join(docto, 'docto.yaml'), 'utf8').split(/^---$/m).slice(0, 3).join('---');
     writeFileSync(join(dir, 'docto.yaml'), keep);
     const run = await apply(dir, { prune: true, maxDeletes: 1 });
     expect(run.code).toBe(1);
     expect(run.writes).toEqual([]);
-    expect(run.out).toContain('prune refused: this apply would delete 2 resources, more than --max-deletes 1');
+    expect(run.out).toContain('prune refused: this apply would delete 6 resources, more than --max-deletes 1');
     expect(run.out).toMatch(/skipped {2}ListenerRule\/docto-fastapi: prune refused/);
   });
 

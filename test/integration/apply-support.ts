@@ -67,7 +67,7 @@ export async function applyDir(dir: string, opts: RunOptions): Promise<ApplyRun>
   return withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: opts.endpoint }, async () => {
     const clients = createAwsClients({ rateLimits: false, ...opts.clientOptions });
     try {
-      const live = await observe(desired, clients);
+      const live = await observe(desired, clients, { owned: opts.prune === true, ownerId: OWNER });
       const plan = planAll(desired, live, { prune: opts.prune === true, ownerId: OWNER });
       const lines: string[] = [];
       const ctx = createApplyContext({
@@ -120,7 +120,7 @@ export async function planDir(dir: string, endpoint: string, prune = false): Pro
   return withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: endpoint }, async () => {
     const clients = createAwsClients({ rateLimits: false });
     try {
-      return planAll(desired, await observe(desired, clients), { prune, ownerId: OWNER });
+      return planAll(desired, await observe(desired, clients, { owned: prune, ownerId: OWNER }), { prune, ownerId: OWNER });
     } finally {
       clients.destroy();
     }

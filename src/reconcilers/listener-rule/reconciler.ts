@@ -13,7 +13,7 @@ export const listenerRuleReconciler: Reconciler<'ListenerRule', ListenerRuleAppl
   service: 'elbv2',
   applyStages: [PRIORITIES_STAGE, 'write'],
   desired: (state) => state.listenerRules,
-  read: async (desired, io) => readRules(desired, io.clients, await io.readOf('Listener')),
+  read: async (desired, io) => readRules(desired, io.clients, await io.readOf('Listener'), io.owned),
   elbv2TagArns: (raw) => raw.flatMap((r) => (r.rule.IsDefault !== true && r.rule.RuleArn ? [[r.rule.RuleArn, r.rule.RuleArn] as [string, string]] : [])),
   normalise: (raw, tags) => ({
     rules: raw.map((r) => normaliseRule(r.rule, r.listenerArn, tags(r.rule.RuleArn))).filter((r): r is LiveRule => r !== undefined),

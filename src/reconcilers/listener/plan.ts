@@ -65,6 +65,18 @@ export function planListeners(ctx: PlanContext): KindPlan {
     if (accounted.has(l.arn) || ownershipOf(l.tags, ctx.ownerId) !== 'ours') continue;
     const name = nameFromResourceTag('Listener', l.tags[TAG_RESOURCE]);
     if (name === undefined || declared.has(name)) continue;
+    // deleting a listener deletes its rules: never with a rule on it that is not ours
+    const others = ctx.live.rules.filter((r) => r.listenerArn === l.arn && ownershipOf(r.tags, ctx.ownerId) !== 'ours');
+    if (others.length > 0) {
+      out.conflicts.push({
+        id: resourceId('Listener', name),
+        message:
+          `${resourceId('Listener', name)}: listener ${l.loadBalancerName}:${l.port} is tagged as ours and no longer declared, but it holds ` +
+          `${others.length} rule(s) not managed by ecs-reconciler (${others.map((r) => `priority ${r.priority} ${r.arn}`).join(', ')}); ` +
+          'deleting the listener would delete them too, so it is kept: move or delete those rules, or declare the listener again',
+      });
+      continue;
+    }
     out.changes.push({
       kind: 'Listener',
       name,

@@ -3,6 +3,12 @@
 // handled like target groups), DescribeListeners once per load balancer (paginated),
 // DescribeListeners by ARN for listeners named only by ARN and not already read. The rules of
 // the listeners in use are read by listener-rule/read.ts from this read.
+// With --prune (`owned`): also the listeners of the load balancers that the target groups read
+// (declared ones, and undeclared ones of ours) are attached to, when no file names that load
+// balancer: DescribeListeners once per such load balancer (ELBv2 has no account-wide listener
+// listing), after the target group read. Their tags come from the shared tag pass. Limit: a
+// listener of ours on a load balancer that no target group read is attached to (a redirect- or
+// fixed-response-only listener on a load balancer nothing of ours forwards through) is not found.
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
@@ -12,12 +18,13 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../../aws/clients.js';
 import { describeByNames } from '../../aws/describe-by-names.js';
-import { awsCall, resourceList } from '../../aws/errors.js';
+import { awsCall, isNotFound, resourceList } from '../../aws/errors.js';
 import { collectPages } from '../../aws/collect-pages.js';
 // the load balancer listing stops early and resumes (describeByNames): the SDK's paginator cannot
 import { paginatePages } from '../../aws/paginate.js';
 import { DESCRIBE_LISTENERS_ARNS_MAX, DESCRIBE_LOAD_BALANCERS_NAMES_MAX, ELBV2_PAGE_SIZE } from '../../aws/elbv2-limits.js';
 import type { DesiredState } from '../../spec/types.js';
+import type { TargetGroupRead } from '../target-group/types.js';
 import type { ListenerRead, ListenersRead, LiveLoadBalancer } from './types.js';
 
 /** `arn:...:loadbalancer/app/NAME/id` or `arn:...:listener/app/NAME/id/id` -> NAME */
@@ -49,7 +56,17 @@ export function listenerUsage(desired: DesiredState) {
   return { byLoadBalancer, byListenerArn, byLbPort };
 }
 
-export async function readListeners(desired: DesiredState, clients: AwsClients): Promise<ListenersRead> {
+export interface ListenerReadIO {
+  owned: boolean;
+  /** the target group read (with --prune: its load balancers are where listeners of ours may be left) */
+  targetGroups?: () => Promise<TargetGroupRead[]>;
+}
+
+export async function readListeners(
+  desired: DesiredState,
+  clients: AwsClients,
+  io: ListenerReadIO = { owned: false },
+): Promise<ListenersRead> {
   const use = listenerUsage(desired);
   const lbNames = [...use.byLoadBalancer.keys()];
   const users = (names: readonly string[]): string | undefined =>
@@ -121,5 +138,34 @@ export async function readListeners(desired: DesiredState, clients: AwsClients):
     }
   }
 
+  if (io.owned && io.targetGroups !== undefined) listeners.push(...(await ownedCandidates(clients, loadBalancers, listeners, await io.targetGroups())));
   return { loadBalancers, listeners };
+}
+
+/** With --prune: the listeners of load balancers no file names that the target groups read are attached to. */
+async function ownedCandidates(
+  clients: AwsClients,
+  read: readonly LiveLoadBalancer[],
+  listeners: readonly ListenerRead[],
+  targetGroups: readonly TargetGroupRead[],
+): Promise<ListenerRead[]> {
+  const known = new Set([...read.map((lb) => lb.arn), ...listeners.map((l) => l.listener.LoadBalancerArn ?? '')]);
+  const arns = [...new Set(targetGroups.flatMap((t) => t.targetGroup.LoadBalancerArns ?? []))].filter((arn) => !known.has(arn)).sort();
+  const perLb = await Promise.all(
+    arns.map(async (arn) => {
+      const name = loadBalancerNameFromArn(arn);
+      try {
+        const items = await collectPages(
+          paginateDescribeListeners({ client: clients.elbv2, stopOnSameToken: true }, { LoadBalancerArn: arn, PageSize: ELBV2_PAGE_SIZE }),
+          (page) => page.Listeners,
+          { service: 'elbv2', operation: 'DescribeListeners', resource: `load balancer ${name} (looking for listeners of ours to prune)` },
+        );
+        return items.map((listener): ListenerRead => ({ listener, loadBalancerName: name, pruneCandidate: true }));
+      } catch (err) {
+        if (isNotFound(err)) return []; // the load balancer went away since the target groups were listed
+        throw err;
+      }
+    }),
+  );
+  return perLb.flat();
 }

@@ -12,7 +12,7 @@ export const listenerReconciler: Reconciler<'Listener', ListenerAppliers> = {
   service: 'elbv2',
   applyStages: ['write'],
   desired: (state) => state.listeners,
-  read: (desired, io) => readListeners(desired, io.clients),
+  read: (desired, io) => readListeners(desired, io.clients, { owned: io.owned, targetGroups: () => io.readOf('TargetGroup') }),
   elbv2TagArns: (raw) =>
     raw.listeners.flatMap((l) =>
       l.listener.ListenerArn ? [[l.listener.ListenerArn, `listener ${l.loadBalancerName}:${l.listener.Port ?? '?'}`] as [string, string]] : [],

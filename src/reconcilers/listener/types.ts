@@ -12,6 +12,8 @@ export interface LiveLoadBalancer {
 export interface ListenerRead {
   listener: Listener;
   loadBalancerName: string;
+  /** read only with --prune: on a load balancer no file names (see read.ts) */
+  pruneCandidate?: boolean;
 }
 
 export interface ListenersRead {

@@ -13,7 +13,7 @@ export const securityGroupIngressReconciler: Reconciler<'SecurityGroupIngress', 
   service: 'ec2',
   applyStages: ['write'],
   desired: (state) => state.securityGroupIngress,
-  read: (desired, io) => readSecurityGroups(desired, io.clients),
+  read: (desired, io) => readSecurityGroups(desired, io.clients, io),
   normalise: (raw) => ({
     securityGroups: raw.groupIds.flatMap((id) => {
       const group = raw.groups.get(id);

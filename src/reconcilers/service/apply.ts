@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
   TagResourceCommand,
   UpdateServiceCommand,
@@ -16,7 +17,8 @@ import {
 import { errorCode, isNotFound } from '../../aws/errors.js';
 import type { DesiredOf, ServiceNetwork } from '../../spec/types.js';
 import type { ApplyContext } from '../shared/apply-context.js';
-import { ownershipTags, resolveTargetGroupArn, toEcsTags } from '../shared/apply-context.js';
+import { MissingDependencyError, ownershipTags, resolveTargetGroupArn, toEcsTags } from '../shared/apply-context.js';
+import { isOwnedBy } from '../shared/ownership.js';
 import { performWrite } from '../shared/apply-write.js';
 import { guardAmbiguousRetries } from '../../aws/write-retry.js';
 import { ensureTaskDefinition } from './task-definition-apply.js';
@@ -224,25 +226,74 @@ export async function moveServiceLoadBalancers(
   ctx.forwards.update(service.arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
 }
 
+/** Running tasks of a service as ECS reports them now: the service's and every deployment's. */
+async function runningTasks(ctx: ApplyContext, cluster: string, arn: string): Promise<number | undefined> {
+  const out = await ctx.clients.ecs.send(new DescribeServicesCommand({ cluster, services: [arn] }));
+  const svc = out.services?.find((s) => s.serviceArn === arn);
+  if (svc === undefined || svc.status === 'INACTIVE') return undefined;
+  return Math.max(svc.runningCount ?? 0, ...(svc.deployments ?? []).map((d) => d.runningCount ?? 0));
+}
+
+/**
+ * Prune one service of ours: UpdateService desiredCount 0 (if not 0 already); DeleteService only
+ * once ECS reports 0 running tasks in every deployment, otherwise the step is skipped with the
+ * reason and a later cycle deletes it; then DeregisterTaskDefinition for each ACTIVE revision
+ * tagged as this service's (read by observe). Refuses a service without our owner tag.
+ */
 async function deleteService(change: ServiceChange, ctx: ApplyContext): Promise<void> {
   const live = change.live;
   const arn = live?.arn ?? change.liveId;
-  if (arn === undefined) throw new Error(`${change.id}: delete without a live service`);
-  await performWrite(ctx, {
-    change,
-    verb: 'delete',
-    service: 'ecs',
-    operation: 'DeleteService',
-    target: arn,
-    send: async () => {
-      try {
-        await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster: live?.clusterName ?? live?.clusterArn, service: arn, force: true }));
-      } catch (err) {
-        if (!isNotFound(err) && errorCode(err) !== 'ServiceNotActiveException') throw err;
-      }
-    },
-  });
+  if (live === undefined || arn === undefined) throw new Error(`${change.id}: delete without a live service`);
+  if (!isOwnedBy(live.tags, ctx.ownerId)) {
+    throw new Error(`refusing to delete service ${live.clusterName}/${live.name}: it is not tagged ${TAG_OWNER}=${ctx.ownerId}, and ecs-reconciler deletes only what it owns`);
+  }
+  const cluster = live.clusterName;
+  if (live.desiredCount > 0) {
+    await performWrite(ctx, {
+      change,
+      verb: 'scale',
+      service: 'ecs',
+      operation: 'UpdateService',
+      target: arn,
+      detail: '(desiredCount 0, before its delete)',
+      send: () => ctx.clients.ecs.send(new UpdateServiceCommand({ cluster, service: arn, desiredCount: 0 })),
+    });
+  }
+  const running = await runningTasks(ctx, cluster, arn);
+  if (running !== undefined && running > 0) {
+    throw new MissingDependencyError(
+      change.id,
+      `${change.id} is scaled to 0 and ${running} task(s) still run: DeleteService waits until its deployments drained (a later cycle)`,
+    );
+  }
+  if (running !== undefined) {
+    await performWrite(ctx, {
+      change,
+      verb: 'delete',
+      service: 'ecs',
+      operation: 'DeleteService',
+      target: arn,
+      send: async () => {
+        try {
+          await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster, service: arn }));
+        } catch (err) {
+          if (!isNotFound(err) && errorCode(err) !== 'ServiceNotActiveException') throw err;
+        }
+      },
+    });
+  }
   ctx.forwards.remove(arn);
+  for (const revision of live.prune?.revisions ?? []) {
+    await performWrite(ctx, {
+      change,
+      verb: 'deregister',
+      subject: `task definition ${revision.slice(revision.lastIndexOf('/') + 1)}`,
+      service: 'ecs',
+      operation: 'DeregisterTaskDefinition',
+      target: revision,
+      send: () => ctx.clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: revision })),
+    });
+  }
 }
 
 /** The writes the service steps (and a target group replace's moves) make; tests pass fakes. */

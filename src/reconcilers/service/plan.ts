@@ -51,6 +51,18 @@ function activeServices(live: readonly LiveService[]): Map<string, LiveService> 
   return out;
 }
 
+/** What deleting a service does, in the order it happens (the plan's reason). */
+export function serviceDeleteSteps(svc: LiveService): string {
+  const running = svc.prune?.runningCount ?? 0;
+  const revisions = svc.prune?.revisions.length ?? 0;
+  return (
+    `${svc.desiredCount > 0 ? `scale to 0 (desiredCount ${svc.desiredCount}), then ` : ''}` +
+    `delete once its deployments report 0 running tasks` +
+    (running > 0 ? ` (${running} running now: the delete waits for a later cycle)` : '') +
+    `, then deregister ${revisions} task definition revision(s) tagged as ours`
+  );
+}
+
 export function planServices(ctx: PlanContext): KindPlan {
   const desired = ctx.desired.services;
   const out: KindPlan = { changes: [], conflicts: [] };
@@ -104,7 +116,7 @@ export function planServices(ctx: PlanContext): KindPlan {
       diffs: [],
       live: svc,
       liveId: svc.arn,
-      reason: pruneReason(ctx.ownerId),
+      reason: `${pruneReason(ctx.ownerId)}; ${serviceDeleteSteps(svc)}`,
       registerTaskDefinition: false,
     });
   }

@@ -13,7 +13,7 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   applyStages: ['write'],
   desired: (state) => state.services,
   createCache: createTaskDefinitionCache,
-  read: (desired, io) => readServices(desired, io.clients, io.cache as TaskDefinitionCache),
+  read: (desired, io) => readServices(desired, io.clients, io.cache as TaskDefinitionCache, io),
   // the read normalises as it goes: the cache holds normalised revisions
   normalise: (raw) => raw,
   plan: planServices,

@@ -26,6 +26,11 @@ export interface LiveService {
   loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
   network?: ServiceNetwork;
   tags: Tags;
+  /**
+   * only on a service of ours no file declares, read with --prune: its running tasks (the most
+   * any deployment reports) and the ACTIVE task definition revisions tagged as its own
+   */
+  prune?: { runningCount: number; revisions: string[] };
 }
 
 export interface EcsObservation {

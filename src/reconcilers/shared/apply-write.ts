@@ -7,7 +7,7 @@ import type { ApplyContext } from './apply-context.js';
 import { changeKey } from './steps.js';
 import { withWriteRetry, type WriteAttempt } from '../../aws/write-retry.js';
 
-export type WriteVerb = 'create' | 'update' | 'delete' | 'tag' | 'untag' | 'register' | 'authorize' | 'revoke' | 'move';
+export type WriteVerb = 'create' | 'update' | 'delete' | 'tag' | 'untag' | 'register' | 'authorize' | 'revoke' | 'move' | 'scale' | 'deregister';
 
 /** [to do, doing, done] */
 const VERB_FORMS: Record<WriteVerb, [string, string, string]> = {
@@ -20,6 +20,8 @@ const VERB_FORMS: Record<WriteVerb, [string, string, string]> = {
   authorize: ['authorize rules for', 'authorizing rules for', 'authorized rules for'],
   revoke: ['revoke rules of', 'revoking rules of', 'revoked rules of'],
   move: ['move', 'moving', 'moved'],
+  scale: ['scale down', 'scaling down', 'scaled down'],
+  deregister: ['deregister', 'deregistering', 'deregistered'],
 };
 
 

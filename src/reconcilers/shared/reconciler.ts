@@ -18,6 +18,13 @@ export interface ReadIO {
   cache: unknown;
   /** the raw read of a kind earlier in the registry (rules are read from the listeners found) */
   readOf<O extends Kind>(kind: O): Promise<KindTypes[O]['raw']>;
+  /**
+   * --prune was asked: also find what carries our owner tag but the files no longer name (each
+   * kind's cheapest batched listing). False on every other cycle: the reads are the same as ever.
+   */
+  owned: boolean;
+  /** the `ecs-reconciler/owner` value that marks ours (the --owner-id) */
+  ownerId: string;
 }
 
 /** ARN -> tags, from the one ELBv2 DescribeTags pass over everything every ELBv2 kind read. */

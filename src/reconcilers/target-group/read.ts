@@ -5,11 +5,17 @@
 // at most 20). So observe lists the account's target groups, PageSize 400, to the last page:
 // ceil(target groups in the account / 400) calls, which is 1 up to 400 groups and never more
 // than by-names calls (ceil(declared / 20)) while the account holds <= 20x the declared count.
+// With --prune (`owned`), the listed groups the files do not declare get their tags here,
+// DescribeTags 20 a call, and those carrying our owner tag are kept (the rest are dropped: never
+// written, never in the live state): ceil(undeclared groups / 20) calls more, no other call.
 import {
   DescribeTargetGroupAttributesCommand,
   paginateDescribeTargetGroups,
+  type TargetGroup as ElbTargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../../aws/clients.js';
+import { describeElbv2Tags } from '../../aws/elbv2-tags.js';
+import { TAG_OWNER } from '../shared/resource-types.js';
 import { ELBV2_PAGE_SIZE } from '../../aws/elbv2-limits.js';
 import { awsCall, resourceList } from '../../aws/errors.js';
 import { collectPages } from '../../aws/collect-pages.js';
@@ -17,9 +23,18 @@ import type { DesiredState } from '../../spec/types.js';
 import { targetGroupAwsNames } from './names.js';
 import type { TargetGroupRead } from './types.js';
 
-export async function readTargetGroups(desired: DesiredState, clients: AwsClients): Promise<TargetGroupRead[]> {
+export interface OwnedRead {
+  owned: boolean;
+  ownerId: string;
+}
+
+export async function readTargetGroups(
+  desired: DesiredState,
+  clients: AwsClients,
+  io: OwnedRead = { owned: false, ownerId: '' },
+): Promise<TargetGroupRead[]> {
   const declared = desired.targetGroups;
-  if (declared.length === 0) return [];
+  if (declared.length === 0 && !io.owned) return [];
   // AWS name -> declared name
   const declaredOf = new Map<string, string>();
   for (const tg of declared) for (const awsName of targetGroupAwsNames(tg.name)) declaredOf.set(awsName, tg.name);
@@ -31,6 +46,8 @@ export async function readTargetGroups(desired: DesiredState, clients: AwsClient
     { service: 'elbv2', operation: 'DescribeTargetGroups', resource },
   );
   const found = all.filter((tg) => tg.TargetGroupName !== undefined && declaredOf.has(tg.TargetGroupName));
+
+  const ours = io.owned ? await ownedUndeclared(clients, all, declaredOf, io.ownerId) : [];
 
   const withAttributes = new Set(declared.filter((tg) => Object.keys(tg.spec.attributes).length > 0).map((tg) => tg.name));
   return Promise.all(
@@ -44,5 +61,26 @@ export async function readTargetGroups(desired: DesiredState, clients: AwsClient
       );
       return { targetGroup, attributes: out.Attributes ?? [], id };
     }),
+  ).then((reads) => [...reads, ...ours]);
+}
+
+/** The listed groups no file declares that carry our owner tag, with their tags (read here). */
+async function ownedUndeclared(
+  clients: AwsClients,
+  all: readonly ElbTargetGroup[],
+  declaredOf: ReadonlyMap<string, string>,
+  ownerId: string,
+): Promise<TargetGroupRead[]> {
+  const undeclared = all.filter((tg) => tg.TargetGroupArn !== undefined && !declaredOf.has(tg.TargetGroupName ?? ''));
+  if (undeclared.length === 0) return [];
+  const tags = await describeElbv2Tags(
+    clients,
+    undeclared.map((tg) => tg.TargetGroupArn as string),
+    (arn) => `target group ${undeclared.find((tg) => tg.TargetGroupArn === arn)?.TargetGroupName ?? arn}`,
   );
+  return undeclared.flatMap((targetGroup) => {
+    const own = tags.get(targetGroup.TargetGroupArn as string) ?? [];
+    if (!own.some((t) => t.Key === TAG_OWNER && t.Value === ownerId)) return [];
+    return [{ targetGroup, attributes: undefined, id: `TargetGroup/${targetGroup.TargetGroupName ?? ''}`, ownedTags: own }];
+  });
 }

@@ -12,10 +12,11 @@ export const targetGroupReconciler: Reconciler<'TargetGroup', TargetGroupApplier
   service: 'elbv2',
   applyStages: ['write'],
   desired: (state) => state.targetGroups,
-  read: (desired, io) => readTargetGroups(desired, io.clients),
-  elbv2TagArns: (raw) => raw.flatMap((t) => (t.targetGroup.TargetGroupArn ? [[t.targetGroup.TargetGroupArn, t.id] as [string, string]] : [])),
+  read: (desired, io) => readTargetGroups(desired, io.clients, io),
+  elbv2TagArns: (raw) =>
+    raw.flatMap((t) => (t.ownedTags === undefined && t.targetGroup.TargetGroupArn ? [[t.targetGroup.TargetGroupArn, t.id] as [string, string]] : [])),
   normalise: (raw, tags) => ({
-    targetGroups: raw.map((t) => normaliseTargetGroup(t.targetGroup, t.attributes, tags(t.targetGroup.TargetGroupArn))),
+    targetGroups: raw.map((t) => normaliseTargetGroup(t.targetGroup, t.attributes, t.ownedTags ?? tags(t.targetGroup.TargetGroupArn))),
   }),
   plan: planTargetGroups,
   appliers: targetGroupAppliers,

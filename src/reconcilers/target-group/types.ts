@@ -1,5 +1,5 @@
 // TargetGroup: what its read returns, its live shape, and what its changes carry.
-import type { TargetGroup, TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Tag, TargetGroup, TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { HealthCheckSpec } from '../../spec/types.js';
 import type { Tags } from '../shared/resource-types.js';
 
@@ -9,6 +9,11 @@ export interface TargetGroupRead {
   attributes: TargetGroupAttribute[] | undefined;
   /** `TargetGroup/name` of the declared group it is (under its name or its alternate) */
   id: string;
+  /**
+   * set for a group no file declares, found with --prune: its tags, read by the target group read
+   * itself (it carries our owner tag; it is not in the shared tag pass)
+   */
+  ownedTags?: Tag[];
 }
 
 export interface LiveTargetGroup {

@@ -294,3 +294,18 @@ describe('planListeners', () => {
     expect(plan.changes.map((c) => [c.id, c.action, c.cause])).toEqual([['Listener/old', 'delete', 'prune']]);
   });
 });
+
+describe('planListeners: prune of a listener that holds rules', () => {
+  const gone = listener('old-http', { loadBalancer: 'web-alb', port: 80 });
+  const mine = listenerRule('old-rule', { priority: 5 });
+  it('deletes a listener of ours that holds only rules of ours (they are deleted first)', () => {
+    const plan = planOf([], world([liveRuleOf(mine, 1, ours(mine.id, 'h'))], { listeners: [liveListener(ours(gone.id, 'h'))] }), true);
+    expect(plan.changes.filter((c) => c.action === 'delete').map((c) => c.id)).toEqual(['ListenerRule/old-rule', 'Listener/old-http']);
+  });
+  it('keeps a listener of ours that holds a rule not ours (deleting it would delete that rule): a conflict', () => {
+    const plan = planOf([], world([liveRuleOf(mine, 1, {})], { listeners: [liveListener(ours(gone.id, 'h'))] }), true);
+    expect(plan.changes.filter((c) => c.action === 'delete')).toEqual([]);
+    expect(plan.conflicts.map((c) => c.id)).toEqual(['Listener/old-http']);
+    expect(plan.conflicts[0]!.message).toContain('holds 1 rule(s) not managed by ecs-reconciler');
+  });
+});

@@ -158,6 +158,27 @@ describe('planServices', () => {
     expect(ids(true)).toEqual(['Service/old-api']);
     expect(ids(false)).toEqual([]);
   });
+
+  it('a pruned service says it is scaled to 0, deleted once drained (a later cycle while tasks run), and which revisions go', () => {
+    const old = service('old-api', { desiredCount: 2 });
+    const revisions = ['arn:aws:ecs:us-east-2:1:task-definition/old-api:3', 'arn:aws:ecs:us-east-2:1:task-definition/old-api:4'];
+    const reason = (runningCount: number, desiredCount = 2) =>
+      planOf(base, [liveServiceOf(old, ours(old.id, old.specHash), { desiredCount, prune: { runningCount, revisions } })], { prune: true }).changes.find(
+        (c) => c.id === 'Service/old-api',
+      )?.reason;
+    expect(reason(2)).toContain('scale to 0 (desiredCount 2), then delete once its deployments report 0 running tasks (2 running now: the delete waits for a later cycle)');
+    expect(reason(2)).toContain('deregister 2 task definition revision(s) tagged as ours');
+    expect(reason(0, 0)).not.toContain('scale to 0');
+    expect(reason(0, 0)).not.toContain('later cycle');
+  });
+
+  it('never prunes a service without our owner tag, or another owner\'s', () => {
+    const old = service('old-api');
+    for (const tags of [{}, { 'ecs-reconciler/owner': 'someone-else', 'ecs-reconciler/resource': 'Service/old-api' }] as Tags[]) {
+      const plan = planOf(base, [liveServiceOf(old, tags)], { prune: true });
+      expect(plan.changes.filter((c) => c.action === 'delete')).toEqual([]);
+    }
+  });
 });
 
 describe('task definition content', () => {
