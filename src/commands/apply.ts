@@ -9,6 +9,7 @@ import { applyReportToJson, formatApplyDetails, formatApplySummary } from '../co
 import { observeAndPlan } from '../controller/pipeline.js';
 import { checkPruneGuard, DEFAULT_MAX_DELETES } from '../controller/prune-guard.js';
 import { formatPlan, planToJson } from '../reconcilers/format-plan.js';
+import { desiredResources } from '../reconcilers/registry.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
 import type { DesiredState } from '../spec/types.js';
 import { reportAwsFailure } from './aws-failure.js';
@@ -25,14 +26,9 @@ export interface ApplyCommandOptions {
   color?: boolean;
 }
 
+/** Every declared resource of every kind (the registry's list, as the daemon's cycle counts them). */
 export function desiredResourceCount(state: DesiredState): number {
-  return (
-    state.targetGroups.length +
-    state.listeners.length +
-    state.listenerRules.length +
-    state.securityGroupIngress.length +
-    state.services.length
-  );
+  return desiredResources(state).length;
 }
 
 /** Write progress as plain lines: stdout for people, stderr when stdout carries JSON. */

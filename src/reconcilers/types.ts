@@ -24,6 +24,10 @@ export interface KindTypes {
   Service: ServiceTypes;
 }
 
+// a kind left out of KindTypes fails here, by name (and not as noise in every kind's code)
+const KIND_TYPES_COVER_EVERY_KIND: { [K in Kind]: true } = {} as { [K in keyof KindTypes]: true };
+void KIND_TYPES_COVER_EVERY_KIND;
+
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 /** Every kind's live part together. */

@@ -1,17 +1,15 @@
 // The JSON Schemas of schemas/, read and compiled once per process (module level).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { KINDS, type Kind } from './types.js';
+import { SPEC_SCHEMA_FILES } from './schema-bundle.js';
+import type { JsonSchema } from './schema-bundle.js';
+
+export { EMBEDDED_SCHEMA_FILES, SPEC_SCHEMA_FILES, bundleDocumentSchema, writeBundledDocumentSchema } from './schema-bundle.js';
 
 export const SCHEMA_BASE = 'https://ecs-reconciler.dev/schemas/v1/';
-
-/** Each kind's spec schema: `TargetGroup` -> `target-group.schema.json`. */
-export const SPEC_SCHEMA_FILES = Object.fromEntries(
-  KINDS.map((k) => [k, `${k.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.schema.json`]),
-) as Record<Kind, string>;
 
 const FILES = ['common.schema.json', 'document.schema.json', ...Object.values(SPEC_SCHEMA_FILES)];
 
@@ -32,7 +30,7 @@ function findSchemasDir(): string {
   return first;
 }
 
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema } from './schema-bundle.js';
 
 function readSchemas(): Map<string, JsonSchema> {
   const out = new Map<string, JsonSchema>();
@@ -92,43 +90,4 @@ export function derefSchema(schema: JsonSchema, file: string): { schema: JsonSch
     current = next as JsonSchema;
   }
   return { schema: current, file: currentFile };
-}
-
-// ---------- the bundle ----------
-// schemas/document.schema.json is self-contained: it embeds the per-kind schemas (and the shared
-// definitions) under $defs, each with its own $id. Editors that resolve `$ref`s against `$id`
-// (JSON Schema 2020-12; VS Code's JSON service since 2026) find them inside the file instead of
-// fetching https://ecs-reconciler.dev/...; editors that resolve against the file's location find
-// the neighbouring files. The per-kind files are the source; the functions below rebuild the bundle.
-
-/** The files embedded in document.schema.json, by the $defs key they get there. */
-export const EMBEDDED_SCHEMA_FILES: Record<string, string> = {
-  common: 'common.schema.json',
-  'target-group': 'target-group.schema.json',
-  listener: 'listener.schema.json',
-  'listener-rule': 'listener-rule.schema.json',
-  'security-group-ingress': 'security-group-ingress.schema.json',
-  service: 'service.schema.json',
-};
-
-/** The document schema with fresh copies of the per-kind schemas in its $defs. */
-export function bundleDocumentSchema(document: JsonSchema, read: (file: string) => JsonSchema): JsonSchema {
-  const defs: Record<string, JsonSchema> = {};
-  for (const [key, file] of Object.entries(EMBEDDED_SCHEMA_FILES)) {
-    // $schema belongs to the root; an embedded resource keeps its $id and everything else
-    const { $schema: _dialect, ...embedded } = read(file);
-    defs[key] = embedded;
-  }
-  return { ...document, $defs: defs };
-}
-
-/** Rewrites schemas/document.schema.json from the per-kind files; returns true when it changed. */
-export function writeBundledDocumentSchema(schemasDir: string): boolean {
-  const read = (file: string): JsonSchema => JSON.parse(readFileSync(`${schemasDir}${file}`, 'utf8')) as JsonSchema;
-  const path = `${schemasDir}document.schema.json`;
-  const before = readFileSync(path, 'utf8');
-  const after = `${JSON.stringify(bundleDocumentSchema(read('document.schema.json'), read), null, 2)}\n`;
-  if (after === before) return false;
-  writeFileSync(path, after);
-  return true;
 }
