@@ -12,7 +12,7 @@ import { closedPort } from '../aws/fake-aws-server.js';
 import { tempDir } from '../source/git-fixtures.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
-import { DaemonProcess, waitFor } from './daemon-process.js';
+import { DaemonProcess, waitFor, daemonEnv } from './daemon-process.js';
 
 interface Probe {
   status: number;
@@ -32,12 +32,7 @@ async function probe(url: string): Promise<Probe> {
 function start(args: string[]): DaemonProcess {
   const root = tempDir('daemon-aws-faults');
   daemon = new DaemonProcess(['--interval', '1s', '--git-poll', '60s', '--port', '0', '--host', '127.0.0.1', '--work-dir', join(root, 'work'), ...args], {
-    PATH: process.env.PATH,
-    HOME: root,
-    AWS_ENDPOINT_URL: proxy.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
+    ...daemonEnv(root, proxy.url),
     LOG_LEVEL: 'debug',
   });
   return daemon;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { motoUrl } from '../support/moto-test-context.js';
 import { tempDir } from '../source/git-fixtures.js';
-import { DaemonProcess } from './daemon-process.js';
+import { DaemonProcess, daemonEnv } from './daemon-process.js';
 
 const STATUS_TOKEN = 'status-token-never-logged-0004';
 let daemon: DaemonProcess;
@@ -21,12 +21,7 @@ beforeAll(async () => {
     'apiVersion: ecs-reconciler/v1\nkind: SecurityGroupIngress\nmetadata: { name: bind-sg }\nspec:\n  groupId: sg-0123456789abcdef0\n  rules:\n    - { protocol: tcp, port: 443, source: { cidr: 10.9.0.0/16 } }\n',
   );
   daemon = new DaemonProcess(['--source', dir, '--interval', '30s', '--port', '0', '--bind', '127.0.0.1'], {
-    PATH: process.env.PATH,
-    HOME: root,
-    AWS_ENDPOINT_URL: motoUrl(),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
+    ...daemonEnv(root, motoUrl()),
     STATUS_TOKEN,
   });
   base = await daemon.url();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClients } from '../../src/demo/aws-demo-clients.js';
 import { motoUrl } from '../support/moto-test-context.js';
 import { tempDir } from '../source/git-fixtures.js';
-import { DaemonProcess, waitFor } from './daemon-process.js';
+import { DaemonProcess, waitFor, daemonEnv } from './daemon-process.js';
 
 const FLOOD = 1_100;
 
@@ -75,12 +75,7 @@ beforeAll(async () => {
   daemon = new DaemonProcess(
     ['--source', dir, '--interval', '1s', '--port', '0', '--host', '127.0.0.1'],
     {
-      PATH: process.env.PATH,
-      HOME: root,
-      AWS_ENDPOINT_URL: motoUrl(),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
+      ...daemonEnv(root, motoUrl()),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     { maxOpenFiles: 1024 },

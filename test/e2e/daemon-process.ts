@@ -12,6 +12,18 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
+/** The environment a daemon under test gets: nothing of the test run's own, AWS on `endpoint` with fake keys. */
+export function daemonEnv(home: string, endpoint: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+  };
+}
+
 export class DaemonProcess {
   readonly child: ChildProcess;
   readonly output: string[] = [];

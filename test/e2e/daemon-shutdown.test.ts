@@ -14,7 +14,7 @@ import { replacePlaceholders, seedSystem } from '../../src/demo/worlds/seed-syst
 import { tempDir } from '../source/git-fixtures.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
-import { DaemonProcess, waitFor } from './daemon-process.js';
+import { DaemonProcess, waitFor, daemonEnv } from './daemon-process.js';
 
 const HOLD_MS = 4_000;
 
@@ -48,12 +48,7 @@ describe('SIGTERM during an apply', () => {
     proxy.configure({ faults: [{ operation: 'CreateTargetGroup', fault: 'delay', delayMs: HOLD_MS }] });
 
     const d = new DaemonProcess(['--source', desiredDir, '--interval', '60s', '--port', '0', '--host', '127.0.0.1', '--work-dir', join(root, 'work')], {
-      PATH: process.env.PATH,
-      HOME: root,
-      AWS_ENDPOINT_URL: proxy.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
+      ...daemonEnv(root, proxy.url),
       LOG_LEVEL: 'debug',
     });
     daemon = d;

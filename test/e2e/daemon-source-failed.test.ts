@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { motoUrl } from '../support/moto-test-context.js';
 import { tempDir } from '../source/git-fixtures.js';
-import { DaemonProcess, waitFor } from './daemon-process.js';
+import { DaemonProcess, waitFor, daemonEnv } from './daemon-process.js';
 
 let daemon: DaemonProcess | undefined;
 afterAll(async () => {
@@ -17,12 +17,7 @@ describe('source.failed', () => {
     const root = tempDir('source-failed');
     const missing = join(root, 'no-such-repo.git');
     daemon = new DaemonProcess(['--source', `file://${missing}`, '--branch', 'main', '--interval', '30s', '--port', '0', '--bind', '127.0.0.1', '--work-dir', join(root, 'work')], {
-      PATH: process.env.PATH,
-      HOME: root,
-      AWS_ENDPOINT_URL: motoUrl(),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
+      ...daemonEnv(root, motoUrl()),
     });
     const d = daemon;
     const [line] = await waitFor(() => (d.events('source.failed').length > 0 ? d.events('source.failed') : undefined), 20_000, () => d.tail());

@@ -19,7 +19,7 @@ import { motoUrl } from '../support/moto-test-context.js';
 import { replacePlaceholders, seedSystem } from '../../src/demo/worlds/seed-systems.js';
 import { startFakeSlack, type FakeSlack } from '../notify/slack-fixtures.js';
 import { startGitHttpServer, tempDir, TestRepo, type GitHttpServer } from '../source/git-fixtures.js';
-import { DaemonProcess, getJson, sendSignedPush, waitFor } from './daemon-process.js';
+import { DaemonProcess, getJson, sendSignedPush, waitFor, daemonEnv } from './daemon-process.js';
 
 const GIT_TOKEN = 'ghp_e2eTokenThatMustNeverBeLogged0001';
 const URL_TOKEN = 'urlTokenNeverLogged0002';
@@ -69,12 +69,7 @@ beforeAll(async () => {
   daemon = new DaemonProcess(
     ['--source', source, '--branch', 'main', '--path', 'desired', '--interval', '2s', '--git-poll', '60s', '--port', '0', '--host', '127.0.0.1', '--state-dir', join(root, 'state')],
     {
-      PATH: process.env.PATH,
-      HOME: root,
-      AWS_ENDPOINT_URL: motoUrl(),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
+      ...daemonEnv(root, motoUrl()),
       SLACK_WEBHOOK_URL: slack.url,
       GIT_TOKEN,
       WEBHOOK_SECRET,
