@@ -15,6 +15,7 @@ import type { DesiredState } from '../spec/types.js';
 import { reportAwsFailure } from './aws-failure.js';
 import { errorsForJson, formatSpecError, processOutput, type Output } from './cli-output.js';
 import { DEFAULT_OWNER_ID } from './plan.js';
+import { useColor } from './color.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
 
 export interface ApplyCommandOptions {
@@ -116,7 +117,8 @@ export function registerApplyCommand(program: Command): void {
     .option('--max-deletes <n>', `refuse to prune more than n resources in one apply (default ${DEFAULT_MAX_DELETES})`, parseMaxDeletes)
     .option('--owner-id <id>', 'controller id written to the ecs-reconciler/owner tag', process.env.ECS_RECONCILER_OWNER_ID ?? DEFAULT_OWNER_ID)
     .option('--json', 'print the plan and the apply report as JSON (progress goes to stderr)')
+    .option('--no-color', 'no colours in the output (also: NO_COLOR set)')
     .action(async (dir: string, options: ApplyCommandOptions) => {
-      process.exitCode = await runApply(dir, { ...options, color: process.stdout.isTTY === true });
+      process.exitCode = await runApply(dir, { ...options, color: useColor(options.color) });
     });
 }

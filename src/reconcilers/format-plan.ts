@@ -32,9 +32,17 @@ export function isRealChange(change: Change): boolean {
   return change.action !== 'noop' && !isTagOnlyChange(change);
 }
 
-/** True when applying would change AWS beyond tagging (the `plan` command exits 2 then). */
-export function planHasChanges(plan: Plan): boolean {
+/** True when applying would change AWS beyond tagging. */
+export function planHasFieldChanges(plan: Plan): boolean {
   return plan.changes.some(isRealChange);
+}
+
+/**
+ * True when applying would write anything, adoption tags included: the next apply writes them,
+ * so `plan --detailed-exitcode` exits 2 (a plan that said "No changes" and then wrote would lie).
+ */
+export function planHasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => c.action !== 'noop');
 }
 
 export function summarisePlan(plan: Plan): PlanSummary {
@@ -86,12 +94,38 @@ function kindDetailLines<K extends Kind>(c: ChangeOf<K>): string[] {
   return reconcilerOf(c.kind as K).detailLines?.(c) ?? [];
 }
 
-function detailLines(c: Change): string[] {
+export function detailLines(c: Change): string[] {
   return [...c.diffs.map(diffLine), ...kindDetailLines(c)];
+}
+
+/** A change's first line without colour (`~ update ListenerRule/users-api DRIFT`), for the markdown format. */
+export function plainHeadline(c: Change): string {
+  return headline(c, painter(false));
 }
 
 function kindJson<K extends Kind>(c: ChangeOf<K>): Record<string, unknown> {
   return reconcilerOf(c.kind as K).planJson?.(c) ?? {};
+}
+
+/** `Plan: 1 to create, 0 to update, 0 to replace, 0 to delete, 2 to tag; 1 drifted.` or `No changes. ...` */
+export function summaryHeadline(plan: Plan): string {
+  const s = summarisePlan(plan);
+  if (planHasChanges(plan)) {
+    return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.tagOnly} to tag; ${s.drifted} drifted.`;
+  }
+  return s.conflicts === 0 ? 'No changes. AWS matches the desired state.' : 'No changes can be applied until the conflicts above are resolved.';
+}
+
+/** The summary line, then what qualifies it (observe-only, tags, conflicts); shared with the markdown format. */
+export function summaryLines(plan: Plan): string[] {
+  const s = summarisePlan(plan);
+  const lines = [summaryHeadline(plan)];
+  if (s.observeOnly > 0) lines.push(`${plural(s.observeOnly, 'change')} under policy observe: reported, never applied.`);
+  if (s.tagOnly > 0) lines.push(`${plural(s.tagOnly, 'resource')} to tag as managed by ecs-reconciler (no field changes; the next apply writes the tags).`);
+  if (s.conflicts > 0 && planHasChanges(plan)) {
+    lines.push(`${plural(s.conflicts, 'conflict')} ${s.conflicts === 1 ? 'blocks its resource' : 'block their resources'} (see above); the other changes are independent.`);
+  }
+  return lines;
 }
 
 export function formatPlan(plan: Plan, opts: { color?: boolean } = {}): string {
@@ -107,19 +141,7 @@ export function formatPlan(plan: Plan, opts: { color?: boolean } = {}): string {
     for (const conflict of plan.conflicts) lines.push(`  ! ${conflict.message}`);
   }
   if (lines.length > 0) lines.push('');
-  const s = summarisePlan(plan);
-  if (planHasChanges(plan)) {
-    lines.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete; ${s.drifted} drifted.`);
-    if (s.observeOnly > 0) lines.push(`${plural(s.observeOnly, 'change')} under policy observe: reported, never applied.`);
-  } else if (s.conflicts === 0) {
-    lines.push('No changes. AWS matches the desired state.');
-  } else {
-    lines.push('No changes can be applied until the conflicts above are resolved.');
-  }
-  if (s.tagOnly > 0) lines.push(`${plural(s.tagOnly, 'resource')} to tag as managed by ecs-reconciler (no field changes).`);
-  if (s.conflicts > 0 && planHasChanges(plan)) {
-    lines.push(`${plural(s.conflicts, 'conflict')} ${s.conflicts === 1 ? 'blocks its resource' : 'block their resources'} (see above); the other changes are independent.`);
-  }
+  lines.push(...summaryLines(plan));
   return lines.join('\n');
 }
 
@@ -144,7 +166,7 @@ export interface PlanJsonChange {
 export interface PlanJson {
   changes: PlanJsonChange[];
   conflicts: { id: string; message: string }[];
-  summary: PlanSummary & { hasChanges: boolean };
+  summary: PlanSummary & { hasChanges: boolean; hasFieldChanges: boolean };
 }
 
 function jsonValue(value: unknown): unknown {
@@ -171,6 +193,6 @@ export function planToJson(plan: Plan): PlanJson {
   return {
     changes,
     conflicts: plan.conflicts.map((c) => ({ id: c.id, message: c.message })),
-    summary: { ...summarisePlan(plan), hasChanges: planHasChanges(plan) },
+    summary: { ...summarisePlan(plan), hasChanges: planHasChanges(plan), hasFieldChanges: planHasFieldChanges(plan) },
   };
 }

@@ -1,7 +1,8 @@
 // Drift behind the controller's back, through the CLI as a process. flask-react is applied once
 // (so its resources carry our spec-hash tags); then, one case at a time, a person changes AWS with
 // the SDK. `plan` must show the change as DRIFT naming the field with the live and desired
-// values (exit 2); one `apply` corrects it (exit 0) and the next `plan` is empty (exit 0).
+// values (`--detailed-exitcode`: exit 2); one `apply` corrects it (exit 0) and the next `plan` is
+// empty (exit 0).
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ let file: string;
 let groupId: string;
 
 async function plan(): Promise<{ code: number; json: PlanJson }> {
-  const run = await runCli(['plan', dir, '--json'], { env: awsEnv(motoUrl()) });
+  const run = await runCli(['plan', dir, '--json', '--detailed-exitcode'], { env: awsEnv(motoUrl()) });
   expect(run.stderr).not.toMatch(/\n\s+at /);
   return { code: run.code, json: JSON.parse(run.stdout) as PlanJson };
 }

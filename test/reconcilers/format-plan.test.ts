@@ -1,6 +1,6 @@
 // The plan formatter (people) and planToJson (machines): inline, readable expected output.
 import { describe, expect, it } from 'vitest';
-import { formatPlan, planHasChanges, planToJson, summarisePlan } from '../../src/reconcilers/format-plan.js';
+import { formatPlan, planHasChanges, planHasFieldChanges, planToJson, summarisePlan } from '../../src/reconcilers/format-plan.js';
 import { planAll } from '../../src/reconcilers/plan.js';
 import type { LiveIngressRule, Plan } from '../../src/reconcilers/types.js';
 import type { EnvVar } from '../../src/spec/types.js';
@@ -83,9 +83,9 @@ describe('formatPlan', () => {
         'Conflicts (nothing is written for these resources):',
         `  ! ListenerRule/blocked: priority 300 on listener web-alb:80 is held by rule ${ruleArn(3)} (owner someone-else; path /hand -> forward users-tg); declared: path /b -> forward users-tg; that rule is not ours and is never rewritten: choose another priority, or delete or move that rule`,
         '',
-        'Plan: 1 to create, 2 to update, 1 to replace, 1 to delete; 2 drifted.',
+        'Plan: 1 to create, 2 to update, 1 to replace, 1 to delete, 1 to tag; 2 drifted.',
         '1 change under policy observe: reported, never applied.',
-        '1 resource to tag as managed by ecs-reconciler (no field changes).',
+        '1 resource to tag as managed by ecs-reconciler (no field changes; the next apply writes the tags).',
         '1 conflict blocks its resource (see above); the other changes are independent.',
       ].join('\n'),
     );
@@ -104,12 +104,18 @@ describe('formatPlan', () => {
     expect(planHasChanges(plan)).toBe(false);
   });
 
-  it('tag-only adoption is not a change but is mentioned', () => {
+  it('tag-only adoption is a pending change (the next apply writes the tags), without field changes', () => {
     const plan = planAll(desiredState({ targetGroups: [usersTg] }), liveState({ targetGroups: [liveTargetGroupOf(usersTg)] }), { prune: false, ownerId: OWNER });
     expect(formatPlan(plan)).toBe(
-      ['~ tag TargetGroup/users-tg (adopt): tag as managed by test-owner (no field changes)', '', 'No changes. AWS matches the desired state.', '1 resource to tag as managed by ecs-reconciler (no field changes).'].join('\n'),
+      [
+        '~ tag TargetGroup/users-tg (adopt): tag as managed by test-owner (no field changes)',
+        '',
+        'Plan: 0 to create, 0 to update, 0 to replace, 0 to delete, 1 to tag; 0 drifted.',
+        '1 resource to tag as managed by ecs-reconciler (no field changes; the next apply writes the tags).',
+      ].join('\n'),
     );
-    expect(planHasChanges(plan)).toBe(false);
+    expect(planHasChanges(plan)).toBe(true);
+    expect(planHasFieldChanges(plan)).toBe(false);
   });
 
   it('with only conflicts, does not claim AWS matches', () => {
@@ -134,7 +140,7 @@ describe('formatPlan', () => {
 describe('planToJson', () => {
   it('has a stable shape without live SDK objects or desired specs', () => {
     const json = planToJson(mixedPlan());
-    expect(json.summary).toEqual({ create: 1, update: 2, replace: 1, delete: 1, noop: 1, drifted: 2, tagOnly: 1, observeOnly: 1, conflicts: 1, hasChanges: true });
+    expect(json.summary).toEqual({ create: 1, update: 2, replace: 1, delete: 1, noop: 1, drifted: 2, tagOnly: 1, observeOnly: 1, conflicts: 1, hasChanges: true, hasFieldChanges: true });
     expect(json.changes.find((c) => c.id === 'ListenerRule/users-api')).toEqual({
       kind: 'ListenerRule',
       name: 'users-api',
