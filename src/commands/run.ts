@@ -31,7 +31,6 @@ export function registerRunCommand(program: Command): void {
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
-    daemon.logger.info({ event: 'server.listening', url: daemon.server.url }, `listening on ${daemon.server.url}`);
     const code = await daemon.done;
     process.exit(code);
   });

@@ -8,6 +8,7 @@ import { ApplyWriteError } from '../reconcilers/shared/apply-write.js';
 import { changeKey, deletePhaseOf, phaseOf, type ApplyStep, type Phase } from '../reconcilers/shared/steps.js';
 import type { Change, ChangeOf, Plan } from '../reconcilers/types.js';
 import type { Kind } from '../spec/types.js';
+import { LogEvent } from '../log/log-events.js';
 import type { ApplyReport, ChangeOutcome, ChangeStatus } from './apply-report.js';
 import { checkPruneGuard, DEFAULT_MAX_DELETES, deletionsIn, withDeletionsHeld } from './prune-guard.js';
 
@@ -115,19 +116,19 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     if (stopping !== undefined) {
       stoppedEarly += 1;
       results.set(step.key, { status: 'skipped', reason: `shutting down: not started (${stopping})` });
-      if (stoppedEarly === 1) ctx.log.warn({ step: step.key, reason: stopping }, `shutting down (${stopping}): no new writes start; the ones under way finish`);
+      if (stoppedEarly === 1) ctx.log.warn({ event: LogEvent.applySkipped, step: step.key, reason: stopping }, `shutting down (${stopping}): no new writes start; the ones under way finish`);
       return;
     }
     const missing = step.needs.find((n) => results.get(n)?.status !== 'ok');
     if (missing !== undefined) {
       results.set(step.key, { status: 'skipped', reason: unavailable(missing) });
-      ctx.log.warn({ step: step.key }, `skipped ${step.key}: ${unavailable(missing)}`);
+      ctx.log.warn({ event: LogEvent.applySkipped, step: step.key }, `skipped ${step.key}: ${unavailable(missing)}`);
       return;
     }
     const blocked = step.precheck?.(ctx);
     if (blocked !== undefined) {
       results.set(step.key, { status: 'skipped', reason: blocked });
-      ctx.log.warn({ step: step.key }, `skipped ${step.key}: ${blocked}`);
+      ctx.log.warn({ event: LogEvent.applySkipped, step: step.key }, `skipped ${step.key}: ${blocked}`);
       return;
     }
     try {
@@ -136,11 +137,11 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
     } catch (err) {
       if (err instanceof MissingDependencyError) {
         results.set(step.key, { status: 'skipped', reason: err.message });
-        ctx.log.warn({ step: step.key }, `skipped ${step.key}: ${err.message}`);
+        ctx.log.warn({ event: LogEvent.applySkipped, step: step.key }, `skipped ${step.key}: ${err.message}`);
       } else {
         const operation = err instanceof ApplyWriteError ? err.operation : undefined;
         results.set(step.key, { status: 'failed', reason: oneLine(err), ...(operation ? { operation } : {}) });
-        if (!(err instanceof ApplyWriteError)) ctx.log.error({ step: step.key }, `failed ${step.key}: ${oneLine(err)}`);
+        if (!(err instanceof ApplyWriteError)) ctx.log.error({ event: LogEvent.applyFailed, step: step.key }, `failed ${step.key}: ${oneLine(err)}`);
       }
     }
   };

@@ -25,6 +25,8 @@ export interface RunningDaemon {
   logger: Logger;
   server: RunningHttpServer;
   loop: ControllerLoop;
+  /** what /status shows: the last cycle, each resource's state and ARN */
+  status: ControllerStatus;
   /** resolves with the exit code once the daemon has stopped */
   done: Promise<number>;
   shutdown(reason: string): Promise<number>;
@@ -48,11 +50,13 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     logger,
     secrets,
   });
+  // a source that does not exist fails the start with one line; one that may come back is retried
+  await source.checkExists?.();
   const status = new ControllerStatus({ intervalMs: config.intervalMs, cycleTimeoutMs: config.cycleTimeoutMs, stallGraceMs: config.stallGraceMs });
   clients.calls.onCall((call) => status.awsCallFinished(call.outcome === 'ok')); // readiness: did AWS answer this cycle
   status.setSource(source.describe());
   const sender = env.SLACK_WEBHOOK_URL ? new SlackSender({ webhookUrl: env.SLACK_WEBHOOK_URL, secrets, logger }) : undefined;
-  if (sender === undefined) logger.info('SLACK_WEBHOOK_URL is not set: drift alerts go to the log only');
+  if (sender === undefined) logger.info({ event: LogEvent.notifyDisabled }, 'SLACK_WEBHOOK_URL is not set: drift alerts go to the log only');
   const incidents = new DriftIncidents({
     notify: (m) => sender?.enqueue(m),
     realertMs: config.realertMs,
@@ -116,5 +120,5 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   }
 
   loop.start();
-  return { logger, server, loop, done, shutdown };
+  return { logger, server, loop, status, done, shutdown };
 }

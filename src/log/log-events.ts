@@ -19,6 +19,14 @@ export const LogEvent = {
   notifySent: 'notify.sent',
   notifyDropped: 'notify.dropped',
   serverListening: 'server.listening',
+  serverError: 'server.error',
+  webhookFailed: 'webhook.failed',
+  applyWrite: 'apply.write',
+  applyRetry: 'apply.retry',
+  applySkipped: 'apply.skipped',
+  applyNote: 'apply.note',
+  notifyDisabled: 'notify.disabled',
+  stateUnwritable: 'state.unwritable',
   shutdown: 'shutdown',
 } as const;
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];

@@ -1,6 +1,9 @@
 // The one logger factory: pino JSON lines (or pino-pretty for a terminal) with two layers of
 // secret protection: structural redaction of known keys, and a free-text scrub of every
 // serialised line against the SecretRegistry (URL credentials, tokens, the Slack webhook URL).
+// Levels stay pino's numbers (30 info, 40 warn, ...): pino-pretty's `-L warn`, pino transports
+// and log pipelines compare numbers, and a label string passed every such filter. Every line has
+// an `event`: the call's own, else `log` (so a query on `event` never misses a line).
 import { pino } from 'pino';
 import type { DestinationStream, Level, Logger as PinoLogger } from 'pino';
 import pinoPretty from 'pino-pretty';
@@ -8,6 +11,9 @@ import { REDACTED, SecretRegistry } from './redact-secrets.js';
 
 export type Logger = PinoLogger;
 export type LogFormat = 'json' | 'pretty';
+
+/** The `event` of a line logged without one. */
+export const GENERIC_EVENT = 'log';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = Level | 'silent';
@@ -72,9 +78,14 @@ export function parseLogFormat(value: string | undefined, fallback: LogFormat = 
   throw new Error(`unknown log format "${value}" (--log-format): use json or pretty`);
 }
 
+/** Colours only on a terminal and never with NO_COLOR set (https://no-color.org). */
+function prettyColours(destination: LoggerOptions['destination']): boolean {
+  return destination === undefined && Boolean(process.stdout.isTTY) && (process.env.NO_COLOR ?? '') === '';
+}
+
 function prettyStream(destination: LoggerOptions['destination']): DestinationStream {
   return pinoPretty({
-    colorize: destination === undefined ? Boolean(process.stdout.isTTY) : false,
+    colorize: prettyColours(destination),
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname',
     messageKey: 'msg',
@@ -131,7 +142,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level,
       base: { ...options.base },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      // the call's own `event` wins over this one (pino merges the call's object last)
+      mixin: (merge) => ((merge as { event?: unknown }).event === undefined ? { event: GENERIC_EVENT } : {}),
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       serializers: { err: errorSerializer(level === 'debug' || level === 'trace') },
       hooks: { streamWrite: (line) => secrets.scrub(line) },

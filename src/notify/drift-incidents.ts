@@ -8,7 +8,7 @@
 // JSON file (written atomically) so a restart neither repeats nor forgets an alert.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { logDriftResolved } from '../log/log-events.js';
+import { LogEvent, logDriftResolved } from '../log/log-events.js';
 import { renderValue } from '../log/render-value.js';
 import type { Logger } from '../log/logger.js';
 import { driftOpenedMessage, driftReminderMessage, driftResolvedMessage, invalidRevisionMessage, rolloutMessage } from './slack-messages.js';
@@ -274,7 +274,7 @@ export class DriftIncidents {
     try {
       saveIncidentState(this.#file, this.#state);
     } catch (e) {
-      this.#log?.warn({ file: this.#file }, `cannot write incident state ${this.#file}: ${(e as Error).message}; alerts may repeat after a restart`);
+      this.#log?.warn({ event: LogEvent.stateUnwritable, file: this.#file }, `cannot write incident state ${this.#file}: ${(e as Error).message}; alerts may repeat after a restart`);
     }
   }
 }

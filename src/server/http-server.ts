@@ -126,7 +126,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         return;
       }
       Promise.resolve(route.handle(req, res)).catch((e: unknown) => {
-        log?.error({ err: e, path }, 'HTTP handler failed');
+        log?.error({ event: LogEvent.serverError, err: e, path }, 'HTTP handler failed');
         if (!res.headersSent) json(res, 500, { error: 'internal error' });
         else res.destroy();
       });
@@ -154,7 +154,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { port } = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${port}`;
-  log?.info({ event: LogEvent.serverListening, port, host }, `HTTP server on ${url} (/healthz /readyz /metrics /status)`);
+  log?.info({ event: LogEvent.serverListening, url, port, host }, `HTTP server on ${url} (/healthz /readyz /metrics /status)`);
   return {
     url,
     port,

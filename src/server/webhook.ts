@@ -164,11 +164,11 @@ export function createWebhookHandler(options: WebhookOptions): RequestHandler {
       try {
         options.onPush(push);
       } catch (e) {
-        log?.error({ err: e }, 'the push handler failed');
+        log?.error({ event: LogEvent.webhookFailed, err: e }, 'the push handler failed');
       }
       sendJson(res, 202, { accepted: true, ref: push.ref, ...(after ? { after } : {}) });
     })().catch((e: unknown) => {
-      log?.error({ err: e }, 'webhook handler failed');
+      log?.error({ event: LogEvent.webhookFailed, err: e }, 'webhook handler failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     });
   };

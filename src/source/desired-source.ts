@@ -21,6 +21,13 @@ export interface DesiredSource {
   sync(): Promise<SourceSnapshot>;
   /** remove work files; the source is unusable afterwards */
   close(): Promise<void>;
+  /**
+   * At start: throws a SourceError when the source does not exist (a missing directory or
+   * repository, a branch the repository lacks), so `run` fails with one line instead of
+   * retrying forever. A failure that may pass (network, timeout, credentials) does not throw:
+   * the daemon retries it every cycle, as before.
+   */
+  checkExists?(): Promise<void>;
 }
 
 export type SourceErrorCode =

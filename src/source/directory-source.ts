@@ -75,4 +75,12 @@ export class DirectorySource implements DesiredSource {
   async close(): Promise<void> {
     this.#closed = true;
   }
+
+  async checkExists(): Promise<void> {
+    const isDir = await stat(this.#dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isDir) throw new SourceError('source.not-found', `--source ${this.#dir} does not exist or is not a directory: pass --source <directory or git URL>`);
+  }
 }

@@ -82,6 +82,26 @@ export class GitSource implements DesiredSource {
     return run;
   }
 
+  async checkExists(): Promise<void> {
+    const { branch } = this.#opts;
+    let stdout: string;
+    try {
+      ({ stdout } = await runGit(['ls-remote', '--heads', '--', this.#auth.url, `refs/heads/${branch}`], {
+        env: gitEnv(this.#auth.config, this.#auth.env),
+        timeoutMs: this.#opts.timeoutMs,
+        scrub: this.#scrub,
+      }));
+    } catch (e) {
+      const stderr = e instanceof GitCommandError && !e.timedOut ? e.stderr : '';
+      // only an answer that the repository is not there; unreachable hosts and refused credentials are retried
+      if (/does not appear to be a git repository|repository .*not found|not found|no such file or directory|does not exist/i.test(stderr)) {
+        throw this.#error('source.not-found', `--source ${this.#auth.url}: no such git repository`, e);
+      }
+      return;
+    }
+    if (stdout.trim() === '') throw new SourceError('source.branch-missing', `--source ${this.#auth.url} has no branch "${branch}": check --branch`);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await this.#queue;

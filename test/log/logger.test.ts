@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { logDriftDetected, logSourceInvalid, LogEvent } from '../../src/log/log-events.js';
 import { renderValue } from '../../src/log/render-value.js';
-import { createLogger, parseLogFormat, parseLogLevel } from '../../src/log/logger.js';
+import { createLogger, GENERIC_EVENT, parseLogFormat, parseLogLevel } from '../../src/log/logger.js';
 import { REDACTED, SecretRegistry } from '../../src/log/redact-secrets.js';
 
 function capture(): { stream: Writable; lines: () => string[] } {
@@ -17,14 +19,14 @@ function capture(): { stream: Writable; lines: () => string[] } {
 }
 
 describe('createLogger (json)', () => {
-  it('writes JSON lines with a string level and the event name', () => {
+  it("writes JSON lines with pino's numeric level and the event name", () => {
     const out = capture();
     const log = createLogger({ level: 'info', destination: out.stream });
     log.info({ event: LogEvent.cycleCompleted, durationMs: 12 }, 'cycle completed');
     log.debug('hidden at info');
     const lines = out.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 'info', event: 'cycle.completed', durationMs: 12, msg: 'cycle completed' });
+    expect(lines[0]).toMatchObject({ level: 30, event: 'cycle.completed', durationMs: 12, msg: 'cycle completed' });
   });
 
   it.each([
@@ -68,15 +70,44 @@ describe('createLogger (json)', () => {
     logSourceInvalid(log, { revision: 'def456', errors: [{ file: 'a.yaml', line: 3, col: 5, message: 'bad' }] });
     const [drift, invalid] = out.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(drift).toMatchObject({
-      level: 'warn',
+      level: 40,
       event: 'drift.detected',
       resource: 'ListenerRule/users-api',
       arn: 'arn:rule',
       commit: 'abc123',
       fields: [{ path: 'conditions.pathPatterns', live: ['/x'], desired: ['/users*'] }],
     });
-    expect(invalid).toMatchObject({ level: 'error', event: 'source.invalid', commit: 'def456' });
+    expect(invalid).toMatchObject({ level: 50, event: 'source.invalid', commit: 'def456' });
     expect(String(invalid?.msg)).toContain('a.yaml:3:5: bad');
+  });
+});
+
+describe('levels and events for log tools', () => {
+  it('gives every line an event: its own, else "log"', () => {
+    const out = capture();
+    const log = createLogger({ level: 'debug', destination: out.stream });
+    log.info('no fields at all');
+    log.warn({ step: 'TargetGroup/x' }, 'fields but no event');
+    log.child({ component: 'git' }).debug('from a child logger');
+    log.info({ event: LogEvent.sourceUpdated }, 'its own event');
+    const events = out.lines().map((l) => (JSON.parse(l) as { event?: unknown }).event);
+    expect(events).toEqual([GENERIC_EVENT, GENERIC_EVENT, GENERIC_EVENT, 'source.updated']);
+  });
+
+  it("pino-pretty -L warn keeps only warn and above (it compares pino's numeric levels)", async () => {
+    const out = capture();
+    const log = createLogger({ level: 'info', destination: out.stream });
+    log.info({ event: LogEvent.cycleCompleted }, 'routine cycle');
+    log.warn({ event: LogEvent.driftDetected }, 'drift seen');
+    log.error({ event: LogEvent.applyFailed }, 'write failed');
+    const pretty = fileURLToPath(new URL('../../node_modules/pino-pretty/bin.js', import.meta.url));
+    const shown = await new Promise<string>((resolve, reject) => {
+      const child = execFile(process.execPath, [pretty, '-L', 'warn', '--colorize', 'false'], (error, stdout) => (error ? reject(error) : resolve(stdout)));
+      child.stdin?.end(`${out.lines().join('\n')}\n`);
+    });
+    expect(shown).not.toContain('routine cycle');
+    expect(shown).toContain('WARN: drift seen');
+    expect(shown).toContain('ERROR: write failed');
   });
 });
 

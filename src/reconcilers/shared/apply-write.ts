@@ -6,6 +6,7 @@ import { describeAwsError, errorCode, isNotFound } from '../../aws/errors.js';
 import type { ApplyContext } from './apply-context.js';
 import { changeKey } from './steps.js';
 import { withWriteRetry, type WriteAttempt } from '../../aws/write-retry.js';
+import { LogEvent } from '../../log/log-events.js';
 
 export type WriteVerb = 'create' | 'update' | 'delete' | 'tag' | 'untag' | 'register' | 'authorize' | 'revoke' | 'move' | 'scale' | 'deregister';
 
@@ -73,7 +74,7 @@ export async function performWrite<T>(ctx: ApplyContext, spec: WriteSpec<T>): Pr
     operation: spec.operation,
     ...(spec.target === undefined ? {} : { arn: spec.target }),
   };
-  ctx.log.info(fields, `${ing} ${what}${detail}`);
+  ctx.log.info({ event: LogEvent.applyWrite, ...fields, phase: 'started' }, `${ing} ${what}${detail}`);
   let attempts = 0;
   let result: T;
   try {
@@ -85,7 +86,7 @@ export async function performWrite<T>(ctx: ApplyContext, spec: WriteSpec<T>): Pr
       {
         ...ctx.retry,
         onRetry: (info) => {
-          ctx.log.warn({ ...fields, attempt: info.attempt }, `retrying ${spec.operation} for ${spec.change.id}`);
+          ctx.log.warn({ event: LogEvent.applyRetry, ...fields, attempt: info.attempt }, `retrying ${spec.operation} for ${spec.change.id}`);
           ctx.retry?.onRetry?.(info);
         },
       },
@@ -93,11 +94,11 @@ export async function performWrite<T>(ctx: ApplyContext, spec: WriteSpec<T>): Pr
   } catch (err) {
     if (err instanceof ApplyWriteError) throw err;
     if (spec.expectedFailure?.(err) === true) {
-      ctx.log.info({ ...fields, code: errorCode(err) }, `${spec.operation} refused for ${what}: ${errorCode(err)}`);
+      ctx.log.info({ event: LogEvent.applyWrite, ...fields, phase: 'refused', code: errorCode(err) }, `${spec.operation} refused for ${what}: ${errorCode(err)}`);
       throw err;
     }
     const message = describeAwsError(err, { service: spec.service, operation: spec.operation, resource: spec.change.id });
-    ctx.log.error({ ...fields, error: message }, `failed to ${base} ${what}: ${message}`);
+    ctx.log.error({ event: LogEvent.applyFailed, ...fields, error: message }, `failed to ${base} ${what}: ${message}`);
     throw new ApplyWriteError(spec.change.id, spec.operation, message, err);
   }
   const id = spec.resultId?.(result) ?? spec.target;
@@ -110,7 +111,7 @@ export async function performWrite<T>(ctx: ApplyContext, spec: WriteSpec<T>): Pr
     ...(id === undefined ? {} : { target: id }),
     attempts,
   });
-  ctx.log.info({ ...fields, ...(id === undefined ? {} : { arn: id }) }, `${ed} ${what}${detail}${id === undefined ? '' : ` ${id}`}`);
+  ctx.log.info({ event: LogEvent.applyWrite, ...fields, phase: 'done', ...(id === undefined ? {} : { arn: id }) }, `${ed} ${what}${detail}${id === undefined ? '' : ` ${id}`}`);
   return result;
 }
 
