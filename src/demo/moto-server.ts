@@ -2,8 +2,9 @@
 // No vitest imports: the vitest global setup and the benchmark both use this file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { findMotoPython, MOTO_INSTALL_HINT } from './moto-python.js';
 
-export const MOTO_INSTALL_HINT = "install it with: python3 -m pip install 'moto[server]'";
+export { MOTO_INSTALL_HINT } from './moto-python.js';
 
 export interface MotoServer {
   /** e.g. http://127.0.0.1:40123 */
@@ -17,7 +18,7 @@ export interface MotoServer {
 export interface StartMotoOptions {
   /** how long to wait for the server to answer (default 30 s) */
   readyTimeoutMs?: number;
-  /** python executable (default python3) */
+  /** python executable (default: the first of findMotoPython()'s candidates that has moto) */
   python?: string;
 }
 
@@ -116,7 +117,12 @@ async function startOnce(python: string, port: number, readyTimeoutMs: number): 
 
 /** Starts one moto server on a free port and waits until it answers. */
 export async function startMotoServer(options: StartMotoOptions = {}): Promise<MotoServer> {
-  const python = options.python ?? 'python3';
+  let python = options.python;
+  if (python === undefined) {
+    const found = findMotoPython();
+    if ('error' in found) throw new Error(`cannot start the moto server: ${found.error}`);
+    python = found.python;
+  }
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   for (let attempt = 1; ; attempt++) {
     const result = await startOnce(python, await freePort(), readyTimeoutMs);

@@ -36,17 +36,17 @@ describe('startMotoServer', () => {
     {
       case: 'python3 is not installed',
       python: async () => join(dir, 'no-such-python3'),
-      message: /no-such-python3 was not found on PATH\. Install Python 3, then install it with: python3 -m pip install 'moto\[server\]'/,
+      message: /no-such-python3 was not found on PATH\. Install Python 3, then install it in a venv: python3 -m venv ~\/\.venv-moto && ~\/\.venv-moto\/bin\/pip install 'moto\[server\]'/,
     },
     {
       case: 'moto is not installed',
       python: () => fakePython('python-without-moto', "/usr/bin/python3: No module named moto", 1),
-      message: /the Python package moto is missing; install it with: python3 -m pip install 'moto\[server\]'/,
+      message: /the Python package moto is missing; install it in a venv: python3 -m venv ~\/\.venv-moto && ~\/\.venv-moto\/bin\/pip install 'moto\[server\]'/,
     },
     {
       case: 'moto lacks its server extras',
       python: () => fakePython('python-without-flask', "ModuleNotFoundError: No module named 'flask'", 1),
-      message: /moto is installed without its server extras; install it with: python3 -m pip install 'moto\[server\]'/,
+      message: /moto is installed without its server extras; install it in a venv: python3 -m venv ~\/\.venv-moto && ~\/\.venv-moto\/bin\/pip install 'moto\[server\]'/,
     },
   ])('fails with an install hint when $case', async ({ python, message }) => {
     await expect(startMotoServer({ python: await python(), readyTimeoutMs: 10_000 })).rejects.toThrow(message);
