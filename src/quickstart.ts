@@ -2,29 +2,46 @@
 // loopback port as the AWS endpoint, builds there the pre-existing world that desired/ refers to
 // (VPCs, security groups, load balancers, clusters, as the seed guides built them by hand),
 // renders desired/ with moto's ids in place of the placeholder ids, and runs the daemon on it
-// with a short interval and pretty logs. Prints how to make a drift with the aws CLI.
-import { execFileSync } from 'node:child_process';
+// with a short interval and pretty logs. Prints how to make a drift with the aws CLI once the
+// first cycle has finished (quickstart-hint.ts). `npm start -- --port N --no-color`.
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Command } from 'commander';
 import { createTestClients } from './demo/aws-demo-clients.js';
-import { MOTO_INSTALL_HINT, startMotoServer, type MotoServer } from './demo/moto-server.js';
+import { findMotoPython } from './demo/moto-python.js';
+import { startMotoServer, type MotoServer } from './demo/moto-server.js';
+import { printDriftHintAfterFirstCycle } from './demo/quickstart-hint.js';
 import { buildDesiredDirWorld, DESIRED_DIR, renderDesired } from './demo/worlds/seed-systems.js';
 import { startDaemon } from './controller/daemon.js';
-import { resolveRunConfig } from './controller/run-config.js';
+import { resolveRunConfig, type RunConfig } from './controller/run-config.js';
+import { portProblem } from './server/port-check.js';
 
 const say = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
 
-function checkPython(): void {
-  try {
-    execFileSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' });
-  } catch {
-    process.stderr.write(`error: the quick start needs moto server (python3 -m moto.server) as its AWS endpoint: ${MOTO_INSTALL_HINT}\n`);
-    process.exit(1);
-  }
+/** The target group the printed drift command changes (flask-react's, in desired/). */
+const HINT_TARGET_GROUP = 'flask-react-users-tg';
+
+interface QuickstartOptions {
+  port?: string;
+  color: boolean;
+}
+
+function parseArgs(argv: readonly string[]): QuickstartOptions {
+  return new Command('npm start --')
+    .description('the quick start: moto server as AWS, desired/ as the source, the daemon with pretty logs')
+    .option('--port <port>', 'HTTP port of the controller (/status /metrics /healthz) [env ECS_RECONCILER_PORT, default 8080]')
+    .option('--no-color', 'no colours in the logs (also: NO_COLOR set)')
+    .parse(argv)
+    .opts<QuickstartOptions>();
+}
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
 }
 
 async function renderAll(ids: Record<string, string>): Promise<string> {
@@ -34,35 +51,44 @@ async function renderAll(ids: Record<string, string>): Promise<string> {
   return out;
 }
 
-async function driftHint(endpoint: string): Promise<string[]> {
+async function lookupTargetGroupArn(endpoint: string, name: string): Promise<string | undefined> {
   const clients = createTestClients(endpoint);
   try {
-    const tg = (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['flask-react-users-tg'] }))).TargetGroups?.[0];
-    if (!tg?.TargetGroupArn) return [];
-    return [
-      'Make a drift behind the controller\'s back (another terminal), and watch it get corrected:',
-      `  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \\`,
-      `  aws --endpoint-url ${endpoint} elbv2 modify-target-group \\`,
-      `    --target-group-arn ${tg.TargetGroupArn} --health-check-path /hacked`,
-    ];
-  } catch {
-    return [];
+    return (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }))).TargetGroups?.[0]?.TargetGroupArn;
   } finally {
     clients.destroy();
   }
 }
 
 async function main(): Promise<void> {
+  const options = parseArgs(process.argv);
   // the SDK's notice about Node 22 (from 2027) would interleave with the quick start's output
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  checkPython();
+  if (!options.color) process.env.NO_COLOR = '1';
+  let config: RunConfig;
+  try {
+    config = resolveRunConfig(
+      {
+        interval: process.env.ECS_RECONCILER_INTERVAL ?? '10s',
+        logFormat: process.env.ECS_RECONCILER_LOG_FORMAT ?? 'pretty',
+        ...(options.port === undefined ? {} : { port: options.port }),
+      },
+      process.env,
+    );
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  // a busy port is found before moto starts and the world is built, not a minute later
+  const busy = await portProblem(config.port, config.host);
+  if (busy !== undefined) fail(busy);
+  const python = findMotoPython();
+  if ('error' in python) fail(`the quick start needs moto server as its AWS endpoint: ${python.error}`);
   say('ecs-reconciler quick start: moto server as AWS, desired/ as the source');
   let moto: MotoServer | undefined;
   try {
-    moto = await startMotoServer();
+    moto = await startMotoServer({ python: python.python });
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    fail(error instanceof Error ? error.message : String(error));
   }
   say(`  moto server (AWS endpoint): ${moto.url}`);
   const clients = createTestClients(moto.url);
@@ -80,24 +106,25 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: 'testing',
   });
   delete process.env.AWS_PROFILE;
-  const config = resolveRunConfig(
-    { source, interval: process.env.ECS_RECONCILER_INTERVAL ?? '10s', logFormat: process.env.ECS_RECONCILER_LOG_FORMAT ?? 'pretty' },
-    process.env,
-  );
-  const daemon = await startDaemon(config);
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    daemon = await startDaemon({ ...config, source });
+  } catch (error) {
+    // the port taken meanwhile: one line, and moto does not outlive the quick start
+    await moto.stop();
+    fail(error instanceof Error ? error.message : String(error));
+  }
   say(`  controller: ${daemon.server.url}/status  /metrics  /healthz`);
-  const hintAfterFirstCycle = setInterval(() => {
-    if (daemon.loop.cycles < 1) return;
-    clearInterval(hintAfterFirstCycle);
-    void driftHint(moto.url).then((lines) => lines.forEach((l) => say(l)));
-  }, 500);
-  hintAfterFirstCycle.unref();
+  const endpoint = moto.url;
+  void printDriftHintAfterFirstCycle(daemon, { endpoint, targetGroup: HINT_TARGET_GROUP, say, lookupArn: (name) => lookupTargetGroupArn(endpoint, name) });
 
+  // Ctrl-C reaches this process twice under npm (from the terminal, and forwarded by npm): every
+  // one after the first is ignored while the daemon stops, so the exit code stays 0
   const stop = (signal: string): void => {
     void daemon.shutdown(signal);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const code = await daemon.done;
   await moto.stop();
   process.exit(code);

@@ -36,11 +36,22 @@ export class ControllerLoop {
   #stopped = false;
   #failures = 0;
   #cycles = 0;
+  readonly #endListeners = new Set<(cycles: number) => void>();
 
   constructor(private readonly opts: LoopOptions) {}
 
+  /** Cycles started so far (the one running included). */
   get cycles(): number {
     return this.#cycles;
+  }
+
+  /**
+   * Call `listener` after each cycle has finished and logged its result (its status is updated),
+   * not when it starts. Returns the unsubscribe function.
+   */
+  onCycleEnd(listener: (cycles: number) => void): () => void {
+    this.#endListeners.add(listener);
+    return () => this.#endListeners.delete(listener);
   }
 
   /** Start with a cycle now. */
@@ -60,6 +71,7 @@ export class ControllerLoop {
     this.#running = this.#runOne(reason).finally(() => {
       this.#running = undefined;
       this.opts.afterCycle?.(this.#cycles);
+      for (const listener of [...this.#endListeners]) listener(this.#cycles);
       if (this.#stopped) return;
       if (this.#pending) {
         this.#pending = false;

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogEvent } from '../log/log-events.js';
+import { listenProblem } from './port-check.js';
 import type { Logger } from '../log/logger.js';
 import { DEFAULT_CONNECTION_LIMITS, limitConnections } from './connection-limits.js';
 import type { ConnectionLimits, ConnectionStats } from './connection-limits.js';
@@ -137,13 +138,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
-      const what =
-        e.code === 'EADDRINUSE'
-          ? `port ${options.port} on ${host} is already in use: pass another --port (ECS_RECONCILER_PORT)`
-          : e.code === 'EACCES'
-            ? `not allowed to listen on port ${options.port}: use a port above 1024 (--port)`
-            : `cannot listen on ${host}:${options.port}: ${e.message}`;
-      reject(new Error(what));
+      reject(new Error(listenProblem(e.code, options.port, host, e.message)));
     };
     server.once('error', onError);
     server.listen(options.port, host, () => {
