@@ -16,7 +16,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
   apply: async () => (await import('./commands/apply.js')).registerApplyCommand,
   run: async () => (await import('./commands/run.js')).registerRunCommand,
+  completion: async () => (await import('./commands/completion.js')).registerCompletionCommand,
 };
+
+/** Commands that need every other one registered (the completion script is generated from them). */
+const NEEDS_ALL = new Set(['completion']);
 
 function packageVersion(): string {
   try {
@@ -27,14 +31,14 @@ function packageVersion(): string {
   }
 }
 
-/** Registers only the command being run (all of them for help, version or an unknown name). */
+/** Registers only the command being run (all of them for help, version, completion or an unknown name). */
 async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('ecs-reconciler')
     .description('Kubernetes-style reconciliation of ECS services, target groups, listener rules and security-group ingress from YAML in git')
     .version(packageVersion())
     .showHelpAfterError('(run ecs-reconciler --help for usage)');
   const wanted = argv[2];
-  const names = wanted !== undefined && Object.hasOwn(COMMANDS, wanted) ? [wanted] : Object.keys(COMMANDS);
+  const names = wanted !== undefined && Object.hasOwn(COMMANDS, wanted) && !NEEDS_ALL.has(wanted) ? [wanted] : Object.keys(COMMANDS);
   for (const name of names) (await COMMANDS[name]!())(program);
   return program;
 }
