@@ -13,7 +13,10 @@ export function registerRunCommand(program: Command): void {
     cmd.option(spec, `${def.description} ${suffix}`);
     if (def.alias) cmd.addOption(new Option(`${def.alias.flag}${def.value ? ` ${def.value}` : ''}`).hideHelp());
   }
+  // not a run-config option: colour is how this terminal shows logs, not how the daemon runs
+  cmd.option('--no-color', 'no colours in --log-format pretty (also: NO_COLOR set)');
   cmd.action(async (flags: Record<string, unknown>) => {
+    if (flags.color === false) process.env.NO_COLOR = '1';
     let config;
     try {
       config = resolveRunConfig(flags);

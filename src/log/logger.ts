@@ -79,8 +79,12 @@ export function parseLogFormat(value: string | undefined, fallback: LogFormat = 
 }
 
 /** Colours only on a terminal and never with NO_COLOR set (https://no-color.org). */
-function prettyColours(destination: LoggerOptions['destination']): boolean {
-  return destination === undefined && Boolean(process.stdout.isTTY) && (process.env.NO_COLOR ?? '') === '';
+export function prettyColours(
+  destination: LoggerOptions['destination'],
+  stdout: { isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return destination === undefined && stdout.isTTY === true && (env.NO_COLOR ?? '') === '';
 }
 
 function prettyStream(destination: LoggerOptions['destination']): DestinationStream {
