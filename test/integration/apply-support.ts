@@ -10,7 +10,7 @@ import { createApplyContext, type ApplyLog } from '../../src/reconcilers/shared/
 import type { ApplyReport } from '../../src/controller/apply-report.js';
 import { observe } from '../../src/controller/observe.js';
 import { planAll } from '../../src/reconcilers/plan.js';
-import { planHasChanges } from '../../src/reconcilers/format-plan.js';
+import { planHasFieldChanges } from '../../src/reconcilers/format-plan.js';
 import type { LiveState, Plan } from '../../src/reconcilers/types.js';
 import { loadDesiredState } from '../../src/spec/load-desired-state.js';
 import type { DesiredState } from '../../src/spec/types.js';
@@ -127,9 +127,13 @@ export async function planDir(dir: string, endpoint: string, prune = false): Pro
   });
 }
 
-/** `Kind/name: path live -> desired` for every pending change: readable assertion failures. */
+/**
+ * `Kind/name: path live -> desired` for every pending change: readable assertion failures.
+ * Tag-only updates alone are not listed (an observe-only resource is never tagged), as before
+ * `plan --detailed-exitcode` counted them.
+ */
 export function pendingChanges(plan: Plan): string[] {
-  if (!planHasChanges(plan) && plan.conflicts.length === 0) return [];
+  if (!planHasFieldChanges(plan) && plan.conflicts.length === 0) return [];
   return [
     ...plan.changes
       .filter((c) => c.action !== 'noop')
