@@ -53,5 +53,8 @@ describe('source.failed', () => {
     expect(err?.message).toContain(`git fetch of ${url} (branch main) failed`);
     expect(line?.msg).toContain(err?.message ?? '-');
     expect(d.child.exitCode).toBeNull();
+    // the HTTP server said where it listens once (run used to log a second server.listening)
+    expect(d.events('server.listening')).toEqual([expect.objectContaining({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) })]);
+    expect(d.logs.every((l) => typeof l.event === 'string')).toBe(true);
   });
 });
