@@ -13,8 +13,10 @@ export function nextActions(plan: Plan, report: ApplyReport, resources: readonly
   for (const r of resources) {
     const change = changes.get(r.id);
     if (r.state === 'in-sync' || change === undefined) continue;
-    if (r.state === 'observe-only') actions.push({ id: r.id, action: 'report again, never write (policy observe)', ...detailOf(r) });
-    else if (dryRun) actions.push({ id: r.id, action: `report again, never write (--dry-run): would ${change.action}`, ...detailOf(r) });
+    // reported, not written: say what differs (the resource's own detail only says why it is not written)
+    const differs = { detail: `${change.cause}: ${change.diffs.map((d) => d.path).join(', ') || change.action}` };
+    if (r.state === 'observe-only') actions.push({ id: r.id, action: 'report again, never write (policy observe)', ...differs });
+    else if (dryRun) actions.push({ id: r.id, action: `report again, never write (--dry-run): would ${change.action}`, ...differs });
     else if (r.state === 'failed') actions.push({ id: r.id, action: `retry ${change.action} (${change.cause})`, ...detailOf(r) });
     else actions.push({ id: r.id, action: `${change.action} (${change.cause}) again`, ...detailOf(r) });
   }
