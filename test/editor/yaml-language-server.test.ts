@@ -4,6 +4,7 @@
 // bundle resolves offline. Every HTTP(S) request the server makes goes to a local trap proxy that
 // refuses it (no network) and records it: none may be for our schemas. The same file with only one
 // modeline at the top is checked only in its first document: why every document needs its own.
+// The `yaml.schemas` glob setting the README gives for VS Code checks every document without one.
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -110,4 +111,33 @@ describe('yaml-language-server on a three-document file', () => {
     expect(trap.requests.filter((r) => !/schemastore\.org/.test(r))).toEqual([]);
     expect(lsp.stderr.join('')).not.toMatch(/ecs-reconciler\.dev/);
   });
+});
+
+describe('yaml-language-server with the yaml.schemas glob setting (VS Code) instead of modelines', () => {
+  const dir = join(tempDir('lsp-glob'), 'desired');
+  let trap: Awaited<ReturnType<typeof startTrap>>;
+  let lsp: LspClient;
+
+  beforeAll(async () => {
+    mkdirSync(dir, { recursive: true });
+    trap = await startTrap();
+    const settings = { yaml: { validate: true, schemas: { [SCHEMA]: ['**/desired/*.yaml'] }, schemaStore: { enable: false } }, http: { proxy: trap.url }, '[yaml]': {}, editor: {} };
+    lsp = new LspClient(process.execPath, [SERVER, '--stdio'], settings, { PATH: process.env.PATH, HOME: dir, HTTP_PROXY: trap.url, HTTPS_PROXY: trap.url });
+    await lsp.initialize(pathToFileURL(dir).href);
+  }, 15_000);
+
+  afterAll(async () => {
+    await lsp?.stop();
+    trap?.server.close();
+  });
+
+  it('checks every document of a file without any modeline, and requests nothing at all', async () => {
+    const text = DOCUMENTS.join('---\n');
+    writeFileSync(join(dir, 'mapped.yaml'), text);
+    const uri = pathToFileURL(join(dir, 'mapped.yaml')).href;
+    lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const published = await lsp.waitForNotification((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri, WAIT_MS);
+    expect((published.params as { diagnostics: Diagnostic[] }).diagnostics.map((d) => d.message)).toEqual(TYPOS.map(([typo]) => `Property ${typo} is not allowed.`));
+    expect(trap.requests).toEqual([]);
+  }, 15_000);
 });
