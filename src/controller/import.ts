@@ -10,7 +10,7 @@ import type { LiveState } from '../reconcilers/types.js';
 import { DESIRED_KEYS, emptyDesiredState, type DesiredResource, type DesiredState } from '../spec/types.js';
 import { createObserveCache, observe } from './observe.js';
 
-/** Passes at most: the longest chain (load balancer -> listeners -> rules -> target groups) needs 3. */
+/** Passes at most: the longest chain (load balancer -> listeners -> rules) needs 3, then one read of all. */
 export const MAX_IMPORT_PASSES = 6;
 
 export interface ImportRequest {
@@ -63,23 +63,51 @@ export async function importLive(clients: AwsClients, request: ImportRequest): P
 
   // one cache for this import: task definitions read in one pass are not read again in the next
   const cache = createObserveCache();
-  let picked = emptyDesiredState(['(import)']);
-  let live: LiveState | undefined;
-  let passes = 0;
-  for (let round = 0; round < MAX_IMPORT_PASSES; round++) {
-    const next = emptyDesiredState(['(import)']);
+  const followed = new Set(kinds.flatMap((r) => r.exporter.follows ?? []));
+  const independent = kinds.filter((r) => (r.exporter.follows ?? []).length === 0);
+  const dependent = kinds.filter((r) => !independent.includes(r));
+  const stateOf = (parts: readonly { r: Exporting; docs: unknown }[]): DesiredState => {
+    const state = emptyDesiredState(['(import)']);
+    for (const { r, docs } of parts) (state as unknown as Record<string, unknown>)[DESIRED_KEYS[r.kind]] = docs;
+    return state;
+  };
+  const selectAll = async (of: readonly Exporting[], round: number, picked: DesiredState, live: LiveState | undefined) => {
     const io = { clients, round, picked, live };
-    const docs = await Promise.all(kinds.map((r) => r.exporter.select(selection, io)));
-    kinds.forEach((r, i) => {
-      (next as unknown as Record<string, unknown>)[DESIRED_KEYS[r.kind]] = docs[i];
-    });
-    if (live !== undefined && idsOf(next) === idsOf(picked)) break;
-    picked = next;
-    live = await observe(picked, clients, { cache });
+    return Promise.all(of.map(async (r) => ({ r, docs: await r.exporter.select(selection, io) })));
+  };
+
+  // what no select follows (services, security groups) is known at once: read it meanwhile
+  const first = await selectAll(kinds, 0, emptyDesiredState(), undefined);
+  const fixed = stateOf(first.filter((p) => independent.includes(p.r)));
+  const fixedLive = observe(fixed, clients, { cache });
+  fixedLive.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+
+  // the others pass by pass (a load balancer's listeners, their rules): only what is followed is read
+  let picks = first.filter((p) => dependent.includes(p.r));
+  let live: LiveState | undefined;
+  let passes = 1;
+  for (let round = 1; round < MAX_IMPORT_PASSES; round++) {
+    const watched = stateOf(picks.filter((p) => followed.has(p.r.kind)));
+    live = await observe(watched, clients, { cache });
     passes += 1;
+    const next = await selectAll(dependent, round, stateOf(picks), live);
+    const same = idsOf(stateOf(next.filter((p) => followed.has(p.r.kind)))) === idsOf(watched);
+    picks = next;
+    if (same) break;
   }
-  if (live === undefined) return { systems: [], passes };
-  return { systems: groupIntoSystems(exportDocuments(kinds, picked, live)), passes };
+  const picked = stateOf([...first.filter((p) => independent.includes(p.r)), ...picks]);
+  const [one, other] = await Promise.all([fixedLive, observe(stateOf(picks), clients, { cache })]);
+  return { systems: groupIntoSystems(exportDocuments(kinds, picked, mergeLive(one, other))), passes };
+}
+
+/** Two observations of disjoint desired states: every member of LiveState is a list. */
+function mergeLive(a: LiveState, b: LiveState): LiveState {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const mine = out[key];
+    out[key] = Array.isArray(mine) && Array.isArray(value) ? [...mine, ...value] : (value ?? mine);
+  }
+  return out as unknown as LiveState;
 }
 
 /** Every kind's documents; references to a live resource written too are by its document name. */

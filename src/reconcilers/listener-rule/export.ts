@@ -43,6 +43,7 @@ export function ruleToDesired(rule: LiveRule, listener: LiveListener, ctx: Expor
 const EMPTY_CONDITIONS = { pathPatterns: [], hostHeaders: [], httpRequestMethods: [], sourceIps: [] };
 
 export const listenerRuleExport: KindExport<'ListenerRule'> = {
+  follows: ['Listener', 'ListenerRule'],
   async select(selection, io) {
     const wanted = new Set(selection.loadBalancers);
     const listeners = new Map((io.live?.listeners ?? []).filter((l) => wanted.has(l.loadBalancerName)).map((l) => [l.arn, l]));

@@ -46,6 +46,7 @@ export function listenerToDesired(l: LiveListener, ctx: ExportContext): DesiredD
 }
 
 export const listenerExport: KindExport<'Listener'> = {
+  follows: ['Listener'],
   async selectByTag(tag, clients) {
     const lbs: LoadBalancer[] = await paginate({
       fetch: (marker: string | undefined) =>

@@ -55,6 +55,12 @@ export interface SelectIO {
 }
 
 export interface KindExport<K extends Kind> {
+  /**
+   * The kinds whose live state this kind's select looks at (a listener's rules, the target groups
+   * rules forward to). None: what it picks is known after round 0, and it is read while the others
+   * are still being found.
+   */
+  readonly follows?: readonly Kind[];
   /** --all-from-tags: what of this kind carries the tag, as selectors (one listing, before round 0) */
   selectByTag?(tag: SelectionTag, clients: AwsClients): Promise<Partial<ImportSelection>>;
   /**

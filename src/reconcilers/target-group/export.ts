@@ -41,6 +41,7 @@ export function targetGroupToDesired(tg: LiveTargetGroup): DesiredDocument {
 }
 
 export const targetGroupExport: KindExport<'TargetGroup'> = {
+  follows: ['Listener', 'ListenerRule'],
   async selectByTag(tag, clients) {
     const all = await collectPages(
       paginateDescribeTargetGroups({ client: clients.elbv2, stopOnSameToken: true }, { PageSize: ELBV2_PAGE_SIZE }),
