@@ -14,6 +14,7 @@ import { scaleMarkdown } from './scale-report.js';
 import { runScaleBench } from './scale.js';
 import { ISSUE_SIZE, SMOKE_SIZE } from './scale-inventory.js';
 import { runSoak, soakMarkdown } from './soak.js';
+import { importScaleMarkdown, runImportScale } from './import-scale.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -45,8 +46,8 @@ function quotas(raw: string): BucketSize[] {
 }
 
 const which = positionals[0] ?? 'all';
-if (!['all', 'scale', 'soak'].includes(which)) {
-  process.stderr.write(`unknown benchmark "${which}": use scale, soak or all\n`);
+if (!['all', 'scale', 'soak', 'import'].includes(which)) {
+  process.stderr.write(`unknown benchmark "${which}": use scale, soak, import or all\n`);
   process.exit(2);
 }
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -84,6 +85,17 @@ if (which === 'all' || which === 'soak') {
   await writeFile(join(outDir, 'soak.md'), md);
   process.stdout.write(`${md}\n`);
   ok &&= report.ok;
+}
+
+if (which === 'import') {
+  // issue 18: import of the 500-service world must take under 30 s at 50 ms latency and plan empty
+  const latencyMs = int('latency', values.latency);
+  const report = await runImportScale({ size: values.size === 'smoke' ? SMOKE_SIZE : ISSUE_SIZE, latencyMs, outDir: join(outDir, `import-work-${Date.now()}`), log });
+  const md = importScaleMarkdown(report, latencyMs);
+  await writeFile(join(outDir, 'import.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'import.md'), md);
+  process.stdout.write(`${md}\n`);
+  ok &&= report.importWrites === 0 && report.validateExit === 0 && report.planExit === 0 && report.planChanges === 0 && report.importSeconds < 30;
 }
 
 log(ok ? 'every must-hold passed; reports in bench/out/' : 'some must-hold FAILED: see the tables above and bench/out/*.json');
