@@ -5,6 +5,8 @@
 // cycles straight to moto, to show moto's own time; 0 = skip), --soak-cycles <n>,
 // --soak-interval <ms>. BENCH_CONTROLLER_NODE_OPTIONS=... passes node flags to the controller
 // processes only (e.g. --max-old-space-size=128, to compare a heap cap).
+// `npm run bench -- fault-soak [--minutes 30] [--trickle-every 300] [--trickle-seconds 20]
+// [--drift-every 60]`: the issue-11 fault soak (bench/fault-soak.ts), never part of `all`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +16,8 @@ import { scaleMarkdown } from './scale-report.js';
 import { runScaleBench } from './scale.js';
 import { ISSUE_SIZE, SMOKE_SIZE } from './scale-inventory.js';
 import { runSoak, soakMarkdown } from './soak.js';
+import { importScaleMarkdown, runImportScale } from './import-scale.js';
+import { faultSoakMarkdown, runFaultSoak } from './fault-soak.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -27,6 +31,10 @@ const { values, positionals } = parseArgs({
     calibrate: { type: 'string', default: '3' },
     'soak-cycles': { type: 'string', default: '500' },
     'soak-interval': { type: 'string', default: '50' },
+    minutes: { type: 'string', default: '30' },
+    'trickle-every': { type: 'string', default: '300' },
+    'trickle-seconds': { type: 'string', default: '20' },
+    'drift-every': { type: 'string', default: '60' },
   },
 });
 
@@ -45,8 +53,8 @@ function quotas(raw: string): BucketSize[] {
 }
 
 const which = positionals[0] ?? 'all';
-if (!['all', 'scale', 'soak'].includes(which)) {
-  process.stderr.write(`unknown benchmark "${which}": use scale, soak or all\n`);
+if (!['all', 'scale', 'soak', 'import', 'fault-soak'].includes(which)) {
+  process.stderr.write(`unknown benchmark "${which}": use scale, soak, import, fault-soak or all\n`);
   process.exit(2);
 }
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -82,6 +90,37 @@ if (which === 'all' || which === 'soak') {
   const md = soakMarkdown(report);
   await writeFile(join(outDir, 'soak.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(outDir, 'soak.md'), md);
+  process.stdout.write(`${md}\n`);
+  ok &&= report.ok;
+}
+
+if (which === 'import') {
+  // issue 18: import of the 500-service world must take under 30 s at 50 ms latency and plan empty
+  const latencyMs = int('latency', values.latency);
+  const report = await runImportScale({ size: values.size === 'smoke' ? SMOKE_SIZE : ISSUE_SIZE, latencyMs, outDir: join(outDir, `import-work-${Date.now()}`), log });
+  const md = importScaleMarkdown(report, latencyMs);
+  await writeFile(join(outDir, 'import.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'import.md'), md);
+  process.stdout.write(`${md}\n`);
+  ok &&= report.importWrites === 0 && report.validateExit === 0 && report.planExit === 0 && report.planChanges === 0 && report.importSeconds < 30;
+}
+
+if (which === 'fault-soak') {
+  const report = await runFaultSoak({
+    minutes: int('minutes', values.minutes),
+    intervalMs: 1_000,
+    throttle: 0.3,
+    error500: 0.05,
+    trickleEverySec: int('trickle-every', values['trickle-every']),
+    trickleSec: int('trickle-seconds', values['trickle-seconds']),
+    trickleByteMs: 1_000,
+    driftEverySec: int('drift-every', values['drift-every']),
+    seed: int('seed', values.seed),
+    log,
+  });
+  const md = faultSoakMarkdown(report);
+  await writeFile(join(outDir, 'fault-soak.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'fault-soak.md'), md);
   process.stdout.write(`${md}\n`);
   ok &&= report.ok;
 }

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
   apply: async () => (await import('./commands/apply.js')).registerApplyCommand,
   run: async () => (await import('./commands/run.js')).registerRunCommand,
+  import: async () => (await import('./commands/import.js')).registerImportCommand,
   completion: async () => (await import('./commands/completion.js')).registerCompletionCommand,
 };
 

@@ -80,6 +80,11 @@ export function isPerOperationClass(cls: BucketClass): boolean {
 
 const READ_PREFIX = /^(Describe|List|Get|Search)/;
 
+/** A write is every operation that is not a Describe/List/Get/Search (what /status counts as writes). */
+export function isWriteOperation(operation: string): boolean {
+  return !READ_PREFIX.test(operation);
+}
+
 const ECS_CLASSES: Record<string, BucketClass> = {
   DescribeServices: 'ecs:describe',
   ListServices: 'ecs:describe',

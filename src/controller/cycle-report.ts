@@ -8,6 +8,7 @@ import { desiredResources } from '../reconcilers/registry.js';
 import type { Change, Plan } from '../reconcilers/types.js';
 import type { ApplyReport, ChangeOutcome } from './apply-report.js';
 import type { CycleDeps, InForce } from './cycle-deps.js';
+import { nextActions } from './next-actions.js';
 import { deletionsIn } from './prune-guard.js';
 
 type ReportDeps = Pick<CycleDeps, 'logger' | 'incidents' | 'status' | 'metrics' | 'dryRun'>;
@@ -93,5 +94,17 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
     };
   });
   status.setResources(resources);
+  status.setOutlook(
+    incidents.open().map((i) => ({
+      id: i.id,
+      ...(i.arn === undefined ? {} : { arn: i.arn }),
+      fields: i.fields,
+      openedAt: new Date(i.openedAt).toISOString(),
+      corrected: i.corrected,
+      observeOnly: i.observeOnly,
+      ...(i.error === undefined ? {} : { error: i.error }),
+    })),
+    nextActions(plan, report, resources, deps.dryRun),
+  );
   metrics.setResourceStates(resources);
 }

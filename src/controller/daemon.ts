@@ -4,6 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsClients } from '../aws/clients.js';
+import { isWriteOperation } from '../aws/rate-limits.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { LogEvent } from '../log/log-events.js';
 import { secretsFromEnv } from '../log/redact-secrets.js';
@@ -53,7 +54,8 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   // a source that does not exist fails the start with one line; one that may come back is retried
   await source.checkExists?.();
   const status = new ControllerStatus({ intervalMs: config.intervalMs, cycleTimeoutMs: config.cycleTimeoutMs, stallGraceMs: config.stallGraceMs });
-  clients.calls.onCall((call) => status.awsCallFinished(call.outcome === 'ok')); // readiness: did AWS answer this cycle
+  // readiness (did AWS answer this cycle) and the cycle's calls and writes on /status
+  clients.calls.onCall((call) => status.awsCallFinished(call.outcome === 'ok', isWriteOperation(call.operation)));
   status.setSource(source.describe());
   const sender = env.SLACK_WEBHOOK_URL ? new SlackSender({ webhookUrl: env.SLACK_WEBHOOK_URL, secrets, logger }) : undefined;
   if (sender === undefined) logger.info({ event: LogEvent.notifyDisabled }, 'SLACK_WEBHOOK_URL is not set: drift alerts go to the log only');

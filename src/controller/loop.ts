@@ -105,6 +105,7 @@ export class ControllerLoop {
 
   #schedule(delayMs: number): void {
     this.#clearTimer();
+    this.opts.status.nextCycleIn(delayMs);
     this.#timer = setTimeout(() => this.trigger('interval'), delayMs);
     this.#timer.unref?.();
   }

@@ -21,6 +21,29 @@ export interface CycleStatus {
   durationMs?: number;
   /** user-facing message of a failed cycle (never a stack) */
   error?: string;
+  /** AWS request attempts the cycle made (retries count once each), and how many of them were writes */
+  awsCalls?: number;
+  writes?: number;
+}
+
+/** An open drift incident (the one Slack was told about), values already rendered and redacted. */
+export interface DriftIncidentStatus {
+  id: string;
+  arn?: string;
+  fields: { path: string; live: string; desired: string }[];
+  /** when the incident opened (ISO) */
+  openedAt: string;
+  corrected: boolean;
+  observeOnly: boolean;
+  error?: string;
+}
+
+/** What the next cycle will do for a resource that is not in sync. */
+export interface NextAction {
+  id: string;
+  /** e.g. `correct drift`, `retry`, `report only (policy observe)` */
+  action: string;
+  detail?: string;
 }
 
 export interface InvalidRevisionStatus {
@@ -37,10 +60,23 @@ export interface StatusDocument {
   lastCycle: CycleStatus | null;
   /** set while a cycle runs */
   runningCycle: { startedAt: string } | null;
+  /** the last cycles, newest first (at most RECENT_CYCLES) */
+  recentCycles: CycleStatus[];
   cycles: number;
   resources: ResourceStatus[];
   counts: Record<ResourceState, number>;
+  /** open drift incidents, by resource id */
+  driftIncidents: DriftIncidentStatus[];
+  /** when the next cycle is due (null while one runs or before the first is scheduled) */
+  nextCycleAt: string | null;
+  /** what the next cycle will do (empty: nothing, everything is in sync) */
+  nextActions: NextAction[];
+  /** when this document was made (ages on the status page are counted from it) */
+  generatedAt: string;
 }
+
+/** How many finished cycles /status and the status page list. */
+export const RECENT_CYCLES = 10;
 
 export interface Readiness {
   ready: boolean;
@@ -83,6 +119,11 @@ export class ControllerStatus {
   /** AWS attempts of the running cycle: answered (ok) and not */
   #awsOk = 0;
   #awsFailed = 0;
+  #awsWrites = 0;
+  #recent: CycleStatus[] = [];
+  #incidents: DriftIncidentStatus[] = [];
+  #nextActions: NextAction[] = [];
+  #nextCycleAt: number | null = null;
   readonly #stallBoundMs: number;
   #cycles = 0;
   #resources: ResourceStatus[] = [];
@@ -116,14 +157,28 @@ export class ControllerStatus {
 
   cycleStarted(): void {
     this.#running = this.#now();
+    this.#nextCycleAt = null;
     this.#awsOk = 0;
     this.#awsFailed = 0;
+    this.#awsWrites = 0;
   }
 
   /** One AWS attempt of the running cycle ended: answered, or failed (error, throttled, unreachable). */
-  awsCallFinished(ok: boolean): void {
+  awsCallFinished(ok: boolean, write = false): void {
     if (ok) this.#awsOk += 1;
     else this.#awsFailed += 1;
+    if (write) this.#awsWrites += 1;
+  }
+
+  /** The loop scheduled the next cycle `delayMs` from now. */
+  nextCycleIn(delayMs: number): void {
+    this.#nextCycleAt = this.#now() + delayMs;
+  }
+
+  /** The open drift incidents and what the next cycle will do, after a cycle's report. */
+  setOutlook(incidents: readonly DriftIncidentStatus[], next: readonly NextAction[]): void {
+    this.#incidents = [...incidents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.#nextActions = [...next];
   }
 
   cycleFinished(outcome: { result: CycleResult; error?: string }): void {
@@ -141,7 +196,10 @@ export class ControllerStatus {
       result: outcome.result,
       durationMs: finished - started,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      awsCalls: this.#awsOk + this.#awsFailed,
+      writes: this.#awsWrites,
     };
+    this.#recent = [this.#lastCycle, ...this.#recent].slice(0, RECENT_CYCLES);
   }
 
   /** Replace the per-resource states (sorted by id for a stable document). */
@@ -206,9 +264,14 @@ export class ControllerStatus {
       invalidRevision: this.#invalid,
       lastCycle: this.#lastCycle,
       runningCycle: this.#running === null ? null : { startedAt: iso(this.#running) },
+      recentCycles: this.#recent.map((c) => ({ ...c })),
       cycles: this.#cycles,
       resources: this.#resources.map((r) => ({ ...r })),
       counts,
+      driftIncidents: this.#incidents.map((i) => ({ ...i, fields: i.fields.map((f) => ({ ...f })) })),
+      nextCycleAt: this.#nextCycleAt === null ? null : iso(this.#nextCycleAt),
+      nextActions: this.#nextActions.map((a) => ({ ...a })),
+      generatedAt: iso(this.#now()),
     };
   }
 }

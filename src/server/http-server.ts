@@ -1,5 +1,4 @@
-// The daemon's HTTP endpoints on --port: /healthz, /readyz, /metrics, /status, POST /webhook/git.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// The daemon's HTTP endpoints on --port: the status page at /, /healthz, /readyz, /metrics, /status, POST /webhook/git.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +9,8 @@ import { DEFAULT_CONNECTION_LIMITS, limitConnections } from './connection-limits
 import type { ConnectionLimits, ConnectionStats } from './connection-limits.js';
 import type { ControllerStatus } from './controller-status.js';
 import type { ControllerMetrics } from './metrics.js';
+import { statusAuthorized } from './status-auth.js';
+import { renderStatusPage, STATUS_PAGE_CSP } from './status-page.js';
 import type { RequestHandler } from './webhook.js';
 
 export interface HttpServerOptions {
@@ -21,7 +22,7 @@ export interface HttpServerOptions {
   metrics: ControllerMetrics;
   /** POST /webhook/git; absent: 404 */
   webhook?: RequestHandler;
-  /** STATUS_TOKEN: when set, GET /status needs `Authorization: Bearer <token>` (401 otherwise) */
+  /** STATUS_TOKEN: when set, GET /status and the page at / need it as `Authorization: Bearer <token>` or as a Basic password (401 otherwise) */
   statusToken?: string;
   /** default DEFAULT_CONNECTION_LIMITS */
   connectionLimits?: Partial<ConnectionLimits>;
@@ -45,18 +46,31 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 const json = (res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void =>
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`, extra);
 
-/** Constant-time: both sides are hashed first, so neither the length nor a prefix leaks. */
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  const digest = (v: string): Buffer => createHash('sha256').update(v).digest();
-  return timingSafeEqual(digest(m?.[1] ?? ''), digest(token)) && m !== null;
-}
+/** The page is for browsers: no script may run, it may not be framed, nothing leaks in a Referer. */
+const PAGE_HEADERS = {
+  'content-security-policy': STATUS_PAGE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 
 type Route = { method: 'GET' | 'POST'; handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void> };
 
 function routes(options: HttpServerOptions): Record<string, Route> {
   const { status, metrics } = options;
   return {
+    '/': {
+      method: 'GET',
+      handle: (req, res) => {
+        if (options.statusToken && !statusAuthorized(req.headers.authorization, options.statusToken)) {
+          // a browser asks for a user name and password: any name, the token as the password
+          const body = '<!doctype html><title>401 · ecs-reconciler</title><p>The status page needs STATUS_TOKEN: sign in with any user name and the token as the password, or send <code>Authorization: Bearer &lt;token&gt;</code>.</p>\n';
+          send(res, 401, 'text/html; charset=utf-8', body, { ...PAGE_HEADERS, 'www-authenticate': 'Basic realm="ecs-reconciler status", charset="UTF-8"' });
+          return;
+        }
+        send(res, 200, 'text/html; charset=utf-8', renderStatusPage(status.snapshot()), PAGE_HEADERS);
+      },
+    },
     '/healthz': {
       method: 'GET',
       handle: (_req, res) => {
@@ -79,7 +93,7 @@ function routes(options: HttpServerOptions): Record<string, Route> {
     '/status': {
       method: 'GET',
       handle: (req, res) => {
-        if (options.statusToken && !bearerMatches(req.headers.authorization, options.statusToken)) {
+        if (options.statusToken && !statusAuthorized(req.headers.authorization, options.statusToken)) {
           json(res, 401, { error: 'GET /status needs Authorization: Bearer <STATUS_TOKEN>' }, { 'www-authenticate': 'Bearer' });
           return;
         }
@@ -116,7 +130,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const route = table[path];
       if (!route) {
-        json(res, 404, { error: `no such endpoint ${path}: try /healthz, /readyz, /metrics, /status or POST /webhook/git` });
+        json(res, 404, { error: `no such endpoint ${path}: try / (the status page), /healthz, /readyz, /metrics, /status or POST /webhook/git` });
         req.resume();
         return;
       }
@@ -149,7 +163,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { port } = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${port}`;
-  log?.info({ event: LogEvent.serverListening, url, port, host }, `HTTP server on ${url} (/healthz /readyz /metrics /status)`);
+  log?.info({ event: LogEvent.serverListening, url, port, host }, `HTTP server on ${url} (status page at /; /healthz /readyz /metrics /status)`);
   return {
     url,
     port,

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { completionModel } from '../../src/commands/completion.js';
 import { registerApplyCommand } from '../../src/commands/apply.js';
 import { registerCompletionCommand } from '../../src/commands/completion.js';
+import { registerImportCommand } from '../../src/commands/import.js';
 import { registerPlanCommand } from '../../src/commands/plan.js';
 import { registerRunCommand } from '../../src/commands/run.js';
 import { registerValidateCommand } from '../../src/commands/validate.js';
@@ -19,7 +20,8 @@ import { runCli } from '../support/cli-process.js';
 let bashScript = '';
 let zshScript = '';
 const program = new Command('ecs-reconciler');
-for (const register of [registerValidateCommand, registerPlanCommand, registerApplyCommand, registerRunCommand, registerCompletionCommand]) register(program);
+// the order of src/cli.ts
+for (const register of [registerValidateCommand, registerPlanCommand, registerApplyCommand, registerRunCommand, registerImportCommand, registerCompletionCommand]) register(program);
 
 beforeAll(async () => {
   const bash = await runCli(['completion', 'bash']);
@@ -42,7 +44,7 @@ function complete(words: string[], cwd?: string): string[] {
 
 describe('completion bash', () => {
   it('completes every registered command', () => {
-    expect(complete(['ecs-reconciler', ''])).toEqual(['validate', 'plan', 'apply', 'run', 'completion', '--help', '--version']);
+    expect(complete(['ecs-reconciler', ''])).toEqual(['validate', 'plan', 'apply', 'run', 'import', 'completion', '--help', '--version']);
     expect(complete(['ecs-reconciler', 'pl'])).toEqual(['plan']);
   });
 

@@ -18,7 +18,7 @@ function deps(sent: SlackMessage[]) {
   return {
     logger,
     incidents: new DriftIncidents({ notify: (m) => sent.push(m) }),
-    status: { setResources: quiet } as never,
+    status: { setResources: quiet, setOutlook: quiet } as never,
     metrics: { recordDrift: quiet, setResourceStates: quiet } as never,
     dryRun: false,
   };

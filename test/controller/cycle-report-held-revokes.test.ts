@@ -5,7 +5,7 @@ import { reportCycle } from '../../src/controller/cycle-report.js';
 import type { ApplyReport } from '../../src/controller/apply-report.js';
 import { DriftIncidents } from '../../src/notify/drift-incidents.js';
 import type { SlackMessage } from '../../src/notify/slack-sender.js';
-import type { ResourceStatus } from '../../src/server/controller-status.js';
+import type { DriftIncidentStatus, NextAction, ResourceStatus } from '../../src/server/controller-status.js';
 import type { Change } from '../../src/reconcilers/types.js';
 import { desiredState, ingress, sgChange } from '../reconcilers/fixtures.js';
 
@@ -31,12 +31,16 @@ describe('reportCycle: revokes held back by the prune guard', () => {
     };
     const sent: SlackMessage[] = [];
     let resources: ResourceStatus[] = [];
+    let outlook: { incidents: DriftIncidentStatus[]; next: NextAction[] } | undefined;
     const quiet = () => undefined;
     const logger = { info: quiet, warn: quiet, error: quiet, debug: quiet, child: () => logger } as never;
     const deps = {
       logger,
       incidents: new DriftIncidents({ notify: (m) => sent.push(m) }),
-      status: { setResources: (r: ResourceStatus[]) => void (resources = r) } as never,
+      status: {
+        setResources: (r: ResourceStatus[]) => void (resources = r),
+        setOutlook: (incidents: DriftIncidentStatus[], next: NextAction[]) => void (outlook = { incidents, next }),
+      } as never,
       metrics: { recordDrift: quiet, setResourceStates: quiet } as never,
       dryRun: false,
     };
@@ -44,5 +48,8 @@ describe('reportCycle: revokes held back by the prune guard', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.text).toContain('Not corrected: pruning is off');
     expect(resources).toEqual([expect.objectContaining({ id: change.id, state: 'pending', detail: reason })]);
+    // /status and the status page: the drift stays open and the next cycle tries the change again
+    expect(outlook?.incidents).toEqual([expect.objectContaining({ id: change.id, corrected: false, error: reason })]);
+    expect(outlook?.next).toEqual([{ id: change.id, action: 'update (drift) again', detail: reason }]);
   });
 });

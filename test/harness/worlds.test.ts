@@ -60,7 +60,10 @@ describe.each(SEED_SYSTEMS)('$name (seed $seed)', (system) => {
     const rendered = await readFile(written!, 'utf8');
     expect(rendered).not.toMatch(/\b(?:vpc|sg|subnet)-0[1-5]0{13}[0-9a-f]{2}\b/);
     for (const real of Object.values(ids)) expect(rendered).toContain(real);
-    expect(rendered.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=\/.*\/schemas\/document\.schema\.json$/);
+    // every document's modeline (one per document), not just the first
+    const modelines = rendered.split('\n').filter((l) => l.startsWith('# yaml-language-server:'));
+    expect(modelines.length).toBe(rendered.split(/^---$/m).length);
+    for (const line of modelines) expect(line).toMatch(/^# yaml-language-server: \$schema=\/.*\/schemas\/document\.schema\.json$/);
   });
 });
 

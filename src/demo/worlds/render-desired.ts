@@ -29,7 +29,7 @@ export function replacePlaceholders(text: string, ids: WorldIds, file = '<text>'
 
 /**
  * Writes each of `files` into `outDir` (same base name) with placeholders replaced by `ids`.
- * The `# yaml-language-server: $schema=` line is pointed at the original schemas directory.
+ * Every `# yaml-language-server: $schema=` line (one per document) is pointed at the original schemas directory.
  * Returns the written paths, in the order given.
  */
 export async function renderDesired(files: readonly string[], ids: WorldIds, outDir: string): Promise<string[]> {
@@ -42,7 +42,7 @@ export async function renderDesired(files: readonly string[], ids: WorldIds, out
     names.add(name);
     const text = await readFile(file, 'utf8');
     const rendered = replacePlaceholders(text, ids, file).replace(
-      /^(# yaml-language-server: \$schema=)(\.{1,2}\/\S+)$/m,
+      /^(# yaml-language-server: \$schema=)(\.{1,2}\/\S+)$/gm,
       (_line, prefix: string, schema: string) => `${prefix}${resolve(dirname(file), schema)}`,
     );
     const target = join(outDir, name);

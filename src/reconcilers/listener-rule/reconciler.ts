@@ -7,6 +7,7 @@ import { planListenerRules } from './plan.js';
 import { readRules } from './read.js';
 import { listenerRuleSteps, PRIORITIES_STAGE } from './steps.js';
 import type { LiveRule } from './types.js';
+import { listenerRuleExport } from './export.js';
 
 export const listenerRuleReconciler: Reconciler<'ListenerRule', ListenerRuleAppliers> = {
   kind: 'ListenerRule',
@@ -21,4 +22,5 @@ export const listenerRuleReconciler: Reconciler<'ListenerRule', ListenerRuleAppl
   plan: planListenerRules,
   appliers: listenerRuleAppliers,
   steps: listenerRuleSteps,
+  exporter: listenerRuleExport,
 };

@@ -6,6 +6,7 @@ import { normaliseListener } from './normalise.js';
 import { planListeners } from './plan.js';
 import { readListeners } from './read.js';
 import { listenerSteps } from './steps.js';
+import { listenerExport } from './export.js';
 
 export const listenerReconciler: Reconciler<'Listener', ListenerAppliers> = {
   kind: 'Listener',
@@ -24,4 +25,5 @@ export const listenerReconciler: Reconciler<'Listener', ListenerAppliers> = {
   plan: planListeners,
   appliers: listenerAppliers,
   steps: listenerSteps,
+  exporter: listenerExport,
 };

@@ -7,6 +7,7 @@ import { normaliseSecurityGroup } from './normalise.js';
 import { planSecurityGroupIngress, renderIngressRule } from './plan.js';
 import { readSecurityGroups } from './read.js';
 import { securityGroupIngressSteps } from './steps.js';
+import { securityGroupIngressExport } from './export.js';
 
 export const securityGroupIngressReconciler: Reconciler<'SecurityGroupIngress', SecurityGroupIngressAppliers> = {
   kind: 'SecurityGroupIngress',
@@ -34,4 +35,5 @@ export const securityGroupIngressReconciler: Reconciler<'SecurityGroupIngress', 
         ]
       : [],
   planJson: (c) => ({ authorize: c.authorize.map(renderIngressRule), revoke: c.revoke.map(renderIngressRule) }),
+  exporter: securityGroupIngressExport,
 };

@@ -6,6 +6,7 @@ import { planServices } from './plan.js';
 import { readServices } from './read.js';
 import { serviceSteps } from './steps.js';
 import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-definition-cache.js';
+import { serviceExport } from './export.js';
 
 export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   kind: 'Service',
@@ -22,4 +23,5 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   detailLines: (c) =>
     c.registerTaskDefinition && c.action === 'update' ? ['    (registers a new task definition revision and rolls the service onto it)'] : [],
   planJson: (c) => ({ registerTaskDefinition: c.registerTaskDefinition }),
+  exporter: serviceExport,
 };

@@ -10,6 +10,7 @@ import type { ChangeOf, KindTypes } from '../types.js';
 import type { ApplyContext } from './apply-context.js';
 import type { KindPlan, PlanContext } from './plan-context.js';
 import type { ApplyStep, StepInput } from './steps.js';
+import type { KindExport } from './export-hook.js';
 
 /** What a kind's read gets: the clients, its own cache between cycles, the reads of kinds before it. */
 export interface ReadIO {
@@ -72,4 +73,6 @@ export interface Reconciler<K extends Kind, A> {
   detailLines?(change: ChangeOf<K>): string[];
   /** extra members of a change in `plan --json` */
   planJson?(change: ChangeOf<K>): Record<string, unknown>;
+  /** `import`: what a selection picks of this kind, and live -> the YAML spec (its export.ts) */
+  readonly exporter?: KindExport<K>;
 }

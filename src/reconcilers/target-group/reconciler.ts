@@ -6,6 +6,7 @@ import { normaliseTargetGroup } from './normalise.js';
 import { planTargetGroups } from './plan.js';
 import { readTargetGroups } from './read.js';
 import { targetGroupSteps } from './steps.js';
+import { targetGroupExport } from './export.js';
 
 export const targetGroupReconciler: Reconciler<'TargetGroup', TargetGroupAppliers> = {
   kind: 'TargetGroup',
@@ -25,4 +26,5 @@ export const targetGroupReconciler: Reconciler<'TargetGroup', TargetGroupApplier
     for (const c of changes) if (c.action !== 'delete' && c.live !== undefined) ctx.resolved.set(c.name, c.live.arn);
   },
   steps: targetGroupSteps,
+  exporter: targetGroupExport,
 };
