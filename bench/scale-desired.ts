@@ -1,6 +1,6 @@
 // Writes the desired state of the benchmark's world: one YAML file per kind group (target
 // groups per load balancer, listeners + rules per load balancer, services per cluster,
-// security group ingress), multi-document, in the format of the contract (spec.md).
+// security group ingress), multi-document, in the format of the contract (schemas/, the README field reference).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScaleInventory } from './scale-inventory.js';
