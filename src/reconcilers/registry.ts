@@ -7,6 +7,8 @@ import { listenerReconciler } from './listener/reconciler.js';
 import { securityGroupIngressReconciler } from './security-group-ingress/reconciler.js';
 import { serviceReconciler } from './service/reconciler.js';
 import type { Reconciler } from './shared/reconciler.js';
+import type { RolloutStatus } from './shared/rollout-status.js';
+import type { Change, ChangeOf } from './types.js';
 import { targetGroupReconciler } from './target-group/reconciler.js';
 
 const BY_KIND = {
@@ -34,6 +36,12 @@ export function reconcilerOf<K extends Kind>(kind: K): Reconciler<K, Appliers[K]
 export const RECONCILERS: readonly AnyReconciler[] = APPLY_ORDER.map((k) => BY_KIND[k] as unknown as AnyReconciler);
 
 export const awsAppliers = Object.fromEntries(RECONCILERS.map((r) => [r.kind, r.appliers])) as Appliers;
+
+/** The state of what a change's write started (an ECS rollout), for kinds that have one. */
+export function rolloutStatusOf(change: Change, applied: boolean): RolloutStatus | undefined {
+  const hook = (BY_KIND[change.kind] as unknown as AnyReconciler).rolloutStatus;
+  return hook?.(change as ChangeOf<Kind>, applied);
+}
 
 /** Every declared resource, in apply order. */
 export function desiredResources(state: DesiredState): DesiredResource[] {
