@@ -5,6 +5,7 @@ import { serviceAppliers, type ServiceAppliers } from './apply.js';
 import { planServices } from './plan.js';
 import { readServices } from './read.js';
 import { serviceSteps } from './steps.js';
+import { pollServiceRollouts } from './rollout-poll.js';
 import type { ChangeOf } from '../types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
 
@@ -30,6 +31,7 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   appliers: serviceAppliers,
   steps: serviceSteps,
   rolloutStatus: serviceRolloutStatus,
+  pollRollouts: pollServiceRollouts,
   detailLines: (c) => [
     ...(c.registerTaskDefinition && c.action === 'update' && c.hold === undefined ? ['    (registers a new task definition revision and rolls the service onto it)'] : []),
     ...(c.rollout !== undefined && c.rollout.state !== 'in-sync' ? [`    ${c.rollout.state}: ${c.rollout.detail}`] : []),

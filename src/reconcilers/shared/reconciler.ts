@@ -74,6 +74,8 @@ export interface Reconciler<K extends Kind, A> {
    * the same answer the plan read. `applied`: this cycle wrote the change (a rollout just started).
    */
   rolloutStatus?(change: ChangeOf<K>, applied: boolean): RolloutStatus | undefined;
+  /** apply's wait: read again the rollouts these applied changes started (batched), by change id */
+  pollRollouts?(changes: readonly ChangeOf<K>[], clients: AwsClients): Promise<Map<string, RolloutStatus | undefined>>;
   /** extra lines under a change in `plan` output */
   detailLines?(change: ChangeOf<K>): string[];
   /** extra members of a change in `plan --json` */
