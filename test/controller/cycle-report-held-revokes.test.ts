@@ -37,7 +37,7 @@ describe('reportCycle: revokes held back by the prune guard', () => {
       logger,
       incidents: new DriftIncidents({ notify: (m) => sent.push(m) }),
       status: { setResources: (r: ResourceStatus[]) => void (resources = r) } as never,
-      metrics: { recordDrift: quiet, setResourceStates: quiet } as never,
+      metrics: { recordDrift: quiet, setResourceStates: quiet, setRolloutsInProgress: quiet, recordRollout: quiet } as never,
       dryRun: false,
     };
     reportCycle(deps, { revision: 'r1', state: desiredState({ securityGroupIngress: [d] }) }, { changes: [change], conflicts: [] }, report);
