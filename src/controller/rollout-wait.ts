@@ -68,11 +68,12 @@ export async function waitForRollouts(plan: Plan, report: ApplyReport, clients: 
     }
     pending = still;
     if (pending.length === 0) break;
-    if (now() + (options.pollMs ?? DEFAULT_WAIT_POLL_MS) > deadline) {
+    if (now() >= deadline) {
       outcomes.push(...pending.map((c) => ({ id: c.id, state: 'timeout' as const, detail: `still rolling out after ${Math.round(options.timeoutMs / 1000)} s (--wait-timeout); the rollout goes on in ECS` })));
       break;
     }
-    await sleep(options.pollMs ?? DEFAULT_WAIT_POLL_MS, options.signal);
+    // the last read comes at the deadline, not a poll interval before it
+    await sleep(Math.min(options.pollMs ?? DEFAULT_WAIT_POLL_MS, deadline - now()), options.signal);
   }
   return { ok: outcomes.every((o) => o.state === 'completed' || o.state === 'not-followed'), outcomes };
 }

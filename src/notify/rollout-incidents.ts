@@ -21,6 +21,8 @@ export interface FollowedRollout {
   revision: string;
   /** the spec hash of an open failure (announced), until a later hash completes */
   failedHash?: string;
+  /** a retry of a failed hash is under way: its completion resolves the failure, its failure is announced again */
+  retrying?: boolean;
 }
 
 export interface RolloutObservation {
@@ -66,13 +68,23 @@ export function decideRollouts(
     }
     if (s.state === 'rolling-out') {
       if (o.started) out.events.push({ type: 'started', id: o.id, status: s });
-      open.set(o.id, { ...label, specHash: s.specHash, phase: 'rolling-out', revision, ...(failureOpen === undefined ? {} : { failedHash: failureOpen }) });
+      // a new deployment of the failed hash itself (--retry-failed, POST /retry) is a new attempt
+      const retry = o.started && failureOpen === s.specHash;
+      const failedHash = retry ? undefined : failureOpen;
+      open.set(o.id, {
+        ...label,
+        specHash: s.specHash,
+        phase: 'rolling-out',
+        revision,
+        ...(failedHash === undefined ? {} : { failedHash }),
+        ...(retry || prev?.retrying === true ? { retrying: true } : {}),
+      });
       continue;
     }
     if (s.state === 'in-sync') {
       if (prev !== undefined && prev.specHash === s.specHash && prev.phase === 'rolling-out') {
         out.events.push({ type: 'completed', id: o.id, status: s });
-        if (failureOpen !== undefined && failureOpen !== s.specHash) out.messages.push(rolloutResolvedMessage(label, revision));
+        if ((failureOpen !== undefined && failureOpen !== s.specHash) || prev.retrying === true) out.messages.push(rolloutResolvedMessage(label, revision));
         else if (options.notifyRollouts) out.messages.push(rolloutCompletedMessage(label, revision));
       } else if (failureOpen !== undefined && failureOpen !== s.specHash) {
         out.messages.push(rolloutResolvedMessage(label, revision));

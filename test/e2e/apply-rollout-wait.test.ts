@@ -1,7 +1,7 @@
 // `ecs-reconciler apply` waits for the ECS rollouts it started, the CLI as a process against moto
 // behind the fault proxy with the deployment simulator (test/support/deployment-simulator.ts): a
 // rollout that completes after 3 s exits 0 after it; one that fails exits 1 with ECS's reason;
-// --no-wait exits at once. A failed rollout is then held (plan lists it, apply does not redeploy
+// --no-wait exits at once; past --wait-timeout it exits 1. A failed rollout is then held (plan lists it, apply does not redeploy
 // it) until --retry-failed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -48,6 +48,7 @@ beforeAll(async () => {
     { outcome: 'fail', afterMs: 1_000, stoppedReason: STOPPED },
     { outcome: 'complete', afterMs: 0 }, // the retry
     { outcome: 'complete', afterMs: 5_000 }, // --no-wait: a wait would take 5 s
+    { outcome: 'complete', afterMs: 60_000 }, // past --wait-timeout
   );
   proxy = new FaultProxy({ target: motoUrl(), simulator: sim });
   await proxy.start();
@@ -99,5 +100,13 @@ describe('apply waits for the rollouts it started', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).not.toContain('rollout completed');
     expect(r.ms).toBeLessThan(3_000);
+  }, 60_000);
+
+  it('--wait-timeout: a rollout still going when it passes exits 1 and says so', async () => {
+    const r = await apply(withImage('1.3'), '--wait-timeout', '2s');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`rollout timeout Service/${SERVICE}: still rolling out after 2 s (--wait-timeout)`);
+    expect(r.ms).toBeGreaterThanOrEqual(2_000);
+    expect(r.ms).toBeLessThan(10_000);
   }, 60_000);
 });

@@ -2,8 +2,9 @@
 // Slack stand-in and the deployment simulator (test/support/deployment-simulator.ts) in the fault
 // proxy: a commit with a bad image fails (one rollout.failed line, one Slack message with ECS's
 // reason, /status rollout-failed), the circuit breaker rolls it back, the held spec hash is not
-// deployed again (0 UpdateService in 10 cycles, nor after a restart, and no repeated alert), and
-// the fixing commit completes with one resolved message and state in-sync.
+// deployed again (0 UpdateService in 10 cycles, nor after a restart, and no repeated alert), a
+// POST /retry deploys it once more (it fails again: announced again, held again), and the fixing
+// commit completes with one resolved message and state in-sync.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +70,8 @@ beforeAll(async () => {
   yaml = replacePlaceholders(await readFile(system.desiredFile, 'utf8'), world.ids, system.desiredFile);
   expect(withImage('x')).not.toBe(yaml);
   sim = new DeploymentSimulator();
-  sim.script(SERVICE, { outcome: 'fail', afterMs: 1_500, stoppedReason: STOPPED, rollback: true, rollbackAfterMs: 3_000 }, { outcome: 'complete', afterMs: 2_000 });
+  const bad = { outcome: 'fail', afterMs: 1_500, stoppedReason: STOPPED, rollback: true, rollbackAfterMs: 3_000 } as const;
+  sim.script(SERVICE, bad, bad, { outcome: 'complete', afterMs: 2_000 }); // the bad commit, its retry, the fix
   proxy = new FaultProxy({ target: motoUrl(), simulator: sim });
   await proxy.start();
   slack = await startFakeSlack();
@@ -138,6 +140,23 @@ describe('the daemon follows a rollout to its outcome', () => {
     expect((await serviceState())?.state).toBe('rolled-back');
   }, 40_000);
 
+  it('POST /retry: one redeploy of the held hash; it fails again: announced again, held again', async () => {
+    const updates = updateServiceCalls();
+    const alerts = failureMessages().length;
+    const res = await fetch(`${base}/retry`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    await waitFor(() => daemon.events('rollout.rolled_back').length > 0, 30_000, () => daemon.tail());
+    expect(updateServiceCalls()).toBe(updates + 1);
+    expect(daemon.events('rollout.started')).toHaveLength(1);
+    expect(daemon.events('rollout.failed')).toHaveLength(1);
+    await waitFor(() => failureMessages().length > alerts, 10_000);
+    const from = cycles(daemon);
+    await waitFor(() => cycles(daemon) >= from + 5, 30_000, () => daemon.tail());
+    expect(updateServiceCalls()).toBe(updates + 1);
+    expect(failureMessages()).toHaveLength(alerts + 1);
+    expect(sim.deploymentsOf(SERVICE).map((d) => d.outcome)).toEqual(['fail', 'fail']);
+  }, 60_000);
+
   it('the fixing commit: the rollout completes, one resolved message, state in-sync', async () => {
     statesSeen.length = 0;
     repo.commit({ [FILE]: withImage('1.1') }, 'fix the image');
@@ -145,11 +164,11 @@ describe('the daemon follows a rollout to its outcome', () => {
     expect(statesSeen).toContain('rolling-out');
     await waitFor(() => resolvedMessages().length > 0, 10_000);
     expect(resolvedMessages()).toHaveLength(1);
-    expect(sim.deploymentsOf(SERVICE).map((d) => d.outcome)).toEqual(['fail', 'complete']);
+    expect(sim.deploymentsOf(SERVICE).map((d) => d.outcome)).toEqual(['fail', 'fail', 'complete']);
     const from = cycles(daemon);
     await waitFor(() => cycles(daemon) >= from + 3, 10_000);
     expect(resolvedMessages()).toHaveLength(1);
-    expect(failureMessages()).toHaveLength(1);
+    expect(failureMessages()).toHaveLength(2); // the bad commit's, the retry's
     expect((await serviceState())?.state).toBe('in-sync');
   }, 40_000);
 });

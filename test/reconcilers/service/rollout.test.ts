@@ -136,6 +136,16 @@ describe('decideRollouts: once per incident', () => {
     expect(open.size).toBe(0);
   });
 
+  it('a retry of the held hash that fails again is announced again; one that completes resolves', () => {
+    const open = new Map<string, FollowedRollout>();
+    observe(open, status({}), { started: true });
+    expect(observe(open, status({ state: 'rolled-back', held: true })).messages).toHaveLength(1);
+    observe(open, status({}), { started: true }); // the retry: same hash
+    expect(observe(open, status({ state: 'rolled-back' })).messages).toHaveLength(1);
+    observe(open, status({}), { started: true });
+    expect(observe(open, status({ state: 'in-sync' })).messages.map((m) => m.title)).toEqual([`rollout resolved on ${ID}`]);
+  });
+
   it('a restart that finds the hash already held (no saved state): no second alert', () => {
     const open = new Map<string, FollowedRollout>();
     expect(observe(open, status({ state: 'rolled-back', held: true }))).toEqual({ events: [], messages: [] });
