@@ -217,7 +217,7 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
     if (input.loadBalancers !== undefined) ctx.forwards.update(arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
     // the deployment this write started, followed across cycles (and by apply's wait) by its id
     if (answer?.service !== undefined && (input.taskDefinition !== undefined || input.forceNewDeployment === true)) {
-      deploymentId = startedDeployment(rolloutReadOf(answer.service).deployments, input.taskDefinition ?? live.taskDefinition.arn);
+      deploymentId = startedDeployment(rolloutReadOf(answer.service).deployments, input.taskDefinition ?? live.taskDefinition.arn, live.rollout?.deployments ?? []);
     }
   }
   const wanted: Tags = {

@@ -89,8 +89,13 @@ export function serviceRollout(live: RolloutInput, desiredHash: string): Rollout
   };
 }
 
-/** The deployment an UpdateService answer started: its PRIMARY deployment, when it runs the revision sent. */
-export function startedDeployment(deployments: readonly LiveDeployment[], taskDefinitionArn: string): string | undefined {
+/**
+ * The deployment an UpdateService answer started: its PRIMARY deployment, when it is new (not among
+ * the deployments read before the write) and runs the revision sent. An endpoint that adds no
+ * deployment (moto) starts nothing to follow, even when the revision sent is the one it began with.
+ */
+export function startedDeployment(deployments: readonly LiveDeployment[], taskDefinitionArn: string, before: readonly LiveDeployment[]): string | undefined {
   const primary = deployments.find((d) => d.status === 'PRIMARY');
-  return primary !== undefined && primary.taskDefinition === taskDefinitionArn && primary.id !== '' ? primary.id : undefined;
+  if (primary === undefined || primary.id === '' || primary.taskDefinition !== taskDefinitionArn) return undefined;
+  return before.some((d) => d.id === primary.id) ? undefined : primary.id;
 }

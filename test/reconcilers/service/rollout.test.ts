@@ -4,7 +4,7 @@
 // of the daemon's rollout follower (log facts, Slack), restart included.
 import { describe, expect, it } from 'vitest';
 import { planAll } from '../../../src/reconcilers/plan.js';
-import { serviceRollout, TAG_HELD_SPEC_HASH, TAG_ROLLOUT } from '../../../src/reconcilers/service/rollout.js';
+import { serviceRollout, startedDeployment, TAG_HELD_SPEC_HASH, TAG_ROLLOUT } from '../../../src/reconcilers/service/rollout.js';
 import type { LiveDeployment, LiveRolloutRead } from '../../../src/reconcilers/service/types.js';
 import type { ChangeOf, LiveService, Tags } from '../../../src/reconcilers/types.js';
 import type { RolloutStatus } from '../../../src/reconcilers/shared/rollout-status.js';
@@ -159,5 +159,18 @@ describe('decideRollouts: once per incident', () => {
     observe(open, status({}), { started: true });
     const loud = decideRollouts(open, 'sha1', [{ id: ID, status: status({ state: 'in-sync' }), started: false, inSync: true }], { notifyRollouts: true, declared: [ID] });
     expect(loud.messages.map((m) => m.title)).toEqual([`rollout completed on ${ID}`]);
+  });
+});
+
+describe('startedDeployment: which deployment an UpdateService started', () => {
+  const before = [deployment({ id: 'ecs-svc/0001', taskDefinition: TD(3) })];
+  it('a new PRIMARY deployment of the revision sent', () => {
+    expect(startedDeployment([deployment({ id: OURS, taskDefinition: TD(4) }), ...before], TD(4), before)).toBe(OURS);
+  });
+  it('none when the PRIMARY one was there before (moto adds no deployment), even for the revision it began with', () => {
+    expect(startedDeployment(before, TD(3), before)).toBeUndefined();
+  });
+  it('none when the PRIMARY one runs another revision', () => {
+    expect(startedDeployment([deployment({ id: OURS, taskDefinition: TD(5) }), ...before], TD(4), before)).toBeUndefined();
   });
 });
