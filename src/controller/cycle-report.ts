@@ -120,8 +120,9 @@ function followRollouts(
   rolloutOf: ReadonlyMap<string, RolloutStatus>,
   declared: readonly string[],
 ): void {
+  const isDeclared = new Set(declared);
   const observations: RolloutObservation[] = plan.changes
-    .filter((c) => c.action !== 'delete' && declared.includes(c.id))
+    .filter((c) => c.action !== 'delete' && isDeclared.has(c.id))
     .map((c) => {
       const outcome = outcomes.get(c.id);
       const status = rolloutOf.get(c.id);
