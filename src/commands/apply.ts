@@ -7,6 +7,8 @@ import { applyPlan } from '../controller/apply.js';
 import { createApplyContext, type ApplyLog } from '../reconcilers/shared/apply-context.js';
 import { applyReportToJson, formatApplyDetails, formatApplySummary } from '../controller/apply-report.js';
 import { observeAndPlan } from '../controller/pipeline.js';
+import { DEFAULT_WAIT_TIMEOUT_MS, waitForRollouts, type WaitResult } from '../controller/rollout-wait.js';
+import { parseDuration } from '../controller/run-config.js';
 import { checkPruneGuard, DEFAULT_MAX_DELETES } from '../controller/prune-guard.js';
 import { formatPlan, planToJson } from '../reconcilers/format-plan.js';
 import { desiredResources } from '../reconcilers/registry.js';
@@ -25,6 +27,12 @@ export interface ApplyCommandOptions {
   ownerId: string;
   json?: boolean;
   color?: boolean;
+  /** commander's --no-wait: false */
+  wait?: boolean;
+  waitTimeout?: number;
+  /** ms between two reads of the rollouts (tests shorten it) */
+  waitPollMs?: number;
+  retryFailed?: boolean;
 }
 
 /** Every declared resource of every kind (the registry's list, as the daemon's cycle counts them). */
@@ -70,15 +78,17 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
   const clients = createAwsClients();
   // Ctrl-C / SIGTERM during an apply: the steps under way finish their writes, no new one starts
   // (the report lists them as skipped), exit 1; a second signal stops at once
+  const waitAbort = new AbortController();
   const stop = (signal: NodeJS.Signals): void => {
     clients.gate.drain(signal);
+    waitAbort.abort();
     output.err(`${signal}: finishing the writes under way and starting no new one; ${signal} again stops at once`);
     process.once(signal, () => process.exit(130));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const { live, plan } = await observeAndPlan(loaded.state, clients, { prune: options.prune === true, ownerId: options.ownerId });
+    const { live, plan } = await observeAndPlan(loaded.state, clients, { prune: options.prune === true, ownerId: options.ownerId, retryFailed: options.retryFailed === true });
     if (!json) {
       output.out(formatPlan(plan, { color: options.color === true }));
       output.out('');
@@ -90,14 +100,28 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
       maxDeletes: options.maxDeletes ?? DEFAULT_MAX_DELETES,
       desiredResourceCount: desiredResourceCount(loaded.state),
     });
-    if (json) {
-      output.out(JSON.stringify({ ok: report.ok, plan: planToJson(plan), apply: applyReportToJson(report) }, null, 2));
-    } else {
+    if (!json) {
       output.out('');
       output.out(formatApplySummary(report));
       for (const line of formatApplyDetails(report)) output.out(line);
     }
-    return report.ok ? 0 : 1;
+    // wait for the rollouts this apply started (like ecspresso's deploy), unless --no-wait
+    let waited: WaitResult | undefined;
+    if (options.wait !== false && options.dryRun !== true) {
+      const progress = json ? output.err : output.out;
+      waited = await waitForRollouts(plan, report, clients, {
+        timeoutMs: options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_MS,
+        ...(options.waitPollMs === undefined ? {} : { pollMs: options.waitPollMs }),
+        progress,
+        signal: waitAbort.signal,
+      });
+      if (!json) for (const o of waited.outcomes) if (o.state !== 'not-followed') output.out(`rollout ${o.state} ${o.id}: ${o.detail}`);
+    }
+    const ok = report.ok && (waited?.ok ?? true);
+    if (json) {
+      output.out(JSON.stringify({ ok, plan: planToJson(plan), apply: applyReportToJson(report), ...(waited === undefined ? {} : { rollouts: waited.outcomes }) }, null, 2));
+    }
+    return ok ? 0 : 1;
   } catch (error) {
     return reportAwsFailure(error, json, output);
   } finally {
@@ -118,6 +142,9 @@ export function registerApplyCommand(program: Command): void {
     .option('--owner-id <id>', 'controller id written to the ecs-reconciler/owner tag', process.env.ECS_RECONCILER_OWNER_ID ?? DEFAULT_OWNER_ID)
     .option('--json', 'print the plan and the apply report as JSON (progress goes to stderr)')
     .option('--no-color', 'no colours in the output (also: NO_COLOR set)')
+    .option('--no-wait', 'exit once the writes are made, without waiting for the ECS rollouts they started')
+    .option('--wait-timeout <duration>', 'how long to wait for the rollouts to complete, e.g. 90s or 10m (default 10m); exit 1 past it', (v: string) => parseDuration(v, '--wait-timeout'))
+    .option('--retry-failed', 'deploy again the spec hashes held by failed rollouts')
     .action(async (dir: string, options: ApplyCommandOptions) => {
       process.exitCode = await runApply(dir, { ...options, color: useColor(options.color) });
     });

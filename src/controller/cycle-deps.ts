@@ -3,6 +3,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretRegistry } from '../log/redact-secrets.js';
 import type { DriftIncidents } from '../notify/drift-incidents.js';
+import type { RolloutIncidents } from '../notify/rollout-incidents.js';
 import type { ControllerMetrics } from '../server/metrics.js';
 import type { ControllerStatus } from '../server/controller-status.js';
 import type { DesiredSource } from '../source/desired-source.js';
@@ -13,6 +14,8 @@ export interface CycleDeps {
   clients: AwsClients;
   logger: Logger;
   incidents: DriftIncidents;
+  /** rollouts followed across cycles (log facts, Slack); absent: not followed (tests) */
+  rollouts?: RolloutIncidents;
   status: ControllerStatus;
   metrics: ControllerMetrics;
   secrets: SecretRegistry;
@@ -21,6 +24,8 @@ export interface CycleDeps {
   maxDeletes: number;
   /** report only: observe and plan, never write (every resource behaves as policy observe) */
   dryRun: boolean;
+  /** plan the next cycle with --retry-failed once (POST /retry sets it; the cycle clears it) */
+  retryFailed?: { requested: boolean };
 }
 
 export interface InForce {

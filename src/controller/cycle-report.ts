@@ -1,17 +1,19 @@
 // After a cycle's apply: one log event per fact (drift.detected / drift.corrected /
 // rollout.applied), the drift and conflict incidents (Slack), the resources' states for /status, metrics.
-import { logDriftCorrected, logDriftDetected, logRolloutApplied } from '../log/log-events.js';
+import { logDriftCorrected, logDriftDetected, logRollout, logRolloutApplied } from '../log/log-events.js';
+import type { RolloutObservation } from '../notify/rollout-incidents.js';
+import type { RolloutStatus } from '../reconcilers/shared/rollout-status.js';
 import type { RolloutItem } from '../notify/slack-messages.js';
 import type { DriftObservation } from '../notify/drift-incidents.js';
 import type { ResourceState, ResourceStatus } from '../server/controller-status.js';
-import { desiredResources } from '../reconcilers/registry.js';
+import { desiredResources, rolloutStatusOf } from '../reconcilers/registry.js';
 import type { Change, Plan } from '../reconcilers/types.js';
 import type { ApplyReport, ChangeOutcome } from './apply-report.js';
 import type { CycleDeps, InForce } from './cycle-deps.js';
 import { nextActions } from './next-actions.js';
 import { deletionsIn } from './prune-guard.js';
 
-type ReportDeps = Pick<CycleDeps, 'logger' | 'incidents' | 'status' | 'metrics' | 'dryRun'>;
+type ReportDeps = Pick<CycleDeps, 'logger' | 'incidents' | 'status' | 'metrics' | 'dryRun' | 'rollouts'>;
 
 function declaredIds(inForce: InForce): string[] {
   return desiredResources(inForce.state).map((r) => r.id);
@@ -38,10 +40,14 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
   const drifts: DriftObservation[] = [];
   const rolledOut: RolloutItem[] = [];
   const heldBack = new Map<string, string>();
+  const rolloutOf = new Map<string, RolloutStatus>();
 
   for (const change of plan.changes) {
     if (change.action === 'noop') continue;
     const outcome = outcomes.get(change.id);
+    const rollout = rolloutStatusOf(change, outcome?.status === 'applied');
+    // recording a failed rollout's hold is not a rollout of the files
+    const recordsFailure = rollout !== undefined && (rollout.state === 'rollout-failed' || rollout.state === 'rolled-back');
     const fact = {
       id: change.id,
       ...(change.liveId === undefined ? {} : { arn: change.liveId }),
@@ -64,12 +70,18 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
         ...(outcome?.status === 'failed' && outcome.reason !== undefined ? { error: outcome.reason } : {}),
         ...(held ? { error: report.prune.refused } : {}),
       });
-    } else if (outcome?.status === 'applied') {
+    } else if (outcome?.status === 'applied' && !recordsFailure) {
       logRolloutApplied(logger, { ...fact, action: change.action });
       rolledOut.push({ id: change.id, action: change.action, diffs: change.diffs.map((d) => ({ path: d.path })) });
     }
   }
   if (rolledOut.length > 0) incidents.rollout(inForce.revision, rolledOut);
+  for (const change of plan.changes) {
+    const outcome = outcomes.get(change.id);
+    if (outcome?.status === 'failed' || change.policy === 'observe') continue;
+    const rollout = rolloutStatusOf(change, outcome?.status === 'applied');
+    if (rollout !== undefined) rolloutOf.set(change.id, rollout);
+  }
 
   const declared = declaredIds(inForce);
   const drifted = new Set(drifts.map((d) => d.id));
@@ -81,16 +93,18 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
   const resources: ResourceStatus[] = declared.map((id) => {
     const change = changes.get(id);
     const outcome = outcomes.get(id);
-    const state: ResourceState = heldBack.has(id) ? 'pending' : resourceState(change, outcome, deps.dryRun);
+    const rollout = rolloutOf.get(id);
+    const state: ResourceState = heldBack.has(id) ? 'pending' : rollout !== undefined && !deps.dryRun ? rollout.state : resourceState(change, outcome, deps.dryRun);
     const detail =
       heldBack.get(id) ??
+      (rollout !== undefined && !deps.dryRun ? rollout.detail : undefined) ??
       outcome?.reason ??
       (change !== undefined && change.action !== 'noop' ? `${change.action} (${change.cause}): ${change.diffs.map((d) => d.path).join(', ')}` : undefined);
     return {
       id,
       state,
       ...(change?.liveId === undefined ? {} : { arn: change.liveId }),
-      ...(detail === undefined || state === 'in-sync' && outcome === undefined ? {} : { detail }),
+      ...(detail === undefined || (state === 'in-sync' && outcome === undefined && rollout === undefined) ? {} : { detail }),
     };
   });
   status.setResources(resources);
@@ -107,4 +121,49 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
     nextActions(plan, report, resources, deps.dryRun),
   );
   metrics.setResourceStates(resources);
+  if (!deps.dryRun) followRollouts(deps, inForce, plan, outcomes, rolloutOf, declared);
+}
+
+/** The rollout facts of this cycle: log lines, metrics, Slack (through deps.rollouts). */
+function followRollouts(
+  deps: ReportDeps,
+  inForce: InForce,
+  plan: Plan,
+  outcomes: ReadonlyMap<string, ChangeOutcome>,
+  rolloutOf: ReadonlyMap<string, RolloutStatus>,
+  declared: readonly string[],
+): void {
+  const isDeclared = new Set(declared);
+  const observations: RolloutObservation[] = plan.changes
+    .filter((c) => c.action !== 'delete' && isDeclared.has(c.id))
+    .map((c) => {
+      const outcome = outcomes.get(c.id);
+      const status = rolloutOf.get(c.id);
+      return {
+        id: c.id,
+        ...(c.liveId === undefined ? {} : { arn: c.liveId }),
+        status,
+        inSync: c.action === 'noop' || outcome?.status === 'applied',
+        started: outcome?.status === 'applied' && status?.state === 'rolling-out',
+      };
+    });
+  deps.metrics.setRolloutsInProgress(observations.filter((o) => o.status?.state === 'rolling-out').length);
+  if (deps.rollouts === undefined) return;
+  for (const e of deps.rollouts.observe(inForce.revision, observations, declared)) {
+    const arn = observations.find((o) => o.id === e.id)?.arn;
+    const s = e.status;
+    logRollout(deps.logger, e.type, {
+      id: e.id,
+      ...(arn === undefined ? {} : { arn }),
+      revision: inForce.revision,
+      specHash: s.specHash,
+      detail: s.detail,
+      ...(s.deploymentId === undefined ? {} : { deploymentId: s.deploymentId }),
+      ...(s.reason === undefined ? {} : { reason: s.reason }),
+      ...(s.stoppedReason === undefined ? {} : { stoppedReason: s.stoppedReason }),
+      ...(s.events === undefined ? {} : { events: s.events }),
+      ...(s.rolledBackTo === undefined ? {} : { rolledBackTo: s.rolledBackTo }),
+    });
+    deps.metrics.recordRollout(e.type);
+  }
 }

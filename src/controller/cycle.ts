@@ -105,7 +105,10 @@ export class Reconciler {
     const inForce = this.#inForce;
     if (inForce === undefined) throw new CycleError('no valid desired state yet: fix the source (see source.invalid) and push again');
     const { clients, ownerId, prune, maxDeletes, dryRun, logger } = this.deps;
-    const { live, plan } = await observeAndPlan(inForce.state, clients, { prune, ownerId });
+    // POST /retry: this one cycle deploys again what failed rollouts hold
+    const retryFailed = this.deps.retryFailed?.requested === true;
+    if (this.deps.retryFailed !== undefined) this.deps.retryFailed.requested = false;
+    const { live, plan } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
     const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length });
     for (const outcome of report.outcomes) {

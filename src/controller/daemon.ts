@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { LogEvent } from '../log/log-events.js';
 import { secretsFromEnv } from '../log/redact-secrets.js';
 import { DriftIncidents } from '../notify/drift-incidents.js';
+import { RolloutIncidents } from '../notify/rollout-incidents.js';
 import { SlackSender } from '../notify/slack-sender.js';
 import { ControllerStatus } from '../server/controller-status.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server.js';
@@ -65,8 +66,15 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     ...(config.stateDir === undefined ? {} : { stateFile: join(config.stateDir, 'incidents.json') }),
     logger,
   });
+  const rollouts = new RolloutIncidents({
+    notify: (m) => sender?.enqueue(m),
+    notifyRollouts: config.notifyRollouts,
+    ...(config.stateDir === undefined ? {} : { stateFile: join(config.stateDir, 'rollouts.json') }),
+    warn: (msg) => logger.warn(msg),
+  });
+  const retryFailed = { requested: false };
   const reconciler = new Reconciler({
-    source, clients, logger, incidents, status, metrics, secrets,
+    source, clients, logger, incidents, rollouts, retryFailed, status, metrics, secrets,
     ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
   });
 
@@ -92,7 +100,13 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     },
   });
   const webhook = createWebhookHandler({ secret: env.WEBHOOK_SECRET, branch: config.branch ?? 'main', onPush: () => loop.trigger('push'), logger });
-  const server = await startHttpServer({ port: config.port, host: config.host, status, metrics, webhook, statusToken: env.STATUS_TOKEN || undefined, logger });
+  const server = await startHttpServer({ port: config.port, host: config.host, status, metrics, webhook, statusToken: env.STATUS_TOKEN || undefined, logger,
+    onRetry: () => {
+      retryFailed.requested = true;
+      logger.info({ event: 'retry.requested' }, 'POST /retry: the next cycle deploys again what failed rollouts hold');
+      loop.trigger('retry');
+    },
+  });
 
   const poll = setInterval(() => {
     void reconciler.sourceMoved().then((moved) => {

@@ -10,6 +10,7 @@ import { observe } from './observe.js';
 export interface PipelineOptions {
   prune: boolean;
   ownerId: string;
+  retryFailed?: boolean;
 }
 
 export type PipelineResult =
@@ -34,6 +35,6 @@ export async function observeAndPlan(
   opts: PipelineOptions,
 ): Promise<{ desired: DesiredState; live: LiveState; plan: Plan }> {
   const live = await observe(desired, clients, { owned: opts.prune, ownerId: opts.ownerId });
-  const plan = planAll(desired, live, { prune: opts.prune, ownerId: opts.ownerId });
+  const plan = planAll(desired, live, { prune: opts.prune, ownerId: opts.ownerId, retryFailed: opts.retryFailed === true });
   return { desired, live, plan };
 }

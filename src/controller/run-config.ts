@@ -19,6 +19,7 @@ export interface RunConfig {
   maxDeletes: number;
   dryRun: boolean;
   realertMs: number;
+  notifyRollouts: boolean;
   stateDir: string | undefined;
   workDir: string | undefined;
   /** stop after this many cycles (0 = run until a signal); for soak tests and one-shot jobs */
@@ -95,6 +96,7 @@ export const RUN_OPTIONS: OptionDef[] = [
   { key: 'maxDeletes', flag: '--max-deletes', value: '<n>', env: 'ECS_RECONCILER_MAX_DELETES', default: '5', description: 'refuse a prune that would delete more than this in one cycle', parse: parseInteger(0, 10_000) },
   { key: 'dryRun', flag: '--dry-run', env: 'ECS_RECONCILER_DRY_RUN', default: 'false', description: 'observe and report only; never write to AWS', parse: parseBoolean },
   { key: 'realertMs', flag: '--realert', value: '<duration>', env: 'ECS_RECONCILER_REALERT', default: '6h', description: 'repeat a drift that stays uncorrected at most this often', parse: parseDuration },
+  { key: 'notifyRollouts', flag: '--notify-rollouts', env: 'ECS_RECONCILER_NOTIFY_ROLLOUTS', default: 'false', description: 'also send a Slack message when a rollout completes (failed rollouts are always sent)', parse: parseBoolean },
   { key: 'stateDir', flag: '--state-dir', value: '<dir>', env: 'ECS_RECONCILER_STATE_DIR', default: undefined, description: 'where open incidents are kept across restarts (a volume); none: memory only', parse: optionalText },
   { key: 'workDir', flag: '--work-dir', value: '<dir>', env: 'ECS_RECONCILER_WORK_DIR', default: undefined, description: 'where the git source is checked out (default: a temp dir)', parse: optionalText },
   { key: 'maxCycles', flag: '--max-cycles', value: '<n>', env: 'ECS_RECONCILER_MAX_CYCLES', default: '0', description: 'exit 0 after this many cycles (0 = until SIGTERM/SIGINT)', parse: parseInteger(0, 100_000_000) },

@@ -7,6 +7,10 @@ export const LogEvent = {
   driftCorrected: 'drift.corrected',
   driftResolved: 'drift.resolved',
   rolloutApplied: 'rollout.applied',
+  rolloutStarted: 'rollout.started',
+  rolloutCompleted: 'rollout.completed',
+  rolloutFailed: 'rollout.failed',
+  rolloutRolledBack: 'rollout.rolled_back',
   applyFailed: 'apply.failed',
   sourceInvalid: 'source.invalid',
   sourceUpdated: 'source.updated',
@@ -117,4 +121,35 @@ export function logSourceUpdated(logger: Logger, fact: { revision: string; previ
     { event: LogEvent.sourceUpdated, commit: fact.revision, previous: fact.previous, source: fact.source },
     `desired state at ${fact.revision}${fact.previous ? ` (was ${fact.previous})` : ''}`,
   );
+}
+
+export interface RolloutFact extends LoggedResource {
+  revision: string;
+  specHash: string;
+  deploymentId?: string;
+  detail: string;
+  reason?: string;
+  stoppedReason?: string;
+  events?: string[];
+  rolledBackTo?: string;
+}
+
+/** rollout.started / completed (info), rollout.failed / rolled_back (error): what became of a deployment of ours. */
+export function logRollout(logger: Logger, event: 'started' | 'completed' | 'failed' | 'rolled_back', fact: RolloutFact): void {
+  const name = { started: LogEvent.rolloutStarted, completed: LogEvent.rolloutCompleted, failed: LogEvent.rolloutFailed, rolled_back: LogEvent.rolloutRolledBack }[event];
+  const fields = {
+    event: name,
+    resource: fact.id,
+    arn: fact.arn,
+    commit: fact.revision,
+    specHash: fact.specHash,
+    deployment: fact.deploymentId,
+    reason: fact.reason,
+    stoppedReason: fact.stoppedReason,
+    events: fact.events,
+    rolledBackTo: fact.rolledBackTo,
+  };
+  const msg = `rollout ${event.replace('_', ' ')} on ${fact.id}: ${fact.detail}`;
+  if (event === 'failed' || event === 'rolled_back') logger.error(fields, msg);
+  else logger.info(fields, msg);
 }

@@ -140,3 +140,38 @@ export function conflictResolvedMessage(view: ConflictView, revision: string): S
     title: `conflict resolved on ${view.id}`,
   };
 }
+
+export interface RolloutFailureView {
+  /** `Kind/name` */
+  id: string;
+  arn?: string;
+  revision: string;
+  reason: string;
+  stoppedReason?: string;
+  rolledBackTo?: string;
+}
+
+export function rolloutFailedMessage(view: RolloutFailureView): SlackMessage {
+  const what = view.rolledBackTo === undefined ? 'failed' : `failed and was rolled back to \`${t(view.rolledBackTo)}\``;
+  const lines = [
+    `:x: *Rollout of commit \`${t(shortRevision(view.revision))}\` ${what}* on ${resourceLabel(view)}`,
+    `• ECS: ${t(view.reason)}`,
+    ...(view.stoppedReason === undefined ? [] : [`• first failing task: ${t(view.stoppedReason)}`]),
+    'This spec is held: it is not deployed again until a new commit changes it, or `apply --retry-failed` / `POST /retry` asks.',
+  ];
+  return { text: lines.join('\n'), title: `rollout failed on ${view.id}` };
+}
+
+export function rolloutResolvedMessage(view: { id: string; arn?: string }, revision: string): SlackMessage {
+  return {
+    text: `:white_check_mark: *Rollout completed on ${resourceLabel(view)}*: commit \`${t(shortRevision(revision))}\` is deployed; the failed rollout is resolved.`,
+    title: `rollout resolved on ${view.id}`,
+  };
+}
+
+export function rolloutCompletedMessage(view: { id: string; arn?: string }, revision: string): SlackMessage {
+  return {
+    text: `:rocket: *Rollout completed on ${resourceLabel(view)}*: commit \`${t(shortRevision(revision))}\` is deployed.`,
+    title: `rollout completed on ${view.id}`,
+  };
+}

@@ -3,7 +3,7 @@
 // a DRIFT marker, `(observe only)`, conflicts, and a summary line. Plus a stable JSON shape.
 // Secret env values are already `(secret)` in the diffs (see task-definition.ts).
 import { renderValue } from '../log/render-value.js';
-import { reconcilerOf } from './registry.js';
+import { reconcilerOf, rolloutStatusOf } from './registry.js';
 import type { Change, ChangeOf, FieldDiff, Plan } from './types.js';
 import type { Kind } from '../spec/types.js';
 
@@ -135,6 +135,13 @@ export function formatPlan(plan: Plan, opts: { color?: boolean } = {}): string {
     if (c.action === 'noop') continue;
     lines.push(headline(c, paint), ...detailLines(c));
   }
+  // the last rollout of these failed: their spec hash is held (not deployed again) until the files change
+  const held = plan.changes.filter((c) => c.action === 'noop' && isFailedRollout(rolloutStatusOf(c, false)?.state));
+  if (held.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push(paint('red', 'Failed rollouts (held: not deployed again until the files change, or apply --retry-failed):'));
+    for (const c of held) lines.push(`  ! ${c.id}  ${rolloutStatusOf(c, false)?.state ?? ''}: ${rolloutStatusOf(c, false)?.detail ?? ''}`);
+  }
   if (plan.conflicts.length > 0) {
     if (lines.length > 0) lines.push('');
     lines.push(paint('red', 'Conflicts (nothing is written for these resources):'));
@@ -195,4 +202,8 @@ export function planToJson(plan: Plan): PlanJson {
     conflicts: plan.conflicts.map((c) => ({ id: c.id, message: c.message })),
     summary: { ...summarisePlan(plan), hasChanges: planHasChanges(plan), hasFieldChanges: planHasFieldChanges(plan) },
   };
+}
+
+function isFailedRollout(state: string | undefined): boolean {
+  return state === 'rollout-failed' || state === 'rolled-back';
 }

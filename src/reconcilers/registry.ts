@@ -7,6 +7,9 @@ import { listenerReconciler } from './listener/reconciler.js';
 import { securityGroupIngressReconciler } from './security-group-ingress/reconciler.js';
 import { serviceReconciler } from './service/reconciler.js';
 import type { Reconciler } from './shared/reconciler.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { RolloutStatus } from './shared/rollout-status.js';
+import type { Change, ChangeOf } from './types.js';
 import { targetGroupReconciler } from './target-group/reconciler.js';
 
 const BY_KIND = {
@@ -34,6 +37,23 @@ export function reconcilerOf<K extends Kind>(kind: K): Reconciler<K, Appliers[K]
 export const RECONCILERS: readonly AnyReconciler[] = APPLY_ORDER.map((k) => BY_KIND[k] as unknown as AnyReconciler);
 
 export const awsAppliers = Object.fromEntries(RECONCILERS.map((r) => [r.kind, r.appliers])) as Appliers;
+
+/** The state of what a change's write started (an ECS rollout), for kinds that have one. */
+export function rolloutStatusOf(change: Change, applied: boolean): RolloutStatus | undefined {
+  const hook = (BY_KIND[change.kind] as unknown as AnyReconciler).rolloutStatus;
+  return hook?.(change as ChangeOf<Kind>, applied);
+}
+
+/** Read again the rollouts of these changes (each kind's own batched read), by change id. */
+export async function pollRollouts(changes: readonly Change[], clients: AwsClients): Promise<Map<string, RolloutStatus | undefined>> {
+  const out = new Map<string, RolloutStatus | undefined>();
+  for (const r of RECONCILERS) {
+    const mine = changes.filter((c) => c.kind === r.kind) as ChangeOf<Kind>[];
+    if (mine.length === 0 || r.pollRollouts === undefined) continue;
+    for (const [id, s] of await r.pollRollouts(mine, clients)) out.set(id, s);
+  }
+  return out;
+}
 
 /** Every declared resource, in apply order. */
 export function desiredResources(state: DesiredState): DesiredResource[] {

@@ -2,8 +2,8 @@
 // updates it as cycles run; the HTTP server only reads snapshots.
 
 export type CycleResult = 'success' | 'partial' | 'failed' | 'timeout';
-export type ResourceState = 'in-sync' | 'drifted' | 'pending' | 'failed' | 'observe-only';
-export const RESOURCE_STATES: readonly ResourceState[] = ['in-sync', 'drifted', 'pending', 'failed', 'observe-only'];
+export type ResourceState = 'in-sync' | 'drifted' | 'pending' | 'failed' | 'observe-only' | 'rolling-out' | 'rollout-failed' | 'rolled-back';
+export const RESOURCE_STATES: readonly ResourceState[] = ['in-sync', 'drifted', 'pending', 'failed', 'observe-only', 'rolling-out', 'rollout-failed', 'rolled-back'];
 
 export interface ResourceStatus {
   /** `Kind/name` */

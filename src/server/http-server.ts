@@ -24,6 +24,8 @@ export interface HttpServerOptions {
   webhook?: RequestHandler;
   /** STATUS_TOKEN: when set, GET /status and the page at / need it as `Authorization: Bearer <token>` or as a Basic password (401 otherwise) */
   statusToken?: string;
+  /** POST /retry: deploy again what failed rollouts hold, in the next cycle (authenticated like /status); absent: 404 */
+  onRetry?: () => void;
   /** default DEFAULT_CONNECTION_LIMITS */
   connectionLimits?: Partial<ConnectionLimits>;
   logger?: Logger;
@@ -98,6 +100,22 @@ function routes(options: HttpServerOptions): Record<string, Route> {
           return;
         }
         json(res, 200, status.snapshot());
+      },
+    },
+    '/retry': {
+      method: 'POST',
+      handle: (req, res) => {
+        req.resume();
+        if (options.statusToken && !statusAuthorized(req.headers.authorization, options.statusToken)) {
+          json(res, 401, { error: 'POST /retry needs Authorization: Bearer <STATUS_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+          return;
+        }
+        if (options.onRetry === undefined) {
+          json(res, 404, { error: 'retry is not available' });
+          return;
+        }
+        options.onRetry();
+        json(res, 202, { status: 'accepted', detail: 'the next cycle deploys again the spec hashes held by failed rollouts' });
       },
     },
     '/webhook/git': {

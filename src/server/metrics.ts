@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { RESOURCE_STATES } from './controller-status.js';
 import type { CycleResult, ResourceState } from './controller-status.js';
 
+export type RolloutResult = 'started' | 'completed' | 'failed' | 'rolled_back';
+export const ROLLOUT_RESULTS: readonly RolloutResult[] = ['started', 'completed', 'failed', 'rolled_back'];
 export const CYCLE_RESULTS: readonly CycleResult[] = ['success', 'partial', 'failed', 'timeout'];
 
 export interface MetricsOptions {
@@ -26,6 +28,8 @@ export class ControllerMetrics {
   readonly #resources: Gauge<'state'>;
   readonly #awsCalls: Counter<'service' | 'operation' | 'outcome'>;
   readonly #revision: Gauge<'revision'>;
+  readonly #rollouts: Counter<'result'>;
+  readonly #rolloutsInProgress: Gauge;
   #currentRevision: string | undefined;
 
   constructor(options: MetricsOptions = {}) {
@@ -67,6 +71,14 @@ export class ControllerMetrics {
       labelNames: ['revision'],
       registers,
     });
+    this.#rollouts = new Counter({
+      name: 'ecs_reconciler_rollouts_total',
+      help: 'Rollouts (deployments started by the controller) by result: started, completed, failed, rolled_back',
+      labelNames: ['result'],
+      registers,
+    });
+    this.#rolloutsInProgress = new Gauge({ name: 'ecs_reconciler_rollouts_in_progress', help: 'Rollouts in progress after the last cycle', registers });
+    for (const r of ROLLOUT_RESULTS) this.#rollouts.inc({ result: r }, 0);
     for (const r of CYCLE_RESULTS) this.#cycles.inc({ result: r }, 0);
     for (const s of RESOURCE_STATES) this.#resources.set({ state: s }, 0);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -75,6 +87,14 @@ export class ControllerMetrics {
   recordCycle(result: CycleResult, seconds: number): void {
     this.#cycles.inc({ result });
     this.#cycleDuration.observe({ result }, seconds);
+  }
+
+  recordRollout(result: RolloutResult): void {
+    this.#rollouts.inc({ result });
+  }
+
+  setRolloutsInProgress(n: number): void {
+    this.#rolloutsInProgress.set(n);
   }
 
   recordDrift(kind: string, count = 1): void {

@@ -17,14 +17,20 @@ const STATE_LABEL: Record<ResourceState, string> = {
   pending: 'pending',
   failed: 'failed',
   'observe-only': 'observe only',
+  'rolling-out': 'rolling out',
+  'rollout-failed': 'rollout failed',
+  'rolled-back': 'rolled back',
 };
 
 const STATE_MEANING: Record<ResourceState, string> = {
   'in-sync': 'AWS equals the files',
   drifted: 'changed behind our back, not corrected (--dry-run)',
-  pending: 'a change is planned and not yet made: rolling out, skipped this cycle, or revokes held back without --prune',
+  pending: 'a change is planned and not yet made: skipped this cycle, or revokes held back without --prune',
   failed: 'the last write failed; the next cycle retries',
   'observe-only': 'differs, reported only (policy observe)',
+  'rolling-out': 'an ECS deployment of ours is under way',
+  'rollout-failed': 'the deployment failed; the spec hash is held until a new commit or a retry',
+  'rolled-back': 'the circuit breaker went back to the previous revision; held until a new commit or a retry',
 };
 
 /** `42 s`, `3 min 4 s`, `2 h 5 min`, `3 d 4 h` */

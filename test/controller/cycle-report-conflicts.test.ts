@@ -19,7 +19,7 @@ function deps(sent: SlackMessage[]) {
     logger,
     incidents: new DriftIncidents({ notify: (m) => sent.push(m) }),
     status: { setResources: quiet, setOutlook: quiet } as never,
-    metrics: { recordDrift: quiet, setResourceStates: quiet } as never,
+    metrics: { recordDrift: quiet, setResourceStates: quiet, setRolloutsInProgress: quiet, recordRollout: quiet } as never,
     dryRun: false,
   };
 }

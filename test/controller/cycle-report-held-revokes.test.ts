@@ -41,7 +41,7 @@ describe('reportCycle: revokes held back by the prune guard', () => {
         setResources: (r: ResourceStatus[]) => void (resources = r),
         setOutlook: (incidents: DriftIncidentStatus[], next: NextAction[]) => void (outlook = { incidents, next }),
       } as never,
-      metrics: { recordDrift: quiet, setResourceStates: quiet } as never,
+      metrics: { recordDrift: quiet, setResourceStates: quiet, setRolloutsInProgress: quiet, recordRollout: quiet } as never,
       dryRun: false,
     };
     reportCycle(deps, { revision: 'r1', state: desiredState({ securityGroupIngress: [d] }) }, { changes: [change], conflicts: [] }, report);

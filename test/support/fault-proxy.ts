@@ -10,6 +10,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { awsErrorResponse, identifyAwsCall, isReadOperation } from './aws-wire.js';
+import type { DeploymentSimulator } from './deployment-simulator.js';
 import { FaultPlan, type FaultKind, type FaultRule, type LatencyRule, type RateLimitRule } from './fault-proxy-rules.js';
 
 export type { CallMatcher, FaultKind, FaultRule, LatencyRule, RateLimitRule } from './fault-proxy-rules.js';
@@ -32,6 +33,8 @@ export interface FaultProxyOptions extends FaultProxyRules {
   target: string;
   /** clock for token buckets, in ms (default performance.now) */
   now?: () => number;
+  /** rewrites ECS answers of scripted services as deployments would run (see deployment-simulator.ts) */
+  simulator?: DeploymentSimulator;
 }
 
 /** What happened to one call. */
@@ -71,13 +74,15 @@ export class FaultProxy {
   private rules: FaultProxyRules;
   private readonly target: URL;
   private readonly now: () => number;
+  private readonly simulator: DeploymentSimulator | undefined;
   private recorded: RecordedCall[] = [];
   private baseUrl: string | undefined;
   /** delayed calls not yet answered by moto (see settled()) */
   private readonly held = new Set<Promise<unknown>>();
 
   constructor(options: FaultProxyOptions) {
-    const { target, now, ...rules } = options;
+    const { target, now, simulator, ...rules } = options;
+    this.simulator = simulator;
     this.target = new URL(target);
     this.now = now ?? (() => performance.now());
     this.rules = rules;
@@ -209,6 +214,14 @@ export class FaultProxy {
       call.status = error.status;
       res.writeHead(error.status, { ...error.headers, 'content-length': String(Buffer.byteLength(error.body)) });
       res.end(error.body);
+      return;
+    }
+    if (this.simulator?.wants(service, operation) === true) {
+      const answer = await this.ask(req, body);
+      const rewritten = { ...answer, body: this.simulator.rewrite(operation, body.toString('utf8'), answer.status, answer.body) };
+      call.status = answer.status;
+      res.writeHead(answer.status, lengthHeaders(rewritten));
+      res.end(rewritten.body);
       return;
     }
     call.status = await this.forward(req, res, body);

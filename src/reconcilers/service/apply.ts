@@ -9,6 +9,7 @@ import {
   DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateServiceCommand,
   type LoadBalancer as EcsLoadBalancer,
   type NetworkConfiguration,
@@ -22,6 +23,8 @@ import { isOwnedBy } from '../shared/ownership.js';
 import { performWrite } from '../shared/apply-write.js';
 import { guardAmbiguousRetries } from '../../aws/write-retry.js';
 import { ensureTaskDefinition } from './task-definition-apply.js';
+import { rolloutReadOf } from './normalise.js';
+import { rolloutTagValue, startedDeployment, TAG_HELD_SPEC_HASH, TAG_ROLLOUT } from './rollout.js';
 import type { ChangeOf, Tags } from '../types.js';
 import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../types.js';
 
@@ -151,6 +154,20 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
         'delete the service (or rename it) and apply again',
     );
   }
+  if (change.hold === 'write') {
+    // the rollout of this hash failed: remember it on the service itself, so that no cycle (nor a
+    // restarted daemon) deploys it again while the files say the same
+    await performWrite(ctx, {
+      change,
+      verb: 'tag',
+      service: 'ecs',
+      operation: 'TagResource',
+      target: arn,
+      detail: `(${TAG_HELD_SPEC_HASH}=${desired.specHash}: its rollout failed)`,
+      send: () => ctx.clients.ecs.send(new TagResourceCommand({ resourceArn: arn, tags: toEcsTags({ [TAG_HELD_SPEC_HASH]: desired.specHash }) })),
+    });
+    return;
+  }
   const input: UpdateServiceCommandInput = { cluster: live.clusterName, service: change.name };
   const fields: string[] = [];
   if (change.registerTaskDefinition || touches(change, 'taskDefinition')) {
@@ -181,8 +198,14 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
     input.healthCheckGracePeriodSeconds = spec.healthCheckGracePeriodSeconds;
     fields.push('healthCheckGracePeriodSeconds');
   }
+  if (change.hold === 'retry' && input.taskDefinition === undefined) {
+    // a retry of a held hash that AWS already matches: a new deployment of the same revision
+    input.forceNewDeployment = true;
+    fields.push('forceNewDeployment');
+  }
+  let deploymentId: string | undefined;
   if (fields.length > 0) {
-    await performWrite(ctx, {
+    const answer = await performWrite(ctx, {
       change,
       verb: 'update',
       service: 'ecs',
@@ -192,8 +215,17 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
       send: () => ctx.clients.ecs.send(new UpdateServiceCommand(input)),
     });
     if (input.loadBalancers !== undefined) ctx.forwards.update(arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
+    // the deployment this write started, followed across cycles (and by apply's wait) by its id
+    if (answer?.service !== undefined && (input.taskDefinition !== undefined || input.forceNewDeployment === true)) {
+      deploymentId = startedDeployment(rolloutReadOf(answer.service).deployments, input.taskDefinition ?? live.taskDefinition.arn, live.rollout?.deployments ?? []);
+    }
   }
-  const wanted: Tags = { ...spec.tags, ...ownershipTags(ctx, 'Service', change.name), [TAG_SPEC_HASH]: desired.specHash };
+  const wanted: Tags = {
+    ...spec.tags,
+    ...ownershipTags(ctx, 'Service', change.name),
+    [TAG_SPEC_HASH]: desired.specHash,
+    ...(deploymentId === undefined ? {} : { [TAG_ROLLOUT]: rolloutTagValue(desired.specHash, deploymentId) }),
+  };
   const missing = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => live.tags[k] !== v));
   if (Object.keys(missing).length > 0) {
     await performWrite(ctx, {
@@ -203,6 +235,18 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
       operation: 'TagResource',
       target: arn,
       send: () => ctx.clients.ecs.send(new TagResourceCommand({ resourceArn: arn, tags: toEcsTags(missing) })),
+    });
+  }
+  if (live.tags[TAG_HELD_SPEC_HASH] !== undefined) {
+    // the files changed (or a retry was asked): the old hold no longer applies
+    await performWrite(ctx, {
+      change,
+      verb: 'untag',
+      service: 'ecs',
+      operation: 'UntagResource',
+      target: arn,
+      detail: `(${TAG_HELD_SPEC_HASH}=${live.tags[TAG_HELD_SPEC_HASH]})`,
+      send: () => ctx.clients.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAG_HELD_SPEC_HASH] })),
     });
   }
 }

@@ -1,6 +1,7 @@
 // DescribeServices (include TAGS) + the normalised running task definition -> LiveService.
 // Deployment percentages default to ECS's 200/100 when the reply has none (moto drops them).
 import type { Service } from '@aws-sdk/client-ecs';
+import type { LiveRolloutRead } from './types.js';
 import { sortedUnique, tagsFromEcs } from '../shared/tags-normalise.js';
 import type { LiveService, LiveTaskDefinition } from '../types.js';
 
@@ -29,6 +30,7 @@ export function normaliseService(service: Service, taskDefinition: LiveTaskDefin
       .filter((lb) => lb.targetGroupArn !== undefined)
       .map((lb) => ({ targetGroupArn: lb.targetGroupArn ?? '', containerName: lb.containerName ?? '', containerPort: lb.containerPort ?? 0 })),
     tags: tagsFromEcs(service.tags),
+    rollout: rolloutReadOf(service),
   };
   if (service.healthCheckGracePeriodSeconds !== undefined) out.healthCheckGracePeriodSeconds = service.healthCheckGracePeriodSeconds;
   const vpc = service.networkConfiguration?.awsvpcConfiguration;
@@ -39,5 +41,28 @@ export function normaliseService(service: Service, taskDefinition: LiveTaskDefin
       assignPublicIp: vpc.assignPublicIp === 'ENABLED',
     };
   }
+  return out;
+}
+
+/** The deployments, recent events and circuit breaker setting of one DescribeServices answer. */
+export function rolloutReadOf(service: Service): LiveRolloutRead {
+  const iso = (d: Date | undefined): string | undefined => (d === undefined ? undefined : new Date(d).toISOString());
+  const out: LiveRolloutRead = {
+    deployments: (service.deployments ?? []).map((d) => ({
+      id: d.id ?? '',
+      status: d.status ?? '',
+      ...(d.rolloutState === undefined ? {} : { rolloutState: d.rolloutState }),
+      ...(d.rolloutStateReason === undefined ? {} : { rolloutStateReason: d.rolloutStateReason }),
+      taskDefinition: d.taskDefinition ?? '',
+      desiredCount: d.desiredCount ?? 0,
+      runningCount: d.runningCount ?? 0,
+      pendingCount: d.pendingCount ?? 0,
+      failedTasks: d.failedTasks ?? 0,
+      ...(d.createdAt === undefined ? {} : { createdAt: iso(d.createdAt) }),
+    })),
+    events: (service.events ?? []).slice(0, 10).map((e) => ({ message: e.message ?? '', ...(e.createdAt === undefined ? {} : { createdAt: iso(e.createdAt) }) })),
+  };
+  const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
+  if (breaker !== undefined) out.circuitBreaker = { enable: breaker.enable === true, rollback: breaker.rollback === true };
   return out;
 }

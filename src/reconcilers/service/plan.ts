@@ -10,7 +10,9 @@ import { decideUpdate, foreignOwnerMessage, ownershipOf } from '../shared/owners
 import { diffDeclared, diffField, diffSet, withoutIgnored } from '../shared/compare-values.js';
 import { diffTaskDefinition } from './task-definition.js';
 import { TAG_RESOURCE } from '../types.js';
-import type { FieldDiff, LiveService } from '../types.js';
+import type { ChangeOf, FieldDiff, LiveService } from '../types.js';
+import type { RolloutStatus } from '../shared/rollout-status.js';
+import { serviceRollout } from './rollout.js';
 
 type DesiredService = DesiredOf<'Service'>;
 
@@ -42,6 +44,19 @@ export function diffService(desired: DesiredService, live: LiveService, index: T
   diffDeclared(diffs, 'tags', live.tags, s.tags);
   diffs.push(...diffTaskDefinition(live.taskDefinition.spec, s.taskDefinition));
   return diffs;
+}
+
+/**
+ * A rollout of the desired hash failed (or was rolled back): not drift (nobody changed AWS behind
+ * our back), and not deployed again. The first time, a tag-only update records the hold; once held,
+ * a noop. --retry-failed deploys it again (a new deployment even when nothing differs).
+ */
+function heldDecision(rollout: RolloutStatus, diffs: FieldDiff[], retry: boolean): Pick<ChangeOf<'Service'>, 'action' | 'cause' | 'diffs' | 'reason' | 'hold'> {
+  if (retry) return { action: 'update', cause: 'rollout', diffs, hold: 'retry', reason: `retry the failed rollout of spec hash ${rollout.specHash} (--retry-failed)` };
+  if (!rollout.held) {
+    return { action: 'update', cause: 'rollout', diffs: [], hold: 'write', reason: `hold spec hash ${rollout.specHash}: ${rollout.detail}; not redeployed until the files change or a retry is asked` };
+  }
+  return { action: 'noop', cause: 'none', diffs: [], reason: rollout.detail };
 }
 
 /** ACTIVE services by `cluster/name`: an INACTIVE / DRAINING service of that name is gone for our purposes. */
@@ -97,8 +112,14 @@ export function planServices(ctx: PlanContext): KindPlan {
     }
     const diffs = withoutIgnored(diffService(d, live, ctx.targetGroups), d.ignore);
     const registerTaskDefinition = diffs.some((f) => f.path.startsWith('taskDefinition.'));
+    const rollout = d.policy === 'observe' ? undefined : serviceRollout(live, d.specHash);
+    const failed = rollout !== undefined && (rollout.state === 'rollout-failed' || rollout.state === 'rolled-back');
+    if (failed) {
+      out.changes.push({ ...base, ...heldDecision(rollout, diffs, ctx.retryFailed === true), live, liveId: live.arn, registerTaskDefinition, rollout });
+      continue;
+    }
     const decision = decideUpdate({ diffs, tags: live.tags, ownerId: ctx.ownerId, id: d.id, desiredHash: d.specHash, policy: d.policy });
-    out.changes.push({ ...base, ...decision, diffs, live, liveId: live.arn, registerTaskDefinition });
+    out.changes.push({ ...base, ...decision, diffs, live, liveId: live.arn, registerTaskDefinition, ...(rollout === undefined ? {} : { rollout }) });
   }
   if (!ctx.prune) return out;
   const declared = new Set(desired.map((d) => d.name));

@@ -5,6 +5,17 @@ import { serviceAppliers, type ServiceAppliers } from './apply.js';
 import { planServices } from './plan.js';
 import { readServices } from './read.js';
 import { serviceSteps } from './steps.js';
+import { pollServiceRollouts } from './rollout-poll.js';
+import type { ChangeOf } from '../types.js';
+import type { RolloutStatus } from '../shared/rollout-status.js';
+
+/** An update that deploys (a new revision, or a retry) starts a rollout; otherwise what the plan read. */
+function serviceRolloutStatus(c: ChangeOf<'Service'>, applied: boolean): RolloutStatus | undefined {
+  const deploys = c.action === 'update' && c.hold !== 'write' && (c.registerTaskDefinition || c.hold === 'retry');
+  if (applied && deploys) return { state: 'rolling-out', specHash: c.desiredHash ?? '', held: false, detail: 'deployment started' };
+  if (c.hold === 'retry') return undefined;
+  return c.rollout;
+}
 import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-definition-cache.js';
 import { serviceExport } from './export.js';
 
@@ -20,8 +31,12 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   plan: planServices,
   appliers: serviceAppliers,
   steps: serviceSteps,
-  detailLines: (c) =>
-    c.registerTaskDefinition && c.action === 'update' ? ['    (registers a new task definition revision and rolls the service onto it)'] : [],
-  planJson: (c) => ({ registerTaskDefinition: c.registerTaskDefinition }),
+  rolloutStatus: serviceRolloutStatus,
+  pollRollouts: pollServiceRollouts,
+  detailLines: (c) => [
+    ...(c.registerTaskDefinition && c.action === 'update' && c.hold === undefined ? ['    (registers a new task definition revision and rolls the service onto it)'] : []),
+    ...(c.rollout !== undefined && c.rollout.state !== 'in-sync' ? [`    ${c.rollout.state}: ${c.rollout.detail}`] : []),
+  ],
+  planJson: (c) => ({ registerTaskDefinition: c.registerTaskDefinition, ...(c.rollout === undefined ? {} : { rollout: c.rollout }) }),
   exporter: serviceExport,
 };

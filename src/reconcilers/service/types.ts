@@ -2,6 +2,7 @@
 // normalises as it goes (the task definition cache holds normalised revisions), so raw is live.
 import type { ServiceNetwork, TaskDefinitionSpec } from '../../spec/types.js';
 import type { Tags } from '../shared/resource-types.js';
+import type { RolloutStatus } from '../shared/rollout-status.js';
 
 export interface LiveTaskDefinition {
   arn: string;
@@ -26,11 +27,38 @@ export interface LiveService {
   loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
   network?: ServiceNetwork;
   tags: Tags;
+  /** its deployments and recent events, from the same DescribeServices answer (no extra call) */
+  rollout?: LiveRolloutRead;
   /**
    * only on a service of ours no file declares, read with --prune: its running tasks (the most
    * any deployment reports) and the ACTIVE task definition revisions tagged as its own
    */
   prune?: { runningCount: number; revisions: string[] };
+}
+
+/** One ECS deployment as DescribeServices reports it. */
+export interface LiveDeployment {
+  id: string;
+  /** PRIMARY (the newest), ACTIVE (an older one still running tasks), INACTIVE */
+  status: string;
+  /** IN_PROGRESS | COMPLETED | FAILED; absent when ECS does not report it */
+  rolloutState?: string;
+  rolloutStateReason?: string;
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  failedTasks: number;
+  /** ISO 8601 */
+  createdAt?: string;
+}
+
+export interface LiveRolloutRead {
+  deployments: LiveDeployment[];
+  /** the most recent service events, newest first (ECS's order), at most 10 kept */
+  events: { createdAt?: string; message: string }[];
+  /** `deploymentConfiguration.deploymentCircuitBreaker` as AWS reports it (not part of the spec) */
+  circuitBreaker?: { enable: boolean; rollback: boolean };
 }
 
 export interface EcsObservation {
@@ -46,5 +74,9 @@ export interface ServiceTypes {
     live?: LiveService;
     /** the task definition content differs from the running revision */
     registerTaskDefinition: boolean;
+    /** the outcome of the last rollout of ours for the desired spec hash, read from the same answer */
+    rollout?: RolloutStatus;
+    /** write: record the failed spec hash as held (tag); retry: deploy a held hash again (--retry-failed) */
+    hold?: 'write' | 'retry';
   };
 }

@@ -9,6 +9,8 @@ export interface PlanOptions {
   prune: boolean;
   /** this controller's `ecs-reconciler/owner` tag value */
   ownerId: string;
+  /** deploy again what a failed rollout holds (`apply --retry-failed`, the daemon's POST /retry) */
+  retryFailed?: boolean;
 }
 
 export type Conflict = Plan['conflicts'][number];

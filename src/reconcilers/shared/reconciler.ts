@@ -8,6 +8,7 @@ import type { AwsService } from '../../aws/aws-service.js';
 import type { DesiredOf, DesiredState, Kind } from '../../spec/types.js';
 import type { ChangeOf, KindTypes } from '../types.js';
 import type { ApplyContext } from './apply-context.js';
+import type { RolloutStatus } from './rollout-status.js';
 import type { KindPlan, PlanContext } from './plan-context.js';
 import type { ApplyStep, StepInput } from './steps.js';
 import type { KindExport } from './export-hook.js';
@@ -69,6 +70,13 @@ export interface Reconciler<K extends Kind, A> {
   withoutDeletions?(change: ChangeOf<K>, reason: string): ChangeOf<K>;
   /** the executable changes -> steps */
   steps(input: StepInput<K>, ctx: ApplyContext, appliers: A, all: AppliersByKind): ApplyStep[];
+  /**
+   * What a write of this kind started and AWS finishes later (an ECS deployment): its state, from
+   * the same answer the plan read. `applied`: this cycle wrote the change (a rollout just started).
+   */
+  rolloutStatus?(change: ChangeOf<K>, applied: boolean): RolloutStatus | undefined;
+  /** apply's wait: read again the rollouts these applied changes started (batched), by change id */
+  pollRollouts?(changes: readonly ChangeOf<K>[], clients: AwsClients): Promise<Map<string, RolloutStatus | undefined>>;
   /** extra lines under a change in `plan` output */
   detailLines?(change: ChangeOf<K>): string[];
   /** extra members of a change in `plan --json` */
