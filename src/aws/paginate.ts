@@ -57,30 +57,6 @@ export async function paginate<P, T>(spec: Omit<PageSpec<P, T>, 'stopWhen' | 'ma
   return (await paginatePages(spec)).items;
 }
 
-/** ELBv2 pages: `Marker` in, `NextMarker` out. */
-export function markerPages<P extends { NextMarker?: string }, T>(
-  fetch: (marker: string | undefined) => Promise<P>,
-  items: (page: P) => readonly T[] | undefined,
-): Omit<PageSpec<P, T>, 'stopWhen' | 'maxPages'> {
-  return { fetch, items, next: (p) => p.NextMarker };
-}
-
-/** EC2 pages: `NextToken` in and out. */
-export function nextTokenPages<P extends { NextToken?: string }, T>(
-  fetch: (token: string | undefined) => Promise<P>,
-  items: (page: P) => readonly T[] | undefined,
-): Omit<PageSpec<P, T>, 'stopWhen' | 'maxPages'> {
-  return { fetch, items, next: (p) => p.NextToken };
-}
-
-/** ECS pages: `nextToken` in and out. */
-export function ecsPages<P extends { nextToken?: string }, T>(
-  fetch: (token: string | undefined) => Promise<P>,
-  items: (page: P) => readonly T[] | undefined,
-): Omit<PageSpec<P, T>, 'stopWhen' | 'maxPages'> {
-  return { fetch, items, next: (p) => p.nextToken };
-}
-
 /** Split into batches of at most `size` (AWS per-call limits: 10 services, 20 tags ARNs, ...). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   if (!(size >= 1)) throw new Error(`chunk size must be >= 1 (got ${size})`);
