@@ -53,7 +53,7 @@ export class Reconciler {
   }
 
   async #refresh(): Promise<void> {
-    const { source, logger, status, metrics, incidents } = this.deps;
+    const { source, logger, status, metrics } = this.deps;
     let synced;
     try {
       synced = await source.sync();

@@ -18,7 +18,7 @@ import { ownershipTags, resolveListenerArn, resolveTargetGroupArn, toKeyValueTag
 import { elbActionTargets, forwardMoved, toElbAction } from '../shared/elb-actions.js';
 import { toElbConditions } from './conditions.js';
 import { deleteUnlessGone, performWrite } from '../shared/apply-write.js';
-import { isOwnedBy } from '../shared/ownership.js';
+import { assertOwnedForDelete } from '../shared/ownership.js';
 import { guardAmbiguousRetries } from '../../aws/write-retry.js';
 import type { ChangeOf, Tags } from '../types.js';
 import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../types.js';
@@ -191,9 +191,7 @@ export async function moveRuleAction(
 async function deleteRule(change: RuleChange, ctx: ApplyContext): Promise<void> {
   const arn = change.live?.arn ?? change.liveId;
   if (arn === undefined) throw new Error(`${change.id}: delete without a live rule`);
-  if (change.live === undefined || !isOwnedBy(change.live.tags, ctx.ownerId)) {
-    throw new Error(`refusing to delete rule ${arn}: it is not tagged ${TAG_OWNER}=${ctx.ownerId}, and ecs-reconciler deletes only what it owns`);
-  }
+  assertOwnedForDelete(change.live?.tags, ctx.ownerId, `rule ${arn}`);
   await performWrite(ctx, {
     change,
     verb: 'delete',

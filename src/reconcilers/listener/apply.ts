@@ -20,10 +20,10 @@ import {
 } from '../shared/apply-context.js';
 import { elbActionTargets, forwardMoved, toElbAction } from '../shared/elb-actions.js';
 import { deleteUnlessGone, performWrite } from '../shared/apply-write.js';
-import { isOwnedBy } from '../shared/ownership.js';
+import { assertOwnedForDelete } from '../shared/ownership.js';
 import { guardAmbiguousRetries } from '../../aws/write-retry.js';
 import type { ChangeOf, Tags } from '../types.js';
-import { TAG_OWNER, TAG_SPEC_HASH } from '../types.js';
+import { TAG_SPEC_HASH } from '../types.js';
 
 type ListenerChange = ChangeOf<'Listener'>;
 
@@ -186,9 +186,7 @@ export async function moveListenerDefaultAction(
 async function deleteListener(change: ListenerChange, ctx: ApplyContext): Promise<void> {
   const arn = change.live?.arn ?? change.liveId;
   if (arn === undefined) throw new Error(`${change.id}: delete without a live listener`);
-  if (change.live === undefined || !isOwnedBy(change.live.tags, ctx.ownerId)) {
-    throw new Error(`refusing to delete listener ${arn}: it is not tagged ${TAG_OWNER}=${ctx.ownerId}, and ecs-reconciler deletes only what it owns`);
-  }
+  assertOwnedForDelete(change.live?.tags, ctx.ownerId, `listener ${arn}`);
   await performWrite(ctx, {
     change,
     verb: 'delete',

@@ -19,7 +19,7 @@ import { errorCode, isNotFound } from '../../aws/errors.js';
 import type { DesiredOf, ServiceNetwork } from '../../spec/types.js';
 import type { ApplyContext } from '../shared/apply-context.js';
 import { MissingDependencyError, ownershipTags, resolveTargetGroupArn, toEcsTags } from '../shared/apply-context.js';
-import { isOwnedBy } from '../shared/ownership.js';
+import { assertOwnedForDelete } from '../shared/ownership.js';
 import { performWrite } from '../shared/apply-write.js';
 import { guardAmbiguousRetries } from '../../aws/write-retry.js';
 import { ensureTaskDefinition } from './task-definition-apply.js';
@@ -288,9 +288,7 @@ async function deleteService(change: ServiceChange, ctx: ApplyContext): Promise<
   const live = change.live;
   const arn = live?.arn ?? change.liveId;
   if (live === undefined || arn === undefined) throw new Error(`${change.id}: delete without a live service`);
-  if (!isOwnedBy(live.tags, ctx.ownerId)) {
-    throw new Error(`refusing to delete service ${live.clusterName}/${live.name}: it is not tagged ${TAG_OWNER}=${ctx.ownerId}, and ecs-reconciler deletes only what it owns`);
-  }
+  assertOwnedForDelete(live.tags, ctx.ownerId, `service ${live.clusterName}/${live.name}`);
   const cluster = live.clusterName;
   if (live.desiredCount > 0) {
     await performWrite(ctx, {

@@ -18,6 +18,13 @@ export function isOwnedBy(tags: Tags, ownerId: string): boolean {
   return tags[TAG_OWNER] === ownerId;
 }
 
+/** Throws unless `tags` (as observe read them) carry our owner tag: nothing else is ever deleted. */
+export function assertOwnedForDelete(tags: Tags | undefined, ownerId: string, what: string): void {
+  if (tags === undefined || !isOwnedBy(tags, ownerId)) {
+    throw new Error(`refusing to delete ${what}: it is not tagged ${TAG_OWNER}=${ownerId}, and ecs-reconciler deletes only what it owns`);
+  }
+}
+
 /** Tagged as ours for exactly this resource id. */
 export function isTaggedAs(tags: Tags, ownerId: string, id: string): boolean {
   return isOwnedBy(tags, ownerId) && tags[TAG_RESOURCE] === id;

@@ -16,7 +16,7 @@ import type { DesiredOf } from '../../spec/types.js';
 import type { ApplyContext } from '../shared/apply-context.js';
 import { ownershipTags, toKeyValueTags } from '../shared/apply-context.js';
 import { deleteUnlessGone, performWrite } from '../shared/apply-write.js';
-import { isOwnedBy } from '../shared/ownership.js';
+import { assertOwnedForDelete, isOwnedBy } from '../shared/ownership.js';
 import type { ChangeOf, Tags } from '../types.js';
 import { TAG_OWNER, TAG_SPEC_HASH } from '../types.js';
 import { healthCheckParams, withoutIgnored } from './health-check-params.js';
@@ -220,12 +220,7 @@ async function addTags(change: TargetGroupChange, ctx: ApplyContext, arn: string
 export async function deleteTargetGroup(change: TargetGroupChange, ctx: ApplyContext, arn: string): Promise<void> {
   const oldName = change.live?.name ?? change.name;
   const live = change.live?.arn === arn ? change.live : ctx.live.targetGroups.find((tg) => tg.arn === arn);
-  if (live === undefined || !isOwnedBy(live.tags, ctx.ownerId)) {
-    throw new Error(
-      `refusing to delete target group ${live?.name ?? arn} (${arn}): it is not tagged ${TAG_OWNER}=${ctx.ownerId}, ` +
-        'and ecs-reconciler deletes only what it owns',
-    );
-  }
+  assertOwnedForDelete(live?.tags, ctx.ownerId, `target group ${live?.name ?? arn} (${arn})`);
   await performWrite(ctx, {
     change,
     verb: 'delete',
