@@ -3,13 +3,11 @@
 // comes while it is held. The write under way finishes, no write of a later step starts, the
 // summary names the steps skipped for the interrupt, and the exit code is 1 (not converged).
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
-import { replacePlaceholders, seedSystem } from '../../src/demo/worlds/seed-systems.js';
+import { renderDesired, seedSystem } from '../../src/demo/worlds/seed-systems.js';
 import { tempDir } from '../source/git-fixtures.js';
 import { awsEnv, CLI_PATH } from '../support/cli-process.js';
 import { FaultProxy } from '../support/fault-proxy.js';
@@ -35,8 +33,7 @@ describe('Ctrl-C during apply', () => {
     const system = seedSystem('flask-react');
     const world = await system.buildWorld(clients);
     const dir = join(tempDir('apply-interrupt'), 'desired');
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'flask-react.yaml'), replacePlaceholders(await readFile(system.desiredFile, 'utf8'), world.ids, system.desiredFile));
+    await renderDesired([system.desiredFile], world.ids, dir);
     proxy.configure({ faults: [{ operation: 'CreateTargetGroup', fault: 'delay', delayMs: 4_000 }] });
 
     const child = spawn(process.execPath, [CLI_PATH, 'apply', dir], {

@@ -2,12 +2,10 @@
 // answer (one byte every 2 s, which no socket inactivity timeout notices) must not freeze the
 // loop; a loop that does stop finishing cycles must fail /healthz; /readyz must say 503 while
 // every cycle fails, and when no revision is in force.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
-import { replacePlaceholders, seedSystem } from '../../src/demo/worlds/seed-systems.js';
+import { renderDesired, seedSystem } from '../../src/demo/worlds/seed-systems.js';
 import { closedPort } from '../aws/fake-aws-server.js';
 import { tempDir } from '../source/git-fixtures.js';
 import { FaultProxy } from '../support/fault-proxy.js';
@@ -46,8 +44,7 @@ beforeAll(async () => {
   const system = seedSystem('flask-react');
   const world = await system.buildWorld(clients);
   desiredDir = join(tempDir('daemon-aws-faults-desired'), 'desired');
-  mkdirSync(desiredDir);
-  writeFileSync(join(desiredDir, 'flask-react.yaml'), replacePlaceholders(await readFile(system.desiredFile, 'utf8'), world.ids, system.desiredFile));
+  await renderDesired([system.desiredFile], world.ids, desiredDir);
   proxy = new FaultProxy({ target: motoUrl() });
   await proxy.start();
 }, 60_000);

@@ -4,13 +4,11 @@
 // step may start (no rule, ingress, task definition or service writes reach AWS), the steps not
 // started are reported as skipped for shutdown, and the process exits 0 soon after the write ends,
 // not at the end of the 25 s grace.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
-import { replacePlaceholders, seedSystem } from '../../src/demo/worlds/seed-systems.js';
+import { renderDesired, seedSystem } from '../../src/demo/worlds/seed-systems.js';
 import { tempDir } from '../source/git-fixtures.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
@@ -43,8 +41,7 @@ describe('SIGTERM during an apply', () => {
     const world = await system.buildWorld(clients);
     const root = tempDir('daemon-shutdown');
     const desiredDir = join(root, 'desired');
-    mkdirSync(desiredDir);
-    writeFileSync(join(desiredDir, 'flask-react.yaml'), replacePlaceholders(await readFile(system.desiredFile, 'utf8'), world.ids, system.desiredFile));
+    await renderDesired([system.desiredFile], world.ids, desiredDir);
     proxy.configure({ faults: [{ operation: 'CreateTargetGroup', fault: 'delay', delayMs: HOLD_MS }] });
 
     const d = new DaemonProcess(['--source', desiredDir, '--interval', '60s', '--port', '0', '--host', '127.0.0.1', '--work-dir', join(root, 'work')], {

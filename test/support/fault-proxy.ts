@@ -7,7 +7,7 @@
 //   const clients = createTestClients(await proxy.start(), { maxAttempts: 1 });
 //   ... proxy.count('ecs', 'DescribeServices'), proxy.writes() ...
 //   await proxy.stop();
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestOptions, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { awsErrorResponse, identifyAwsCall, isReadOperation } from './aws-wire.js';
 import type { DeploymentSimulator } from './deployment-simulator.js';
@@ -227,18 +227,23 @@ export class FaultProxy {
     call.status = await this.forward(req, res, body);
   }
 
+  /** The same request, addressed to moto. */
+  private upstreamOptions(req: IncomingMessage, body: Buffer): RequestOptions {
+    return {
+      protocol: this.target.protocol,
+      hostname: this.target.hostname,
+      port: this.target.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: this.target.host, 'content-length': String(body.length) },
+    };
+  }
+
   /** moto's whole answer, buffered (trickle and delay decide themselves how and whether to pass it on). */
   private ask(req: IncomingMessage, body: Buffer): Promise<TargetAnswer> {
     return new Promise((resolve, reject) => {
       const upstream = request(
-        {
-          protocol: this.target.protocol,
-          hostname: this.target.hostname,
-          port: this.target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: this.target.host, 'content-length': String(body.length) },
-        },
+        this.upstreamOptions(req, body),
         (answer) => {
           const chunks: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -300,14 +305,7 @@ export class FaultProxy {
   private forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<number> {
     return new Promise((resolve, reject) => {
       const upstream = request(
-        {
-          protocol: this.target.protocol,
-          hostname: this.target.hostname,
-          port: this.target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: this.target.host, 'content-length': String(body.length) },
-        },
+        this.upstreamOptions(req, body),
         (upstreamResponse) => {
           res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
           upstreamResponse.pipe(res);
