@@ -15,6 +15,7 @@ import type { IdentifiedDoc } from './check-error.js';
 import { SPEC_ERROR_CODES as C, dedupeErrors, fileError, sortErrors, targetError } from './spec-errors.js';
 import { normaliseListener, normaliseListenerRule, normaliseSecurityGroupIngress, normaliseTargetGroup } from './normalise-resources.js';
 import { normaliseService } from './normalise-service.js';
+import type { LoadOptions } from './load-options.js';
 
 /** Files read at the same time. */
 const READ_CONCURRENCY = 16;
@@ -23,7 +24,7 @@ const READ_CONCURRENCY = 16;
  * Loads every *.yaml / *.yml under `dir` (recursively; or `dir` itself when it is a file).
  * Errors name files relative to `dir` and are sorted by file, line, column.
  */
-export async function loadDesiredState(dir: string): Promise<LoadResult> {
+export async function loadDesiredState(dir: string, _options: LoadOptions = {}): Promise<LoadResult> {
   const listed = await listSpecFiles(dir);
   if (!listed.ok) return { ok: false, errors: listed.errors };
   if (listed.files.length === 0) {
