@@ -72,6 +72,8 @@ export const SPEC_ERROR_CODES = {
   containerHealthCheck: 'service.container-health-check',
   gracePeriod: 'service.grace-period',
   sharedFamily: 'service.shared-family',
+  // values files (issue 16)
+  valuesFile: 'values.file',
 } as const;
 
 export type SpecErrorCode = (typeof SPEC_ERROR_CODES)[keyof typeof SPEC_ERROR_CODES];
