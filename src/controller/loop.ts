@@ -91,18 +91,23 @@ export class ControllerLoop {
   async between<T>(work: () => Promise<T>): Promise<T> {
     while (this.#running !== undefined) await this.#running;
     if (this.#stopped) throw new Error('the controller is stopping');
-    const result = work();
-    this.#running = result.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
+    // held before work starts: a cycle asked for from inside it waits (#pending)
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#running = held.finally(() => {
       this.#running = undefined;
       if (!this.#stopped && this.#pending) {
         this.#pending = false;
         this.trigger('queued');
       }
     });
-    return result;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
   }
 
   /** Stop taking cycles; wait for the running one up to `graceMs`. True when it finished in time. */

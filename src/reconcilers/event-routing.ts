@@ -2,7 +2,7 @@
 // `events` hook (shared/event-hook.ts), and the part of the desired state a targeted reconcile
 // of them observes and plans: the touched resources plus what their plans need beside them
 // (each kind's `references`, followed to the end). Kind-agnostic: the registry lists the kinds.
-import { DESIRED_KEYS, type DesiredResource, type DesiredState } from '../spec/types.js';
+import { DESIRED_KEYS, type DesiredResource, type DesiredState, type Kind } from '../spec/types.js';
 import { RECONCILERS } from './registry.js';
 import type { ApiCallEvent } from './shared/event-hook.js';
 
@@ -11,17 +11,19 @@ export function handledCalls(): Set<string> {
   return new Set(RECONCILERS.flatMap((r) => r.events?.calls ?? []));
 }
 
-/** Identity key -> declared resource ids, for one desired state and the ARNs its last plans found. */
+/** Per kind, identity key -> declared resource ids, for one desired state and the ARNs its last plans found. */
 export class EventIndex {
-  readonly #byKey = new Map<string, Set<string>>();
+  readonly #byKind = new Map<Kind, Map<string, Set<string>>>();
 
   constructor(desired: DesiredState, arnsById: ReadonlyMap<string, string>) {
-    const add = (key: string, id: string): void => {
-      let ids = this.#byKey.get(key);
-      if (ids === undefined) this.#byKey.set(key, (ids = new Set()));
-      ids.add(id);
-    };
     for (const r of RECONCILERS) {
+      const byKey = new Map<string, Set<string>>();
+      this.#byKind.set(r.kind, byKey);
+      const add = (key: string, id: string): void => {
+        let ids = byKey.get(key);
+        if (ids === undefined) byKey.set(key, (ids = new Set()));
+        ids.add(id);
+      };
       for (const doc of r.desired(desired) as readonly DesiredResource[]) {
         const arn = arnsById.get(doc.id);
         if (arn !== undefined) add(arn, doc.id);
@@ -36,7 +38,9 @@ export class EventIndex {
     const ids = new Set<string>();
     for (const r of RECONCILERS) {
       if (r.events === undefined || !r.events.calls.includes(call)) continue;
-      for (const key of r.events.touched(event)) for (const id of this.#byKey.get(key) ?? []) ids.add(id);
+      // a kind's keys name only its own resources (a listener ARN in ModifyRule's place is no rule)
+      const byKey = this.#byKind.get(r.kind);
+      for (const key of r.events.touched(event)) for (const id of byKey?.get(key) ?? []) ids.add(id);
     }
     return [...ids].sort();
   }

@@ -1,6 +1,7 @@
 // ListenerRule: the ELBv2 calls that change a rule (ModifyRule, SetRulePriorities, DeleteRule,
-// tags), named by rule ARN. Its plan needs the target group it forwards to, its declared
-// listener, and every other declared rule on that listener (priorities are checked against them).
+// tags), named by rule ARN. Its plan needs the target group it forwards to and its declared
+// listener (the other rules on that listener are read with it; the plan judges priorities
+// against the whole desired state).
 import type { DesiredOf, DesiredState } from '../../spec/types.js';
 import { listAt, stringAt, stringsAt, targetGroupIdsOf, type KindEvents } from '../shared/event-hook.js';
 
@@ -13,8 +14,7 @@ function listenerKey(ref: DesiredOf<'ListenerRule'>['spec']['listener']): string
 function references(doc: DesiredOf<'ListenerRule'>, desired: DesiredState): string[] {
   const key = listenerKey(doc.spec.listener);
   const listeners = desired.listeners.filter((l) => `${l.spec.loadBalancer}:${l.spec.port}` === key).map((l) => l.id);
-  const siblings = desired.listenerRules.filter((r) => r !== doc && listenerKey(r.spec.listener) === key).map((r) => r.id);
-  return [...targetGroupIdsOf(doc.spec.action.type === 'forward' ? doc.spec.action.targetGroup : undefined), ...listeners, ...siblings];
+  return [...targetGroupIdsOf(doc.spec.action.type === 'forward' ? doc.spec.action.targetGroup : undefined), ...listeners];
 }
 
 export const listenerRuleEvents: KindEvents<'ListenerRule'> = {
