@@ -139,7 +139,7 @@ export class Reconciler {
     const { clients, ownerId, maxDeletes, dryRun, logger } = this.deps;
     const declared = new Set(desiredResources(inForce.state).map((r) => r.id));
     const wanted = new Set(ids.filter((id) => declared.has(id)));
-    if (wanted.size === 0) return { result: 'success', reconciled: [], failed: [] };
+    if (wanted.size === 0) return { result: 'success', reconciled: [], failed: [], corrected: [] };
     const scope = withReferences(inForce.state, wanted);
     const live = await observe(subsetOf(inForce.state, scope), clients, { owned: false, ownerId });
     const whole = planAll(inForce.state, live, { prune: false, ownerId, retryFailed: false });
@@ -159,7 +159,9 @@ export class Reconciler {
       });
     }
     reportCycle(this.deps, inForce, plan, report, { only: wanted });
-    return { result: report.ok ? 'success' : 'partial', reconciled: [...wanted], failed };
+    const applied = new Set(report.outcomes.filter((o) => o.status === 'applied').map((o) => o.id));
+    const corrected = plan.changes.filter((c) => c.cause === 'drift' && applied.has(c.id)).map((c) => c.id);
+    return { result: report.ok ? 'success' : 'partial', reconciled: [...wanted], failed, corrected };
   }
 
   /** One whole cycle. Returns the result; throws CycleError when nothing could be reconciled. */
@@ -195,6 +197,8 @@ export interface TargetedResult {
   result: CycleResult;
   reconciled: string[];
   failed: string[];
+  /** drift this run wrote back: read once more to confirm (and close the incident, as the next full cycle would) */
+  corrected: string[];
 }
 
 type RevisionError = { file: string; line: number; col: number; message: string; kindName?: string };

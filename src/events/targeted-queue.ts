@@ -10,6 +10,8 @@ import type { Logger } from '../log/logger.js';
 export interface TargetedRun {
   reconciled: string[];
   failed: string[];
+  /** drift written back: read once more (the confirming read closes the incident, as a next full cycle would) */
+  corrected?: string[];
 }
 
 export interface TargetedQueueDeps {
@@ -32,6 +34,8 @@ interface HeldMessage {
 
 export class TargetedQueue {
   readonly #pending = new Set<string>();
+  /** pending only to confirm a correction: never confirmed again (two tools fighting is not a loop) */
+  readonly #confirming = new Set<string>();
   readonly #messages = new Map<string, HeldMessage>();
   #working: Promise<void> | undefined;
   #batches = 0;
@@ -60,7 +64,10 @@ export class TargetedQueue {
       held.since = this.#batches + 1;
       for (const id of ids) held.waiting.add(id);
     }
-    for (const id of ids) this.#pending.add(id);
+    for (const id of ids) {
+      this.#pending.add(id);
+      this.#confirming.delete(id);
+    }
     this.#kick();
   }
 
@@ -85,12 +92,19 @@ export class TargetedQueue {
   async #work(): Promise<void> {
     while (this.#pending.size > 0) {
       const batch = [...this.#pending].sort();
+      const confirms = new Set([...this.#confirming].filter((id) => this.#pending.has(id)));
       this.#pending.clear();
+      this.#confirming.clear();
       const number = ++this.#batches;
       let failed: Set<string>;
       try {
         const result = await this.deps.between(() => this.deps.run(batch));
         failed = new Set(result.failed);
+        for (const id of result.corrected ?? []) {
+          if (confirms.has(id) || this.#pending.has(id)) continue;
+          this.#pending.add(id);
+          this.#confirming.add(id);
+        }
       } catch (e) {
         this.deps.logger.warn({ event: 'events.reconcile-failed', resources: batch, err: { message: (e as Error).message } }, `targeted reconcile of ${batch.join(', ')} failed: ${(e as Error).message}; their events are kept for a retry`);
         failed = new Set(batch);

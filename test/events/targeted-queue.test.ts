@@ -139,3 +139,21 @@ describe('ControllerLoop.between', () => {
     expect(log).toEqual(['cycle', 'targeted', 'cycle']);
   });
 });
+
+describe('confirming a correction', () => {
+  it('reads a corrected resource once more, and only once (a tool fighting back is no loop)', async () => {
+    const runs: string[][] = [];
+    const queue = new TargetedQueue({
+      run: async (ids) => {
+        runs.push([...ids]);
+        return { reconciled: [...ids], failed: [], corrected: [...ids] };
+      },
+      between: (work) => work(),
+      remove: async () => undefined,
+      logger: silentLogger(),
+    });
+    queue.add('m1', 'h1', ['ListenerRule/users']);
+    await queue.idle();
+    expect(runs).toEqual([['ListenerRule/users'], ['ListenerRule/users']]);
+  });
+});
