@@ -118,10 +118,15 @@ export class Reconciler {
     return index;
   }
 
-  #rememberArns(plan: Plan): void {
-    for (const c of plan.changes) {
-      if (c.liveId === undefined || this.#arns.get(c.id) === c.liveId) continue;
-      this.#arns.set(c.id, c.liveId);
+  /** The ARNs the plan found, and those the apply created (a rule created now is edited by hand next). */
+  #rememberArns(plan: Plan, created: readonly { changeId: string; operation: string; target?: string }[] = []): void {
+    const found = [
+      ...plan.changes.flatMap((c) => (c.liveId === undefined ? [] : [[c.id, c.liveId] as const])),
+      ...created.flatMap((w) => (/^Create(?!Tags)/.test(w.operation) && w.target !== undefined ? [[w.changeId, w.target] as const] : [])),
+    ];
+    for (const [id, arn] of found) {
+      if (this.#arns.get(id) === arn) continue;
+      this.#arns.set(id, arn);
       this.#arnsVersion += 1;
     }
   }
@@ -144,9 +149,9 @@ export class Reconciler {
     const live = await observe(subsetOf(inForce.state, scope), clients, { owned: false, ownerId });
     const whole = planAll(inForce.state, live, { prune: false, ownerId, retryFailed: false });
     const plan: Plan = { changes: whole.changes.filter((c) => wanted.has(c.id)), conflicts: whole.conflicts.filter((c) => wanted.has(c.id)) };
-    this.#rememberArns(plan);
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
     const report = await applyPlan(plan, ctx, { dryRun, prune: false, maxDeletes, desiredResourceCount: declared.size });
+    this.#rememberArns(plan, report.writes);
     const failed = report.outcomes.filter((o) => o.status === 'failed').map((o) => o.id);
     for (const outcome of report.outcomes) {
       if (outcome.status !== 'failed') continue;
@@ -174,9 +179,9 @@ export class Reconciler {
     const retryFailed = this.deps.retryFailed?.requested === true;
     if (this.deps.retryFailed !== undefined) this.deps.retryFailed.requested = false;
     const { live, plan } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
-    this.#rememberArns(plan);
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
     const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length });
+    this.#rememberArns(plan, report.writes);
     for (const outcome of report.outcomes) {
       if (outcome.status !== 'failed') continue;
       logApplyFailed(logger, {

@@ -92,6 +92,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  if (process.env.EVENTS_E2E_LOG) (await import('node:fs')).writeFileSync(process.env.EVENTS_E2E_LOG, daemon?.output.join('\n') ?? '');
   if (daemon) {
     daemon.child.kill('SIGTERM');
     await daemon.exited;
@@ -116,26 +117,34 @@ describe('CloudTrail events through EventBridge and SQS', () => {
     const timings: number[] = [];
     for (let i = 0; i < TRIALS; i++) {
       const before = slack.delivered().length;
+      const detectedBefore = daemon.events('drift.detected').length;
+      const resolvedBefore = daemon.events('drift.resolved').length;
       await clients.elbv2.send(new ModifyRuleCommand({ RuleArn: rule?.RuleArn, Conditions: [{ Field: 'path-pattern', Values: [`/hand-${i}*`] }] }));
       const started = Date.now();
       await putCloudTrailEvent('ModifyRule', { ruleArn: rule?.RuleArn, conditions: [{ field: 'path-pattern', values: [`/hand-${i}*`] }] }, ALICE);
       await waitFor(async () => JSON.stringify(paths(await usersRule())) === JSON.stringify(declared), 15_000, () => daemon.tail());
       timings.push(Date.now() - started);
-      await waitFor(() => slack.delivered().slice(before).some((t) => /resolved/i.test(t)), 10_000, () => slack.delivered().join('\n---\n'));
-      const drift = slack.delivered().slice(before).filter((t) => t.includes(RULE_ID) && !/resolved/i.test(t));
-      expect(drift, `trial ${i}`).toHaveLength(1);
-      expect(drift[0]).toContain(ALICE);
-      expect(drift[0]).toContain('ModifyRule');
-      expect(drift[0]).toMatch(/via console \(signin\) at \d\d:\d\d:\d\dZ, ModifyRule/);
+      // the confirming read closes the incident, so the next trial's drift is a new one
+      await waitFor(() => daemon.events('drift.resolved').length > resolvedBefore, 10_000, () => daemon.tail());
+      const detected = daemon.events('drift.detected').slice(detectedBefore);
+      expect(detected, `trial ${i}`).toHaveLength(1);
+      expect(detected[0]).toMatchObject({ resource: RULE_ID, author: expect.stringMatching(new RegExp(`^changed by ${ALICE.replace(/[/.]/g, '\\$&')} via console \\(signin\\) at \\d\\d:\\d\\d:\\d\\dZ, ModifyRule$`)) });
+      if (i === 0) {
+        // Slack takes 10 messages a minute (the sender folds the rest): the first trial's message is checked here
+        await waitFor(() => slack.delivered().slice(before).some((t) => /resolved/i.test(t)), 10_000, () => slack.delivered().join('\n---\n'));
+        const drift = slack.delivered().slice(before).filter((t) => t.includes(RULE_ID) && !/resolved/i.test(t));
+        expect(drift).toHaveLength(1);
+        expect(drift[0]).toMatch(/Changed by arn:aws:sts::123456789012:assumed-role\/Admin\/alice via console \(signin\) at \d\d:\d\d:\d\dZ, ModifyRule/);
+        const status = await getJson<{ resources: { id: string; state: string }[] }>(`${base}/status`);
+        expect(status.resources.find((r) => r.id === RULE_ID)?.state).toBe('in-sync');
+      }
     }
     const sorted = [...timings].sort((a, b) => a - b);
     const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1] ?? Infinity;
     const p50 = sorted[Math.ceil(0.5 * sorted.length) - 1] ?? Infinity;
     console.log(`events e2e: event -> corrected over ${TRIALS} trials: p50 ${p50} ms, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms`);
     expect(p95).toBeLessThanOrEqual(5_000);
-    const detected = daemon.events('drift.detected').filter((l) => l.resource === RULE_ID);
-    expect(detected.length).toBe(TRIALS);
-    for (const l of detected) expect(String(l.author)).toContain(`changed by ${ALICE} via console (signin)`);
+    expect(daemon.events('drift.detected').filter((l) => l.resource === RULE_ID)).toHaveLength(TRIALS);
     // no full cycle ran meanwhile: the events did it all
     expect(daemon.events('cycle.completed')).toHaveLength(1);
   }, 240_000);
