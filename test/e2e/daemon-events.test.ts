@@ -50,10 +50,11 @@ async function putCloudTrailEvent(eventName: string, requestParameters: Record<s
   expect(out.FailedEntryCount ?? 0).toBe(0);
 }
 
-/** ECS, ELBv2 and EC2 attempts so far, from /metrics (SQS polls left out). */
-async function awsCalls(): Promise<number> {
+/** ECS, ELBv2 and EC2 attempts so far (or one service's), from /metrics (SQS polls left out). */
+async function awsCalls(service = 'ecs|elbv2|ec2'): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  return [...text.matchAll(/^ecs_reconciler_aws_calls_total\{service="(ecs|elbv2|ec2)"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[2]), 0);
+  const line = new RegExp(`^ecs_reconciler_aws_calls_total\\{[^}]*service="(${service})"[^}]*\\} (\\d+)`, 'gm');
+  return [...text.matchAll(line)].reduce((n, m) => n + Number(m[2]), 0);
 }
 
 beforeAll(async () => {
@@ -115,6 +116,7 @@ describe('CloudTrail events through EventBridge and SQS', () => {
     const rule = await usersRule();
     const declared = paths(rule);
     const timings: number[] = [];
+    const [ecsBefore, ec2Before, elbBefore] = [await awsCalls('ecs'), await awsCalls('ec2'), await awsCalls('elbv2')];
     for (let i = 0; i < TRIALS; i++) {
       const before = slack.delivered().length;
       const detectedBefore = daemon.events('drift.detected').length;
@@ -144,6 +146,9 @@ describe('CloudTrail events through EventBridge and SQS', () => {
     const p50 = sorted[Math.ceil(0.5 * sorted.length) - 1] ?? Infinity;
     console.log(`events e2e: event -> corrected over ${TRIALS} trials: p50 ${p50} ms, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms`);
     expect(p95).toBeLessThanOrEqual(5_000);
+    // a rule's targeted reconcile reads and writes ELBv2 only: no ECS or EC2 call
+    expect([await awsCalls('ecs'), await awsCalls('ec2')]).toEqual([ecsBefore, ec2Before]);
+    console.log(`events e2e: ELBv2 calls per event (reconcile + confirming read, writes included): ${((await awsCalls('elbv2')) - elbBefore) / TRIALS}`);
     expect(daemon.events('drift.detected').filter((l) => l.resource === RULE_ID)).toHaveLength(TRIALS);
     // no full cycle ran meanwhile: the events did it all
     expect(daemon.events('cycle.completed')).toHaveLength(1);
