@@ -60,7 +60,9 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   const status = new ControllerStatus({ intervalMs: boundMs, cycleTimeoutMs: config.cycleTimeoutMs, stallGraceMs: config.stallGraceMs });
   // readiness (did AWS answer this cycle) and the cycle's calls and writes on /status
   // (the events queue's polls are no part of a cycle)
-  clients.calls.onCall((call) => call.service === 'sqs' || status.awsCallFinished(call.outcome === 'ok', isWriteOperation(call.operation)));
+  clients.calls.onCall((call) => {
+    if (call.service !== 'sqs') status.awsCallFinished(call.outcome === 'ok', isWriteOperation(call.operation));
+  });
   status.setSource(source.describe());
   const sender = env.SLACK_WEBHOOK_URL ? new SlackSender({ webhookUrl: env.SLACK_WEBHOOK_URL, secrets, logger }) : undefined;
   if (sender === undefined) logger.info({ event: LogEvent.notifyDisabled }, 'SLACK_WEBHOOK_URL is not set: drift alerts go to the log only');
