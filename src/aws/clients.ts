@@ -8,6 +8,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsService } from './aws-service.js';
 import { CALL_COUNTER_MIDDLEWARE_NAME, CallCounter, callCounterMiddleware } from './call-counter.js';
 import { type Clock, RATE_LIMIT_MIDDLEWARE_NAME, RateLimiter, rateLimitMiddleware, systemClock } from './rate-limiter.js';
@@ -50,6 +51,8 @@ export interface AwsClients {
   ecs: ECSClient;
   elbv2: ElasticLoadBalancingV2Client;
   ec2: EC2Client;
+  /** the --events-queue's client (CloudTrail events through EventBridge); idle without a queue */
+  sqs: SQSClient;
   /** attempts per service/operation/outcome */
   calls: CallCounter;
   /** undefined when client-side rate limiting is off */
@@ -108,9 +111,12 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   const ecs = new ECSClient(common);
   const elbv2 = new ElasticLoadBalancingV2Client(common);
   const ec2 = new EC2Client(common);
+  // a long poll waits up to 20 s for a message: the socket may be idle that long
+  const sqs = new SQSClient({ ...common, requestHandler: { connectionTimeout: opts.connectTimeoutMs ?? 3_000, socketTimeout: 25_000 } });
   instrument(ecs.middlewareStack as unknown as StackLike, 'ecs', calls, limiter);
   instrument(elbv2.middlewareStack as unknown as StackLike, 'elbv2', calls, limiter);
   instrument(ec2.middlewareStack as unknown as StackLike, 'ec2', calls, limiter);
+  instrument(sqs.middlewareStack as unknown as StackLike, 'sqs', calls, limiter);
   const gate = opts.gate ?? new RequestGate();
   const deadlineMs = opts.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   applyRequestDeadline(ecs, deadlineMs, gate, 'ECS request');
@@ -121,6 +127,7 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
     ecs,
     elbv2,
     ec2,
+    sqs,
     calls,
     limiter,
     gate,
@@ -128,6 +135,7 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
       ecs.destroy();
       elbv2.destroy();
       ec2.destroy();
+      sqs.destroy();
     },
   };
 }

@@ -32,6 +32,7 @@ export const BUCKET_CLASSES = [
   'ec2:describe',
   'ec2:mutate',
   'ec2:tags',
+  'sqs:messages',
 ] as const;
 export type BucketClass = (typeof BUCKET_CLASSES)[number];
 
@@ -71,6 +72,9 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<BucketClass, BucketConfig>> = 
   'ec2:mutate': { capacity: 50, refillPerSecond: 5 },
   // EC2 uncategorized CreateTags / DeleteTags: 100 / 10, per API
   'ec2:tags': { capacity: 100, refillPerSecond: 10 },
+  // SQS publishes no per-API request bucket for standard queues (nearly unlimited); the event
+  // source's receives and deletes (--events-queue) are still bounded, so a bug cannot spin
+  'sqs:messages': { capacity: 50, refillPerSecond: 20 },
 };
 
 /** EC2 evaluates each API on its own: its buckets are instantiated per operation. */
@@ -119,6 +123,8 @@ export function bucketClassesFor(service: AwsService, operation: string): Bucket
       if (read) return ['ec2:describe'];
       if (operation === 'CreateTags' || operation === 'DeleteTags') return ['ec2:tags'];
       return ['ec2:mutate'];
+    case 'sqs':
+      return ['sqs:messages'];
   }
 }
 

@@ -26,6 +26,8 @@ export interface CycleDeps {
   dryRun: boolean;
   /** plan the next cycle with --retry-failed once (POST /retry sets it; the cycle clears it) */
   retryFailed?: { requested: boolean };
+  /** with --events-queue: who changed a resource (from its CloudTrail event), for drift reports */
+  authors?: { of(id: string): string | undefined };
 }
 
 export interface InForce {

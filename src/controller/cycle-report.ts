@@ -13,7 +13,12 @@ import type { CycleDeps, InForce } from './cycle-deps.js';
 import { nextActions } from './next-actions.js';
 import { deletionsIn } from './prune-guard.js';
 
-type ReportDeps = Pick<CycleDeps, 'logger' | 'incidents' | 'status' | 'metrics' | 'dryRun' | 'rollouts'>;
+type ReportDeps = Pick<CycleDeps, 'logger' | 'incidents' | 'status' | 'metrics' | 'dryRun' | 'rollouts' | 'authors'>;
+
+/** A targeted reconcile (an event's resources): only these ids were observed and planned. */
+export interface ReportScope {
+  only: ReadonlySet<string>;
+}
 
 function declaredIds(inForce: InForce): string[] {
   return desiredResources(inForce.state).map((r) => r.id);
@@ -33,7 +38,7 @@ function resourceState(change: Change | undefined, outcome: ChangeOutcome | unde
   return 'pending';
 }
 
-export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, report: ApplyReport): void {
+export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, report: ApplyReport, scope?: ReportScope): void {
   const { logger, incidents, status, metrics } = deps;
   const outcomes = new Map(report.outcomes.map((o) => [o.id, o]));
   const changes = new Map(plan.changes.map((c) => [c.id, c]));
@@ -58,6 +63,8 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
     const held = outcome?.status === 'applied' && report.prune.refused !== undefined && deletionsIn(change) > 0;
     if (held) heldBack.set(change.id, report.prune.refused ?? '');
     if (change.cause === 'drift') {
+      const author = deps.authors?.of(change.id);
+      if (author !== undefined) Object.assign(fact, { author });
       logDriftDetected(logger, { ...fact, policy: change.policy });
       metrics.recordDrift(change.kind);
       const corrected = outcome?.status === 'applied' && !held;
@@ -85,12 +92,14 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
 
   const declared = declaredIds(inForce);
   const drifted = new Set(drifts.map((d) => d.id));
-  const inSync = declared.filter((id) => !drifted.has(id) && outcomes.get(id)?.status !== 'failed' && !heldBack.has(id));
+  const reported = scope === undefined ? declared : declared.filter((id) => scope.only.has(id));
+  const inSync = reported.filter((id) => !drifted.has(id) && outcomes.get(id)?.status !== 'failed' && !heldBack.has(id));
   incidents.observeCycle({ revision: inForce.revision, drifts, inSync, declared });
   // conflicts block a resource until someone acts (e.g. a hand-made rule at a declared priority): alert them
-  incidents.observeConflicts({ revision: inForce.revision, conflicts: plan.conflicts, declared });
+  // a targeted reconcile saw only its resources: the other conflicts stand as the last full cycle found them
+  if (scope === undefined) incidents.observeConflicts({ revision: inForce.revision, conflicts: plan.conflicts, declared });
 
-  const resources: ResourceStatus[] = declared.map((id) => {
+  const resources: ResourceStatus[] = reported.map((id) => {
     const change = changes.get(id);
     const outcome = outcomes.get(id);
     const rollout = rolloutOf.get(id);
@@ -107,7 +116,8 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
       ...(detail === undefined || (state === 'in-sync' && outcome === undefined && rollout === undefined) ? {} : { detail }),
     };
   });
-  status.setResources(resources);
+  const kept = scope === undefined ? [] : status.resources.filter((r) => !scope.only.has(r.id));
+  status.setResources([...kept, ...resources]);
   status.setOutlook(
     incidents.open().map((i) => ({
       id: i.id,
@@ -117,11 +127,13 @@ export function reportCycle(deps: ReportDeps, inForce: InForce, plan: Plan, repo
       corrected: i.corrected,
       observeOnly: i.observeOnly,
       ...(i.error === undefined ? {} : { error: i.error }),
+      ...(i.author === undefined ? {} : { author: i.author }),
     })),
     nextActions(plan, report, resources, deps.dryRun),
   );
-  metrics.setResourceStates(resources);
-  if (!deps.dryRun) followRollouts(deps, inForce, plan, outcomes, rolloutOf, declared);
+  metrics.setResourceStates(scope === undefined ? resources : status.resources);
+  // rollouts are followed by full cycles (a targeted reconcile's plan holds only its resources)
+  if (!deps.dryRun && scope === undefined) followRollouts(deps, inForce, plan, outcomes, rolloutOf, declared);
 }
 
 /** The rollout facts of this cycle: log lines, metrics, Slack (through deps.rollouts). */

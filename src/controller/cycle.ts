@@ -10,6 +10,10 @@ import { desiredResources } from '../reconcilers/registry.js';
 import { createApplyContext } from '../reconcilers/shared/apply-context.js';
 import { secretValues } from '../spec/secret-values.js';
 import { observeAndPlan } from './pipeline.js';
+import { observe } from './observe.js';
+import { planAll } from '../reconcilers/plan.js';
+import { EventIndex, subsetOf, withReferences } from '../reconcilers/event-routing.js';
+import type { Plan } from '../reconcilers/types.js';
 import { reportCycle } from './cycle-report.js';
 
 import type { CycleDeps, InForce } from './cycle-deps.js';
@@ -31,6 +35,10 @@ export class Reconciler {
   #invalidRevision: string | undefined;
   /** one sync at a time (the cycle and the git poll share the source) */
   #sourceLock: Promise<unknown> = Promise.resolve();
+  /** the live ARN each declared resource's last plan found (events name resources by ARN) */
+  readonly #arns = new Map<string, string>();
+  #index: { revision: string; arns: number; index: EventIndex } | undefined;
+  #arnsVersion = 0;
 
   constructor(private readonly deps: CycleDeps) {}
 
@@ -99,6 +107,68 @@ export class Reconciler {
     incidents.invalidRevision(revision, errors, this.#inForce?.revision);
   }
 
+  /** Events name resources by ARN, group id, cluster + service: which declared resources answer to what. */
+  eventIndex(): EventIndex | undefined {
+    const inForce = this.#inForce;
+    if (inForce === undefined) return undefined;
+    const cached = this.#index;
+    if (cached?.revision === inForce.revision && cached.arns === this.#arnsVersion) return cached.index;
+    const index = new EventIndex(inForce.state, this.#arns);
+    this.#index = { revision: inForce.revision, arns: this.#arnsVersion, index };
+    return index;
+  }
+
+  /** The ARNs the plan found, and those the apply created (a rule created now is edited by hand next). */
+  #rememberArns(plan: Plan, created: readonly { changeId: string; operation: string; target?: string }[] = []): void {
+    const found = [
+      ...plan.changes.flatMap((c) => (c.liveId === undefined ? [] : [[c.id, c.liveId] as const])),
+      ...created.flatMap((w) => (/^Create(?!Tags)/.test(w.operation) && w.target !== undefined ? [[w.changeId, w.target] as const] : [])),
+    ];
+    for (const [id, arn] of found) {
+      if (this.#arns.get(id) === arn) continue;
+      this.#arns.set(id, arn);
+      this.#arnsVersion += 1;
+    }
+  }
+
+  /**
+   * A targeted reconcile (issue 17): observe, plan and apply only these declared resources
+   * (and what their plans need beside them), with the revision in force; no source sync, no
+   * prune. The plan is made against the whole desired state (so priorities and references are
+   * judged as in a full cycle) over the live state of the subset, and only the subset's own
+   * changes are kept. Throws when nothing could be observed.
+   */
+  async runTargeted(ids: readonly string[]): Promise<TargetedResult> {
+    const inForce = this.#inForce;
+    if (inForce === undefined) throw new CycleError('no valid desired state yet');
+    const { clients, ownerId, maxDeletes, dryRun, logger } = this.deps;
+    const declared = new Set(desiredResources(inForce.state).map((r) => r.id));
+    const wanted = new Set(ids.filter((id) => declared.has(id)));
+    if (wanted.size === 0) return { result: 'success', reconciled: [], failed: [], corrected: [] };
+    const scope = withReferences(inForce.state, wanted);
+    const live = await observe(subsetOf(inForce.state, scope), clients, { owned: false, ownerId });
+    const whole = planAll(inForce.state, live, { prune: false, ownerId, retryFailed: false });
+    const plan: Plan = { changes: whole.changes.filter((c) => wanted.has(c.id)), conflicts: whole.conflicts.filter((c) => wanted.has(c.id)) };
+    const ctx = createApplyContext({ clients, ownerId, live, log: logger });
+    const report = await applyPlan(plan, ctx, { dryRun, prune: false, maxDeletes, desiredResourceCount: declared.size });
+    this.#rememberArns(plan, report.writes);
+    const failed = report.outcomes.filter((o) => o.status === 'failed').map((o) => o.id);
+    for (const outcome of report.outcomes) {
+      if (outcome.status !== 'failed') continue;
+      logApplyFailed(logger, {
+        id: outcome.id,
+        revision: inForce.revision,
+        action: outcome.action,
+        error: outcome.reason ?? 'failed',
+        ...(outcome.operation === undefined ? {} : { code: outcome.operation }),
+      });
+    }
+    reportCycle(this.deps, inForce, plan, report, { only: wanted });
+    const applied = new Set(report.outcomes.filter((o) => o.status === 'applied').map((o) => o.id));
+    const corrected = plan.changes.filter((c) => c.cause === 'drift' && applied.has(c.id)).map((c) => c.id);
+    return { result: report.ok ? 'success' : 'partial', reconciled: [...wanted], failed, corrected };
+  }
+
   /** One whole cycle. Returns the result; throws CycleError when nothing could be reconciled. */
   async run(): Promise<CycleResult> {
     await this.refreshSource();
@@ -111,6 +181,7 @@ export class Reconciler {
     const { live, plan } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
     const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length });
+    this.#rememberArns(plan, report.writes);
     for (const outcome of report.outcomes) {
       if (outcome.status !== 'failed') continue;
       logApplyFailed(logger, {
@@ -124,6 +195,15 @@ export class Reconciler {
     reportCycle(this.deps, inForce, plan, report);
     return report.ok ? 'success' : 'partial';
   }
+}
+
+/** What a targeted reconcile did: the resources whose writes failed (their events are kept for a retry). */
+export interface TargetedResult {
+  result: CycleResult;
+  reconciled: string[];
+  failed: string[];
+  /** drift this run wrote back: read once more to confirm (and close the incident, as the next full cycle would) */
+  corrected: string[];
 }
 
 type RevisionError = { file: string; line: number; col: number; message: string; kindName?: string };

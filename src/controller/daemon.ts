@@ -19,6 +19,7 @@ import { createDesiredSource } from '../source/create-source.js';
 import { Reconciler } from './cycle.js';
 import { ControllerLoop } from './loop.js';
 import type { RunConfig } from './run-config.js';
+import { startEventsFor, type DaemonEvents } from '../events/daemon-events.js';
 
 /** ECS's default stop timeout is 30 s: running writes get 25 s of it. */
 export const SHUTDOWN_GRACE_MS = 25_000;
@@ -54,9 +55,14 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   });
   // a source that does not exist fails the start with one line; one that may come back is retried
   await source.checkExists?.();
-  const status = new ControllerStatus({ intervalMs: config.intervalMs, cycleTimeoutMs: config.cycleTimeoutMs, stallGraceMs: config.stallGraceMs });
+  // with --events-queue the longest wait between full cycles is the resync: /readyz and /healthz bound by it
+  const boundMs = config.eventsQueue === undefined ? config.intervalMs : Math.max(config.intervalMs, config.resyncMs);
+  const status = new ControllerStatus({ intervalMs: boundMs, cycleTimeoutMs: config.cycleTimeoutMs, stallGraceMs: config.stallGraceMs });
   // readiness (did AWS answer this cycle) and the cycle's calls and writes on /status
-  clients.calls.onCall((call) => status.awsCallFinished(call.outcome === 'ok', isWriteOperation(call.operation)));
+  // (the events queue's polls are no part of a cycle)
+  clients.calls.onCall((call) => {
+    if (call.service !== 'sqs') status.awsCallFinished(call.outcome === 'ok', isWriteOperation(call.operation));
+  });
   status.setSource(source.describe());
   const sender = env.SLACK_WEBHOOK_URL ? new SlackSender({ webhookUrl: env.SLACK_WEBHOOK_URL, secrets, logger }) : undefined;
   if (sender === undefined) logger.info({ event: LogEvent.notifyDisabled }, 'SLACK_WEBHOOK_URL is not set: drift alerts go to the log only');
@@ -73,8 +79,9 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     warn: (msg) => logger.warn(msg),
   });
   const retryFailed = { requested: false };
+  const events: DaemonEvents | undefined = config.eventsQueue === undefined ? undefined : await startEventsFor(config, config.eventsQueue, logger);
   const reconciler = new Reconciler({
-    source, clients, logger, incidents, rollouts, retryFailed, status, metrics, secrets,
+    source, clients, logger, incidents, rollouts, retryFailed, status, metrics, secrets, ...(events === undefined ? {} : { authors: events.authors }),
     ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
   });
 
@@ -91,6 +98,7 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
       return reconciler.run();
     },
     intervalMs: config.intervalMs,
+    ...(events === undefined ? {} : { currentIntervalMs: () => events.intervalMs() }),
     cycleTimeoutMs: config.cycleTimeoutMs,
     logger,
     status,
@@ -119,6 +127,7 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     stopping ??= (async () => {
       logger.info({ event: LogEvent.shutdown, reason }, `stopping (${reason}): no new cycles or writes; waiting up to ${SHUTDOWN_GRACE_MS / 1000} s for the writes under way`);
       clearInterval(poll);
+      await events?.stop();
       // the running cycle finishes the apply steps it has started and starts no other
       clients.gate.drain(reason);
       const finished = await loop.stop(SHUTDOWN_GRACE_MS);
@@ -136,5 +145,6 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   }
 
   loop.start();
+  await events?.connect({ clients, logger, status, reconciler, loop });
   return { logger, server, loop, status, done, shutdown };
 }

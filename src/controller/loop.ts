@@ -27,6 +27,8 @@ export interface LoopOptions {
   afterCycle?: (cycles: number) => void;
   /** after a timeout, log once when the cycle still runs this much later (default 30 s) */
   drainWarnMs?: number;
+  /** the interval in force, asked before each wait (--resync while events flow); default intervalMs */
+  currentIntervalMs?: () => number;
 }
 
 export class ControllerLoop {
@@ -82,6 +84,32 @@ export class ControllerLoop {
     });
   }
 
+  /**
+   * Run `work` (a targeted reconcile of an event's resources) between cycles: after the running
+   * cycle, never beside one; a cycle asked for meanwhile runs right after it. stop() waits for it.
+   */
+  async between<T>(work: () => Promise<T>): Promise<T> {
+    while (this.#running !== undefined) await this.#running;
+    if (this.#stopped) throw new Error('the controller is stopping');
+    // held before work starts: a cycle asked for from inside it waits (#pending)
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#running = held.finally(() => {
+      this.#running = undefined;
+      if (!this.#stopped && this.#pending) {
+        this.#pending = false;
+        this.trigger('queued');
+      }
+    });
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
   /** Stop taking cycles; wait for the running one up to `graceMs`. True when it finished in time. */
   async stop(graceMs: number): Promise<boolean> {
     this.#stopped = true;
@@ -98,7 +126,8 @@ export class ControllerLoop {
   }
 
   #nextDelay(): number {
-    const { intervalMs, backoffBaseMs = 1_000, jitter = 0.1, random = Math.random } = this.opts;
+    const { backoffBaseMs = 1_000, jitter = 0.1, random = Math.random } = this.opts;
+    const intervalMs = this.opts.currentIntervalMs?.() ?? this.opts.intervalMs;
     if (this.#failures > 0) return Math.min(intervalMs, backoffBaseMs * 2 ** (this.#failures - 1));
     return intervalMs + Math.floor(intervalMs * jitter * random());
   }

@@ -24,6 +24,12 @@ export interface RunConfig {
   workDir: string | undefined;
   /** stop after this many cycles (0 = run until a signal); for soak tests and one-shot jobs */
   maxCycles: number;
+  /** SQS queue URL of CloudTrail API-call events (EventBridge rule -> SQS); none: interval only */
+  eventsQueue: string | undefined;
+  /** with --events-queue: time between full cycles while events flow */
+  resyncMs: number;
+  /** with --events-queue: SQS long-poll wait (WaitTimeSeconds) */
+  eventsWaitMs: number;
 }
 
 type Parse = (raw: string, flag: string) => unknown;
@@ -99,6 +105,13 @@ export const RUN_OPTIONS: OptionDef[] = [
   { key: 'notifyRollouts', flag: '--notify-rollouts', env: 'ECS_RECONCILER_NOTIFY_ROLLOUTS', default: 'false', description: 'also send a Slack message when a rollout completes (failed rollouts are always sent)', parse: parseBoolean },
   { key: 'stateDir', flag: '--state-dir', value: '<dir>', env: 'ECS_RECONCILER_STATE_DIR', default: undefined, description: 'where open incidents are kept across restarts (a volume); none: memory only', parse: optionalText },
   { key: 'workDir', flag: '--work-dir', value: '<dir>', env: 'ECS_RECONCILER_WORK_DIR', default: undefined, description: 'where the git source is checked out (default: a temp dir)', parse: optionalText },
+  { key: 'eventsQueue', flag: '--events-queue', value: '<sqs-url>', env: 'ECS_RECONCILER_EVENTS_QUEUE', default: undefined, description: 'SQS queue of CloudTrail API-call events (deploy/events-queue.yaml): changes are reconciled within seconds and drift names who made it', parse: optionalText },
+  { key: 'resyncMs', flag: '--resync', value: '<duration>', env: 'ECS_RECONCILER_RESYNC', default: '10m', description: 'with --events-queue: time between full cycles while events flow (a quiet or failing queue falls back to --interval)', parse: parseDuration },
+  { key: 'eventsWaitMs', flag: '--events-wait', value: '<duration>', env: 'ECS_RECONCILER_EVENTS_WAIT', default: '20s', description: 'with --events-queue: SQS long-poll wait per receive, 0s..20s (whole seconds)', parse: (raw, flag) => {
+    const ms = /^\s*0+\s*(s|ms)?\s*$/.test(raw) ? 0 : parseDuration(raw, flag);
+    if (ms > 20_000) throw new ConfigError(`${flag}: SQS waits at most 20s, got "${raw}"`);
+    return ms;
+  } },
   { key: 'maxCycles', flag: '--max-cycles', value: '<n>', env: 'ECS_RECONCILER_MAX_CYCLES', default: '0', description: 'exit 0 after this many cycles (0 = until SIGTERM/SIGINT)', parse: parseInteger(0, 100_000_000) },
 ];
 

@@ -54,13 +54,15 @@ export interface DriftFact extends LoggedResource {
   revision: string;
   fields: LoggedField[];
   policy: 'enforce' | 'observe';
+  /** who made the change and how (`changed by <arn> via console (signin) at 12:03:11Z, ModifyRule`), with --events-queue */
+  author?: string;
 }
 
 /** drift.detected (warn): live differs from desired while the live spec-hash tag equals desired. */
 export function logDriftDetected(logger: Logger, fact: DriftFact): void {
   logger.warn(
-    { event: LogEvent.driftDetected, resource: fact.id, arn: fact.arn, commit: fact.revision, policy: fact.policy, fields: fact.fields },
-    `drift detected on ${fact.id}: ${fact.fields.map((f) => f.path).join(', ')}`,
+    { event: LogEvent.driftDetected, resource: fact.id, arn: fact.arn, commit: fact.revision, policy: fact.policy, fields: fact.fields, ...(fact.author === undefined ? {} : { author: fact.author }) },
+    `drift detected on ${fact.id}: ${fact.fields.map((f) => f.path).join(', ')}${fact.author === undefined ? '' : `; ${fact.author}`}`,
   );
 }
 

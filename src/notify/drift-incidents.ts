@@ -28,6 +28,8 @@ export interface Incident {
   corrected: boolean;
   observeOnly: boolean;
   error?: string;
+  /** who made the change (from its CloudTrail event), with --events-queue */
+  author?: string;
   openedAt: number;
   lastAnnouncedAt: number;
 }
@@ -94,6 +96,8 @@ export interface DriftObservation {
   specHash: string;
   /** why the correction failed (enforce, not corrected) */
   error?: string;
+  /** who made the change and how, with --events-queue (`changed by ...`, or that the author is unknown) */
+  author?: string;
 }
 
 export interface CycleObservation {
@@ -204,6 +208,7 @@ export class DriftIncidents {
         corrected: d.corrected,
         observeOnly: d.observeOnly,
         ...(d.error ? { error: d.error } : {}),
+        ...(d.author ? { author: d.author } : {}),
         openedAt: now,
         lastAnnouncedAt: now,
       };

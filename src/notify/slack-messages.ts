@@ -22,6 +22,8 @@ export interface IncidentView {
   observeOnly: boolean;
   /** why a correction failed */
   error?: string;
+  /** who made the change and how (--events-queue) */
+  author?: string;
   /** ms since epoch */
   openedAt: number;
 }
@@ -72,7 +74,8 @@ function outcome(view: IncidentView): string {
 export function driftOpenedMessage(view: IncidentView): SlackMessage {
   const icon = view.corrected ? ':wrench:' : view.observeOnly ? ':eyes:' : ':x:';
   const head = `${icon} *Drift on ${resourceLabel(view)}*: changed outside ecs-reconciler (desired state at commit \`${t(shortRevision(view.revision))}\`)`;
-  return { text: [head, ...fieldLines(view.fields), outcome(view)].join('\n'), title: `drift on ${view.id}` };
+  const author = view.author === undefined ? [] : [t(view.author[0]?.toUpperCase() + view.author.slice(1))];
+  return { text: [head, ...author, ...fieldLines(view.fields), outcome(view)].join('\n'), title: `drift on ${view.id}` };
 }
 
 export function driftReminderMessage(view: IncidentView, now: number): SlackMessage {

@@ -36,6 +36,8 @@ export interface DriftIncidentStatus {
   corrected: boolean;
   observeOnly: boolean;
   error?: string;
+  /** who made the change and how (--events-queue) */
+  author?: string;
 }
 
 /** What the next cycle will do for a resource that is not in sync. */
@@ -73,6 +75,20 @@ export interface StatusDocument {
   nextActions: NextAction[];
   /** when this document was made (ages on the status page are counted from it) */
   generatedAt: string;
+  /** with --events-queue: whether events flow and which interval is in force */
+  events?: EventsStatus;
+}
+
+/** The CloudTrail event source (--events-queue), as /status and /readyz show it. */
+export interface EventsStatus {
+  queueUrl: string;
+  /** `events`: full cycles every --resync; `fallback`: the queue is quiet or failing, cycles every --interval */
+  mode: 'events' | 'fallback';
+  /** why it falls back (quiet for how long, the last error) */
+  reason?: string;
+  intervalMs: number;
+  received: number;
+  lastMessageAt: string | null;
 }
 
 /** How many finished cycles /status and the status page list. */
@@ -127,6 +143,7 @@ export class ControllerStatus {
   readonly #stallBoundMs: number;
   #cycles = 0;
   #resources: ResourceStatus[] = [];
+  #events: EventsStatus | undefined;
 
   constructor(options: ControllerStatusOptions) {
     this.#intervalMs = options.intervalMs;
@@ -207,6 +224,11 @@ export class ControllerStatus {
     this.#resources = [...resources].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** The event source's state (--events-queue); /readyz says when it falls back to the interval. */
+  setEvents(events: EventsStatus): void {
+    this.#events = { ...events };
+  }
+
   get resources(): readonly ResourceStatus[] {
     return this.#resources;
   }
@@ -239,7 +261,9 @@ export class ControllerStatus {
         }`,
       };
     }
-    return { ready: true, reason: `last successful cycle finished ${seconds(age)} s ago${lastSaid}` };
+    const ev = this.#events;
+    const events = ev === undefined ? '' : ev.mode === 'events' ? `; events flowing from ${ev.queueUrl}, full resync every ${seconds(ev.intervalMs)} s` : `; events: falling back to the ${seconds(ev.intervalMs)} s interval (${ev.reason ?? 'queue quiet or failing'})`;
+    return { ready: true, reason: `last successful cycle finished ${seconds(age)} s ago${lastSaid}${events}` };
   }
 
   /** Alive while the loop finishes cycles (of any result): none for the stall bound means it is stuck. */
@@ -272,6 +296,7 @@ export class ControllerStatus {
       nextCycleAt: this.#nextCycleAt === null ? null : iso(this.#nextCycleAt),
       nextActions: this.#nextActions.map((a) => ({ ...a })),
       generatedAt: iso(this.#now()),
+      ...(this.#events === undefined ? {} : { events: { ...this.#events } }),
     };
   }
 }

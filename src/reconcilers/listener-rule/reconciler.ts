@@ -1,6 +1,7 @@
 // ListenerRule: path/host rules on listeners, matched by our tag or an exact match, changed in
 // place (ModifyRule, SetRulePriorities), never deleted and recreated.
 import type { Reconciler } from '../shared/reconciler.js';
+import { listenerRuleEvents } from './events.js';
 import { listenerRuleAppliers, type ListenerRuleAppliers } from './apply.js';
 import { normaliseRule } from './normalise.js';
 import { planListenerRules } from './plan.js';
@@ -23,4 +24,5 @@ export const listenerRuleReconciler: Reconciler<'ListenerRule', ListenerRuleAppl
   appliers: listenerRuleAppliers,
   steps: listenerRuleSteps,
   exporter: listenerRuleExport,
+  events: listenerRuleEvents,
 };

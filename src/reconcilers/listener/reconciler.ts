@@ -1,6 +1,7 @@
 // Listener: listeners of existing load balancers (the load balancers are read, never managed),
 // matched by load balancer name + port.
 import type { Reconciler } from '../shared/reconciler.js';
+import { listenerEvents } from './events.js';
 import { listenerAppliers, type ListenerAppliers } from './apply.js';
 import { normaliseListener } from './normalise.js';
 import { planListeners } from './plan.js';
@@ -26,4 +27,5 @@ export const listenerReconciler: Reconciler<'Listener', ListenerAppliers> = {
   appliers: listenerAppliers,
   steps: listenerSteps,
   exporter: listenerExport,
+  events: listenerEvents,
 };

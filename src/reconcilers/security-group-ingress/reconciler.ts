@@ -2,6 +2,7 @@
 // managed); only rules tagged as ours are revoked, unless the document is exclusive. Every revoked
 // rule is a deletion: it counts toward --max-deletes and is made only with --prune.
 import type { Reconciler } from '../shared/reconciler.js';
+import { securityGroupIngressEvents } from './events.js';
 import { securityGroupIngressAppliers, type SecurityGroupIngressAppliers } from './apply.js';
 import { normaliseSecurityGroup } from './normalise.js';
 import { planSecurityGroupIngress, renderIngressRule } from './plan.js';
@@ -36,4 +37,5 @@ export const securityGroupIngressReconciler: Reconciler<'SecurityGroupIngress', 
       : [],
   planJson: (c) => ({ authorize: c.authorize.map(renderIngressRule), revoke: c.revoke.map(renderIngressRule) }),
   exporter: securityGroupIngressExport,
+  events: securityGroupIngressEvents,
 };

@@ -1,6 +1,7 @@
 // Service: ECS services and the task definition each runs (a revision is registered only when
 // the content differs; revisions are immutable, so each is read once per process).
 import type { Reconciler } from '../shared/reconciler.js';
+import { serviceEvents } from './events.js';
 import { serviceAppliers, type ServiceAppliers } from './apply.js';
 import { planServices } from './plan.js';
 import { readServices } from './read.js';
@@ -39,4 +40,5 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   ],
   planJson: (c) => ({ registerTaskDefinition: c.registerTaskDefinition, ...(c.rollout === undefined ? {} : { rollout: c.rollout }) }),
   exporter: serviceExport,
+  events: serviceEvents,
 };

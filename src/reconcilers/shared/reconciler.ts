@@ -12,6 +12,7 @@ import type { RolloutStatus } from './rollout-status.js';
 import type { KindPlan, PlanContext } from './plan-context.js';
 import type { ApplyStep, StepInput } from './steps.js';
 import type { KindExport } from './export-hook.js';
+import type { KindEvents } from './event-hook.js';
 
 /** What a kind's read gets: the clients, its own cache between cycles, the reads of kinds before it. */
 export interface ReadIO {
@@ -83,4 +84,6 @@ export interface Reconciler<K extends Kind, A> {
   planJson?(change: ChangeOf<K>): Record<string, unknown>;
   /** `import`: what a selection picks of this kind, and live -> the YAML spec (its export.ts) */
   readonly exporter?: KindExport<K>;
+  /** CloudTrail events (--events-queue): the calls that write this kind and the resources they touch */
+  readonly events?: KindEvents<K>;
 }

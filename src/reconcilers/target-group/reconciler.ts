@@ -1,6 +1,7 @@
 // TargetGroup: ELBv2 target groups, matched by name or by our resource tag, replaced under an
 // alternate name when an immutable field changes.
 import type { Reconciler } from '../shared/reconciler.js';
+import { targetGroupEvents } from './events.js';
 import { targetGroupAppliers, type TargetGroupAppliers } from './apply.js';
 import { normaliseTargetGroup } from './normalise.js';
 import { planTargetGroups } from './plan.js';
@@ -27,4 +28,5 @@ export const targetGroupReconciler: Reconciler<'TargetGroup', TargetGroupApplier
   },
   steps: targetGroupSteps,
   exporter: targetGroupExport,
+  events: targetGroupEvents,
 };
