@@ -7,7 +7,7 @@ import type { RolloutIncidents } from '../notify/rollout-incidents.js';
 import type { ControllerMetrics } from '../server/metrics.js';
 import type { ControllerStatus } from '../server/controller-status.js';
 import type { DesiredSource } from '../source/desired-source.js';
-import type { DesiredState } from '../spec/types.js';
+import type { DesiredState, LoadResult } from '../spec/types.js';
 
 export interface CycleDeps {
   source: DesiredSource;
@@ -26,6 +26,8 @@ export interface CycleDeps {
   dryRun: boolean;
   /** plan the next cycle with --retry-failed once (POST /retry sets it; the cycle clears it) */
   retryFailed?: { requested: boolean };
+  /** how a synced directory is loaded; default loadDesiredState(dir) (a target: its path and values file) */
+  load?: (dir: string) => Promise<LoadResult>;
 }
 
 export interface InForce {

@@ -16,6 +16,7 @@ import { startHttpServer, type RunningHttpServer } from '../server/http-server.j
 import { ControllerMetrics } from '../server/metrics.js';
 import { createWebhookHandler } from '../server/webhook.js';
 import { createDesiredSource } from '../source/create-source.js';
+import { startTargets } from '../targets/targets-daemon.js';
 import { Reconciler } from './cycle.js';
 import { ControllerLoop } from './loop.js';
 import type { RunConfig } from './run-config.js';
@@ -73,7 +74,13 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     warn: (msg) => logger.warn(msg),
   });
   const retryFailed = { requested: false };
-  const reconciler = new Reconciler({
+  // --config: one reconciler per target (src/targets/), else the one implicit target
+  const configFile = config.configFile;
+  const targets = configFile === undefined ? undefined : await startTargets({
+    config: { ...config, configFile }, source, logger, metrics, status, secrets, notify: (m) => sender?.enqueue(m), gate: clients.gate, retryFailed,
+    trigger: (reason) => loop.trigger(reason),
+  });
+  const reconciler = targets ?? new Reconciler({
     source, clients, logger, incidents, rollouts, retryFailed, status, metrics, secrets,
     ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
   });
@@ -125,6 +132,7 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
       if (!finished) logger.warn({ event: LogEvent.shutdown }, 'running cycle did not finish in time; exiting anyway');
       await sender?.close(2_000);
       await server.close();
+      await targets?.close();
       await source.close();
       clients.destroy();
       logger.info({ event: LogEvent.shutdown, cycles: loop.cycles }, 'stopped');

@@ -24,6 +24,14 @@ export interface RunConfig {
   workDir: string | undefined;
   /** stop after this many cycles (0 = run until a signal); for soak tests and one-shot jobs */
   maxCycles: number;
+  /** the controller config file listing targets (issue 16); none: one target, the SDK's account and region */
+  configFile: string | undefined;
+  /** DynamoDB table of the replicas' leases; none: this process reconciles every target */
+  leaseTable: string | undefined;
+  leaseTtlMs: number;
+  leaseRenewMs: number;
+  /** this replica's name in the lease table (default: host name, pid and a random suffix) */
+  replicaId: string | undefined;
 }
 
 type Parse = (raw: string, flag: string) => unknown;
@@ -99,6 +107,11 @@ export const RUN_OPTIONS: OptionDef[] = [
   { key: 'notifyRollouts', flag: '--notify-rollouts', env: 'ECS_RECONCILER_NOTIFY_ROLLOUTS', default: 'false', description: 'also send a Slack message when a rollout completes (failed rollouts are always sent)', parse: parseBoolean },
   { key: 'stateDir', flag: '--state-dir', value: '<dir>', env: 'ECS_RECONCILER_STATE_DIR', default: undefined, description: 'where open incidents are kept across restarts (a volume); none: memory only', parse: optionalText },
   { key: 'workDir', flag: '--work-dir', value: '<dir>', env: 'ECS_RECONCILER_WORK_DIR', default: undefined, description: 'where the git source is checked out (default: a temp dir)', parse: optionalText },
+  { key: 'configFile', flag: '--config', value: '<file>', env: 'ECS_RECONCILER_CONFIG', default: undefined, description: 'controller config file listing targets (accounts, regions, roles, paths, values files); none: one target with the SDK\'s account and region', parse: optionalText },
+  { key: 'leaseTable', flag: '--lease-table', value: '<name>', env: 'ECS_RECONCILER_LEASE_TABLE', default: undefined, description: 'DynamoDB table through which replicas share the targets (one owner per target); none: this process reconciles them all', parse: optionalText },
+  { key: 'leaseTtlMs', flag: '--lease-ttl', value: '<duration>', env: 'ECS_RECONCILER_LEASE_TTL', default: '30s', description: 'a lease not renewed for this long may be taken by another replica', parse: parseDuration },
+  { key: 'leaseRenewMs', flag: '--lease-renew', value: '<duration>', env: 'ECS_RECONCILER_LEASE_RENEW', default: '5s', description: 'how often leases are renewed and rebalanced; lease TTL must exceed this + --aws-timeout + 2 s', parse: parseDuration },
+  { key: 'replicaId', flag: '--replica-id', value: '<id>', env: 'ECS_RECONCILER_REPLICA_ID', default: undefined, description: 'this replica\'s name in the lease table (default: host name, pid, random suffix)', parse: optionalText },
   { key: 'maxCycles', flag: '--max-cycles', value: '<n>', env: 'ECS_RECONCILER_MAX_CYCLES', default: '0', description: 'exit 0 after this many cycles (0 = until SIGTERM/SIGINT)', parse: parseInteger(0, 100_000_000) },
 ];
 

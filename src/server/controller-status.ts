@@ -73,6 +73,18 @@ export interface StatusDocument {
   nextActions: NextAction[];
   /** when this document was made (ages on the status page are counted from it) */
   generatedAt: string;
+  /** with a controller config file: one section per target (its own cycles, resources, incidents) */
+  targets?: TargetStatusSection[];
+}
+
+/** One target's part of /status (issue 16). */
+export interface TargetStatusSection {
+  name: string;
+  account: string | null;
+  region: string;
+  /** with --lease-table: whether this replica holds the target's lease (only the owner reconciles it) */
+  owned: boolean;
+  status: Omit<StatusDocument, 'targets'>;
 }
 
 /** How many finished cycles /status and the status page list. */
@@ -255,6 +267,13 @@ export class ControllerStatus {
     };
   }
 
+  #targets: (() => TargetStatusSection[]) | undefined;
+
+  /** The targets' sections, read at each snapshot. */
+  setTargetSections(provider: () => TargetStatusSection[]): void {
+    this.#targets = provider;
+  }
+
   snapshot(): StatusDocument {
     const counts = Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Record<ResourceState, number>;
     for (const r of this.#resources) counts[r.state] += 1;
@@ -272,6 +291,7 @@ export class ControllerStatus {
       nextCycleAt: this.#nextCycleAt === null ? null : iso(this.#nextCycleAt),
       nextActions: this.#nextActions.map((a) => ({ ...a })),
       generatedAt: iso(this.#now()),
+      ...(this.#targets === undefined ? {} : { targets: this.#targets() }),
     };
   }
 }
