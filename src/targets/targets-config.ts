@@ -71,8 +71,16 @@ export const TARGETS_CONFIG_SCHEMA = {
 let validator: ReturnType<Ajv2020['compile']> | undefined;
 
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(TARGETS_CONFIG_SCHEMA);
+  validator ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(TARGETS_CONFIG_SCHEMA);
   return validator(value) ? [] : [...(validator.errors ?? [])];
+}
+
+/** Where the key `field` of the mapping at `path` is. */
+function keyPosition(doc: Document.Parsed, lines: LineCounter, path: (string | number)[], field: string): { line: number; col: number } {
+  const map = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as unknown;
+  const pair = isMap(map) ? map.items.find((p) => (p.key as { value?: unknown } | null)?.value === field) : undefined;
+  const range = (pair?.key as Node | null | undefined)?.range;
+  return range ? lines.linePos(range[0]) : position(doc, lines, path);
 }
 
 function position(doc: Document.Parsed, lines: LineCounter, path: (string | number)[]): { line: number; col: number } {
@@ -111,8 +119,8 @@ export function parseTargetsConfig(file: string, text: string): TargetsConfigRes
   const value: unknown = doc.toJS();
   const errors = validate(value ?? {}).map((e) => {
     const path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const keyPath = e.keyword === 'additionalProperties' ? [...path, String(e.params.additionalProperty)] : path;
-    return at(keyPath, describe(e));
+    if (e.keyword === 'additionalProperties') return { file, ...keyPosition(doc, lines, path, String(e.params.additionalProperty)), message: describe(e) };
+    return at(path, describe(e));
   });
   if (errors.length > 0) return { ok: false, errors };
   const targets = (value as { targets: TargetSpec[] }).targets;

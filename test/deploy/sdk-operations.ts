@@ -10,6 +10,8 @@ export const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-ecs': 'ecs',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
 };
 
 /** Aggregated clients (`new ECS().describeServices()`) hide their calls from this scan. */
