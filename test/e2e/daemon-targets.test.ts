@@ -13,7 +13,7 @@ import type { TestClients } from '../../src/demo/aws-demo-clients.js';
 import { loadDesiredState } from '../../src/spec/load-desired-state.js';
 import { startFakeSlack, type FakeSlack } from '../notify/slack-fixtures.js';
 import { assumedRoleClients, defaultVpc, roleIn } from '../support/assumed-role-clients.js';
-import { awsEnv } from '../support/cli-process.js';
+import { awsEnv, runCli } from '../support/cli-process.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
 import { DaemonProcess, getJson, waitFor } from './daemon-process.js';
@@ -47,6 +47,8 @@ let daemon: DaemonProcess;
 let base: string;
 const accounts: Record<string, TestClients> = {};
 let vpcs: Record<string, string> = {};
+let src: string;
+let config: string;
 
 async function healthPath(account: string): Promise<string | undefined> {
   const { TargetGroups } = await accounts[account]!.elbv2.send(new DescribeTargetGroupsCommand({}));
@@ -58,7 +60,7 @@ beforeAll(async () => {
   vpcs = { a: await defaultVpc(accounts[A]!), b: await defaultVpc(accounts[B]!) };
   expect(vpcs.a).not.toBe(vpcs.b);
 
-  const src = mkdtempSync(join(tmpdir(), 'targets-src-'));
+  src = mkdtempSync(join(tmpdir(), 'targets-src-'));
   const shared = await substitutionWorks();
   mkdirSync(join(src, 'values'));
   for (const t of ['a', 'b']) writeFileSync(join(src, 'values', `${t}.yaml`), `VPC_ID: ${vpcs[t]}\n`);
@@ -72,7 +74,7 @@ beforeAll(async () => {
     }
   }
   const path = (t: string): string => (shared ? 'stack' : `stack-${t}`);
-  const config = join(mkdtempSync(join(tmpdir(), 'targets-cfg-')), 'controller.yaml');
+  config = join(mkdtempSync(join(tmpdir(), 'targets-cfg-')), 'controller.yaml');
   writeFileSync(
     config,
     `targets:
@@ -152,5 +154,18 @@ describe('run --config: targets in two accounts and one that cannot be assumed',
     const post = await waitFor(() => slack.posts.slice(postsBefore).find((p) => p.text.includes('shop-tg')), 10_000);
     expect(post.text).toContain('[target b]');
     expect(post.text).not.toContain('[target a]');
+  }, 30_000);
+
+  it('plan --target works on one target: its account, its files; a refused role and an unknown name exit 1', async () => {
+    const env = awsEnv(proxy.url);
+    const b = await runCli(['plan', src, '--config', config, '--target', 'b', '--json'], { env });
+    expect(b.code, b.stderr).toBe(0);
+    const plan = JSON.parse(b.stdout) as { ok: boolean; changes: { id: string; action: string }[] };
+    expect(plan.changes.map((c) => [c.id, c.action])).toEqual([['TargetGroup/shop-tg', 'noop']]);
+    const denied = await runCli(['plan', src, '--target', 'denied'], { env: { ...env, ECS_RECONCILER_CONFIG: config } });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain(`cannot assume ${roleIn(DENIED)}: AccessDenied`);
+    const unknown = await runCli(['plan', src, '--config', config, '--target', 'qa'], { env });
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([1, `error: no target "qa" in ${config}; its targets: a, b, denied`]);
   }, 30_000);
 });
