@@ -156,6 +156,18 @@ describe('run --config: targets in two accounts and one that cannot be assumed',
     expect(post.text).not.toContain('[target a]');
   }, 30_000);
 
+  it('an invalid config file: run exits 1 with every error at its file:line', async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'targets-bad-')), 'controller.yaml');
+    writeFileSync(bad, 'targets:\n  - { name: a, region: eu-west-1, path: x, account: "12" }\n  - { name: a, region: eu-west-1, path: x, rolearn: x }\n');
+    const run = new DaemonProcess(['--source', src, '--config', bad, '--port', '0', '--host', '127.0.0.1'], { PATH: process.env.PATH, HOME: src, ...awsEnv(proxy.url) });
+    expect((await run.exited).code).toBe(1);
+    expect(run.output.filter((l) => !l.startsWith('{'))).toEqual([
+      'error: invalid controller config:',
+      `${bad}:2:53: targets[0].account: "12" is not valid (the 12-digit account id)`,
+      `${bad}:3:44: targets[1]: unknown field rolearn; a target takes name, account, region, roleArn, externalId, path, values`,
+    ]);
+  }, 20_000);
+
   it('plan --target works on one target: its account, its files; a refused role and an unknown name exit 1', async () => {
     const env = awsEnv(proxy.url);
     const b = await runCli(['plan', src, '--config', config, '--target', 'b', '--json'], { env });
