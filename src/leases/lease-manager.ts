@@ -86,7 +86,7 @@ export class LeaseManager {
     loop();
   }
 
-  /** Stop renewing and give every lease up (expiring after the safety margin). */
+  /** Stop renewing, give every lease up (expiring after the safety margin) and leave the live replicas. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
@@ -96,6 +96,8 @@ export class LeaseManager {
       this.#held.delete(target);
       await this.opts.table.write(target, this.opts.replicaId, held.version, now + this.opts.safetyMarginMs).catch(() => undefined);
     }
+    // the others count one replica less at their next tick, and take these targets
+    await this.opts.table.heartbeat(this.opts.replicaId, 0).catch(() => undefined);
   }
 
   /** One round: heartbeat, read, renew, give up, take. Exported for tests. */

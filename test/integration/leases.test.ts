@@ -70,6 +70,14 @@ describe('LeaseManager against DynamoDB', () => {
     await a.tick();
     expect([a.owned().length, b.owned().length].sort()).toEqual([1, 2]);
     expect(new Set([...a.owned(), ...b.owned()])).toEqual(new Set(targets));
+    // a stops (SIGTERM): its leases and its heartbeat go; b takes everything after the margin
+    await a.stop();
+    expect(a.owned()).toEqual([]);
+    await b.tick();
+    expect(b.owned()).toHaveLength(2);
+    clock += MARGIN + 1;
+    await b.tick();
+    expect(b.owned()).toEqual(targets);
   });
 
   it('a write goes out only while the lease is held with the margin to spare; reads always', async () => {
@@ -78,13 +86,23 @@ describe('LeaseManager against DynamoDB', () => {
     const proxy = new FaultProxy({ target: motoUrl() });
     const url = await proxy.start();
     await withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: url }, async () => {
-      const clients = createAwsClients({ rateLimits: false, extendStack: installLeaseGuard(a.check('t1')) });
+      let checks = 0;
+      const check = a.check('t1');
+      const clients = createAwsClients({
+        rateLimits: false,
+        extendStack: installLeaseGuard((op) => {
+          checks += 1;
+          check(op);
+        }),
+      });
       try {
         const create = (name: string) => clients.elbv2.send(new CreateTargetGroupCommand({ Name: name, TargetType: 'lambda' }));
         await create('held-tg');
         expect(proxy.writes().map((w) => w.operation)).toEqual(['CreateTargetGroup']);
         clock += TTL - MARGIN + 1; // still held, but with less than the margin left
+        checks = 0;
         await expect(create('late-tg')).rejects.toBeInstanceOf(LeaseLostError);
+        expect(checks).toBe(1); // refused once, never retried
         await expect(create('late-tg')).rejects.toThrow(/t1: CreateTargetGroup not sent: this replica \(a\) no longer holds/);
         expect(proxy.writes().map((w) => w.params?.Name)).toEqual(['held-tg']);
         await clients.elbv2.send(new DescribeTargetGroupsCommand({})); // a read is not refused
