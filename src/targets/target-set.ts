@@ -130,6 +130,9 @@ export class TargetSet {
   async #refresh(runs: readonly TargetRun[]): Promise<void> {
     await this.#shared.sync();
     await Promise.all(runs.map((r) => r.reconciler.refreshSource().catch(() => undefined)));
+    // the daemon's own readiness needs a revision in force: the source's, once a target loaded it
+    const revision = this.#runs.find((r) => r.reconciler.inForce !== undefined)?.reconciler.inForce?.revision;
+    if (revision !== undefined) this.opts.status.setRevision(revision);
   }
 
   async sourceMoved(): Promise<boolean> {

@@ -140,6 +140,8 @@ describe('run --config: targets in two accounts and one that cannot be assumed',
     expect(metrics).toContain('ecs_reconciler_resources{state="in-sync",target="a"} 1');
     expect(metrics).toContain('ecs_reconciler_resources{state="in-sync",target="b"} 1');
     expect(metrics).toMatch(/ecs_reconciler_cycles_total\{result="failed",target="denied"\} [1-9]/);
+    // the daemon is ready: a revision in force, its cycles partial (one target failed) with AWS answering
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
   }, 20_000);
 
   it('a drift in account b is corrected there and alerted with the target name', async () => {
