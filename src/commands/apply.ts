@@ -19,7 +19,6 @@ import { errorsForJson, formatSpecError, processOutput, type Output } from './cl
 import { DEFAULT_OWNER_ID } from './plan.js';
 import { useColor } from './color.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
-import { resolveCliTarget } from '../targets/cli-target.js';
 
 export interface ApplyCommandOptions {
   dryRun?: boolean;
@@ -66,7 +65,8 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
   const json = options.json === true;
   let target;
   try {
-    target = await resolveCliTarget(options);
+    // loaded only for --target: the STS client and the config schema cost start-up time otherwise
+    target = options.target === undefined ? undefined : await (await import('../targets/cli-target.js')).resolveCliTarget(options);
   } catch (error) {
     output.err(`error: ${(error as Error).message}`);
     return 1;

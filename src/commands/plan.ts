@@ -12,7 +12,6 @@ import { errorsForJson, formatSpecError, processOutput } from './cli-output.js';
 import type { Output } from './cli-output.js';
 import { reportAwsFailure } from './aws-failure.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
-import { resolveCliTarget } from '../targets/cli-target.js';
 
 export const PLAN_FORMATS = ['text', 'json', 'markdown'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
@@ -38,7 +37,8 @@ export async function runPlan(dir: string, options: PlanCommandOptions, output: 
   const json = format === 'json';
   let target;
   try {
-    target = await resolveCliTarget(options);
+    // loaded only for --target: the STS client and the config schema cost start-up time otherwise
+    target = options.target === undefined ? undefined : await (await import('../targets/cli-target.js')).resolveCliTarget(options);
   } catch (error) {
     output.err(`error: ${(error as Error).message}`);
     return 1;

@@ -16,7 +16,6 @@ import { startHttpServer, type RunningHttpServer } from '../server/http-server.j
 import { ControllerMetrics } from '../server/metrics.js';
 import { createWebhookHandler } from '../server/webhook.js';
 import { createDesiredSource } from '../source/create-source.js';
-import { startTargets } from '../targets/targets-daemon.js';
 import { Reconciler } from './cycle.js';
 import { ControllerLoop } from './loop.js';
 import type { RunConfig } from './run-config.js';
@@ -76,7 +75,8 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   const retryFailed = { requested: false };
   // --config: one reconciler per target (src/targets/), else the one implicit target
   const configFile = config.configFile;
-  const targets = configFile === undefined ? undefined : await startTargets({
+  // loaded only with --config: the STS and DynamoDB clients cost start-up time otherwise
+  const targets = configFile === undefined ? undefined : await (await import('../targets/targets-daemon.js')).startTargets({
     config: { ...config, configFile }, source, logger, metrics, status, secrets, notify: (m) => sender?.enqueue(m), gate: clients.gate, retryFailed,
     trigger: (reason) => loop.trigger(reason),
   });
