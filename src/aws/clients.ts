@@ -9,6 +9,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsService } from './aws-service.js';
 import { CALL_COUNTER_MIDDLEWARE_NAME, CallCounter, callCounterMiddleware } from './call-counter.js';
 import { type Clock, RATE_LIMIT_MIDDLEWARE_NAME, RateLimiter, rateLimitMiddleware, systemClock } from './rate-limiter.js';
@@ -45,6 +46,10 @@ export interface AwsClientOptions {
   clock?: Clock;
   /** retry backoff tuning (tests) */
   retry?: Partial<Pick<RetryPolicy, 'transientBaseMs' | 'throttleBaseMs'>>;
+  /** default: the SDK's chain; a target's assumed-role provider (src/targets/) */
+  credentials?: AwsCredentialIdentityProvider;
+  /** called with each client's middleware stack after the controller's own middleware (a target's lease guard) */
+  extendStack?: (stack: MiddlewareStackLike, service: AwsService) => void;
 }
 
 export interface AwsClients {
@@ -66,6 +71,8 @@ export interface AwsClients {
 interface StackLike {
   addRelativeTo(middleware: unknown, options: { name: string; relation: 'before' | 'after'; toMiddleware: string }): void;
 }
+
+export type MiddlewareStackLike = StackLike;
 
 /** Order inside finalizeRequest: retry -> rate limit (wait for a token) -> count -> sign -> send. */
 function instrument(stack: StackLike, service: AwsService, calls: CallCounter, limiter: RateLimiter | undefined): void {
@@ -96,6 +103,7 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   const maxAttempts = opts.maxAttempts ?? 3;
   const common = {
     ...(opts.region ? { region: opts.region } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
     maxAttempts,
     retryStrategy: new ControllerRetryStrategy({
       maxAttempts,
@@ -117,6 +125,11 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   instrument(elbv2.middlewareStack as unknown as StackLike, 'elbv2', calls, limiter);
   instrument(ec2.middlewareStack as unknown as StackLike, 'ec2', calls, limiter);
   instrument(sqs.middlewareStack as unknown as StackLike, 'sqs', calls, limiter);
+  if (opts.extendStack) {
+    opts.extendStack(ecs.middlewareStack as unknown as StackLike, 'ecs');
+    opts.extendStack(elbv2.middlewareStack as unknown as StackLike, 'elbv2');
+    opts.extendStack(ec2.middlewareStack as unknown as StackLike, 'ec2');
+  }
   const gate = opts.gate ?? new RequestGate();
   const deadlineMs = opts.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   applyRequestDeadline(ecs, deadlineMs, gate, 'ECS request');

@@ -33,6 +33,10 @@ export interface ApplyCommandOptions {
   /** ms between two reads of the rollouts (tests shorten it) */
   waitPollMs?: number;
   retryFailed?: boolean;
+  /** --config: the controller config file (default ECS_RECONCILER_CONFIG) */
+  config?: string;
+  /** --target: apply that target of the config file */
+  target?: string;
 }
 
 /** Every declared resource of every kind (the registry's list, as the daemon's cycle counts them). */
@@ -59,7 +63,15 @@ function parseMaxDeletes(value: string): number {
 /** Runs apply and returns the exit code. */
 export async function runApply(dir: string, options: ApplyCommandOptions, output: Output = processOutput): Promise<number> {
   const json = options.json === true;
-  const loaded = await loadDesiredState(dir);
+  let target;
+  try {
+    // loaded only for --target: the STS client and the config schema cost start-up time otherwise
+    target = options.target === undefined ? undefined : await (await import('../targets/cli-target.js')).resolveCliTarget(options);
+  } catch (error) {
+    output.err(`error: ${(error as Error).message}`);
+    return 1;
+  }
+  const loaded = await (target?.load ?? loadDesiredState)(dir);
   if (!loaded.ok) {
     const refusal =
       options.prune === true
@@ -75,7 +87,7 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
     }
     return 1;
   }
-  const clients = createAwsClients();
+  const clients = target?.createClients() ?? createAwsClients();
   // Ctrl-C / SIGTERM during an apply: the steps under way finish their writes, no new one starts
   // (the report lists them as skipped), exit 1; a second signal stops at once
   const waitAbort = new AbortController();
@@ -145,6 +157,8 @@ export function registerApplyCommand(program: Command): void {
     .option('--no-wait', 'exit once the writes are made, without waiting for the ECS rollouts they started')
     .option('--wait-timeout <duration>', 'how long to wait for the rollouts to complete, e.g. 90s or 10m (default 10m); exit 1 past it', (v: string) => parseDuration(v, '--wait-timeout'))
     .option('--retry-failed', 'deploy again the spec hashes held by failed rollouts')
+    .option('--config <file>', 'controller config file listing targets [env ECS_RECONCILER_CONFIG]')
+    .option('--target <name>', 'apply this target of --config: its path and values file in [dir], its region and role')
     .action(async (dir: string, options: ApplyCommandOptions) => {
       process.exitCode = await runApply(dir, { ...options, color: useColor(options.color) });
     });

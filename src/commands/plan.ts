@@ -23,6 +23,10 @@ export interface PlanCommandOptions {
   prune?: boolean;
   ownerId: string;
   color?: boolean;
+  /** --config: the controller config file (default ECS_RECONCILER_CONFIG) */
+  config?: string;
+  /** --target: plan that target of the config file */
+  target?: string;
 }
 
 export const DEFAULT_OWNER_ID = 'ecs-reconciler';
@@ -31,9 +35,17 @@ export const DEFAULT_OWNER_ID = 'ecs-reconciler';
 export async function runPlan(dir: string, options: PlanCommandOptions, output: Output = processOutput): Promise<number> {
   const format: PlanFormat = options.json === true ? 'json' : (options.format ?? 'text');
   const json = format === 'json';
-  const clients = createAwsClients();
+  let target;
   try {
-    const result = await loadObservePlan(dir, clients, { prune: options.prune === true, ownerId: options.ownerId });
+    // loaded only for --target: the STS client and the config schema cost start-up time otherwise
+    target = options.target === undefined ? undefined : await (await import('../targets/cli-target.js')).resolveCliTarget(options);
+  } catch (error) {
+    output.err(`error: ${(error as Error).message}`);
+    return 1;
+  }
+  const clients = target?.createClients() ?? createAwsClients();
+  try {
+    const result = await loadObservePlan(dir, clients, { prune: options.prune === true, ownerId: options.ownerId }, target?.load);
     if (!result.ok) {
       if (json) {
         output.out(JSON.stringify({ ok: false, stage: 'load', errors: errorsForJson(result.errors, dir) }, null, 2));
@@ -67,6 +79,8 @@ export function registerPlanCommand(program: Command): void {
     .option('--no-color', 'no colours in the output (also: NO_COLOR set)')
     .option('--prune', 'also plan deletion of resources tagged as ours that left the files')
     .option('--owner-id <id>', 'controller id written to the ecs-reconciler/owner tag', process.env.ECS_RECONCILER_OWNER_ID ?? DEFAULT_OWNER_ID)
+    .option('--config <file>', 'controller config file listing targets [env ECS_RECONCILER_CONFIG]')
+    .option('--target <name>', 'plan this target of --config: its path and values file in [dir], its region and role')
     .action(async (dir: string, options: PlanCommandOptions) => {
       process.exitCode = await runPlan(dir, { ...options, color: useColor(options.color) });
     });

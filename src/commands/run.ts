@@ -28,7 +28,17 @@ export function registerRunCommand(program: Command): void {
       }
       throw error;
     }
-    const daemon = await startDaemon(config);
+    let daemon;
+    try {
+      daemon = await startDaemon(config);
+    } catch (error) {
+      // an invalid controller config file: every error at its file:line, not only the first line
+      if (error instanceof ConfigError) {
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exit(1);
+      }
+      throw error;
+    }
     const onSignal = (signal: NodeJS.Signals): void => {
       void daemon.shutdown(signal);
     };

@@ -7,7 +7,7 @@ import type { RolloutIncidents } from '../notify/rollout-incidents.js';
 import type { ControllerMetrics } from '../server/metrics.js';
 import type { ControllerStatus } from '../server/controller-status.js';
 import type { DesiredSource } from '../source/desired-source.js';
-import type { DesiredState } from '../spec/types.js';
+import type { DesiredState, LoadResult } from '../spec/types.js';
 
 export interface CycleDeps {
   source: DesiredSource;
@@ -28,6 +28,8 @@ export interface CycleDeps {
   retryFailed?: { requested: boolean };
   /** with --events-queue: who changed a resource (from its CloudTrail event), for drift reports */
   authors?: { of(id: string): string | undefined };
+  /** how a synced directory is loaded; default loadDesiredState(dir) (a target: its path and values file) */
+  load?: (dir: string) => Promise<LoadResult>;
 }
 
 export interface InForce {

@@ -80,7 +80,7 @@ export class Reconciler {
     }
     const { revision, dir } = synced;
     if (revision === this.#inForce?.revision || revision === this.#invalidRevision) return;
-    const loaded = await loadDesiredState(dir);
+    const loaded = await (this.deps.load ?? loadDesiredState)(dir);
     if (!loaded.ok) {
       this.#refuseRevision(
         revision,

@@ -79,11 +79,20 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     warn: (msg) => logger.warn(msg),
   });
   const retryFailed = { requested: false };
-  const events: DaemonEvents | undefined = config.eventsQueue === undefined ? undefined : await startEventsFor(config, config.eventsQueue, logger);
-  const reconciler = new Reconciler({
+  // --config: one reconciler per target (src/targets/), else the one implicit target
+  const configFile = config.configFile;
+  // loaded only with --config: the STS and DynamoDB clients cost start-up time otherwise
+  const targets = configFile === undefined ? undefined : await (await import('../targets/targets-daemon.js')).startTargets({
+    config: { ...config, configFile }, source, logger, metrics, status, secrets, notify: (m) => sender?.enqueue(m), gate: clients.gate, retryFailed,
+    trigger: (reason) => loop.trigger(reason),
+  });
+  // --events-queue is for the one implicit target (resolveRunConfig refuses it beside --config)
+  const events: DaemonEvents | undefined = config.eventsQueue === undefined || targets !== undefined ? undefined : await startEventsFor(config, config.eventsQueue, logger);
+  const single = targets === undefined ? new Reconciler({
     source, clients, logger, incidents, rollouts, retryFailed, status, metrics, secrets, ...(events === undefined ? {} : { authors: events.authors }),
     ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
-  });
+  }) : undefined;
+  const reconciler = targets ?? single!;
 
   let resolveDone: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => {
@@ -134,6 +143,7 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
       if (!finished) logger.warn({ event: LogEvent.shutdown }, 'running cycle did not finish in time; exiting anyway');
       await sender?.close(2_000);
       await server.close();
+      await targets?.close();
       await source.close();
       clients.destroy();
       logger.info({ event: LogEvent.shutdown, cycles: loop.cycles }, 'stopped');
@@ -145,6 +155,6 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   }
 
   loop.start();
-  await events?.connect({ clients, logger, status, reconciler, loop });
+  if (single !== undefined) await events?.connect({ clients, logger, status, reconciler: single, loop });
   return { logger, server, loop, status, done, shutdown };
 }

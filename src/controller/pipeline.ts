@@ -2,7 +2,7 @@
 // load the desired state, observe live AWS, plan. No writes here.
 import type { AwsClients } from '../aws/clients.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
-import type { DesiredState, SpecError } from '../spec/types.js';
+import type { DesiredState, LoadResult, SpecError } from '../spec/types.js';
 import { planAll } from '../reconcilers/plan.js';
 import type { LiveState, Plan } from '../reconcilers/types.js';
 import { observe } from './observe.js';
@@ -22,8 +22,10 @@ export async function loadObservePlan(
   dir: string,
   clients: AwsClients,
   opts: PipelineOptions,
+  /** how `dir` is loaded (a target: its path and values file); default loadDesiredState */
+  load: (dir: string) => Promise<LoadResult> = loadDesiredState,
 ): Promise<PipelineResult> {
-  const loaded = await loadDesiredState(dir);
+  const loaded = await load(dir);
   if (!loaded.ok) return { ok: false, stage: 'load', errors: loaded.errors };
   return { ok: true, ...(await observeAndPlan(loaded.state, clients, opts)) };
 }

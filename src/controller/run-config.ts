@@ -30,6 +30,14 @@ export interface RunConfig {
   resyncMs: number;
   /** with --events-queue: SQS long-poll wait (WaitTimeSeconds) */
   eventsWaitMs: number;
+  /** the controller config file listing targets (issue 16); none: one target, the SDK's account and region */
+  configFile: string | undefined;
+  /** DynamoDB table of the replicas' leases; none: this process reconciles every target */
+  leaseTable: string | undefined;
+  leaseTtlMs: number;
+  leaseRenewMs: number;
+  /** this replica's name in the lease table (default: host name, pid and a random suffix) */
+  replicaId: string | undefined;
 }
 
 type Parse = (raw: string, flag: string) => unknown;
@@ -112,6 +120,11 @@ export const RUN_OPTIONS: OptionDef[] = [
     if (ms > 20_000) throw new ConfigError(`${flag}: SQS waits at most 20s, got "${raw}"`);
     return ms;
   } },
+  { key: 'configFile', flag: '--config', value: '<file>', env: 'ECS_RECONCILER_CONFIG', default: undefined, description: 'controller config file listing targets (accounts, regions, roles, paths, values files); none: one target with the SDK\'s account and region', parse: optionalText },
+  { key: 'leaseTable', flag: '--lease-table', value: '<name>', env: 'ECS_RECONCILER_LEASE_TABLE', default: undefined, description: 'DynamoDB table through which replicas share the targets (one owner per target); none: this process reconciles them all', parse: optionalText },
+  { key: 'leaseTtlMs', flag: '--lease-ttl', value: '<duration>', env: 'ECS_RECONCILER_LEASE_TTL', default: '30s', description: 'a lease not renewed for this long may be taken by another replica', parse: parseDuration },
+  { key: 'leaseRenewMs', flag: '--lease-renew', value: '<duration>', env: 'ECS_RECONCILER_LEASE_RENEW', default: '5s', description: 'how often leases are renewed and rebalanced; lease TTL must exceed this + --aws-timeout + 2 s', parse: parseDuration },
+  { key: 'replicaId', flag: '--replica-id', value: '<id>', env: 'ECS_RECONCILER_REPLICA_ID', default: undefined, description: 'this replica\'s name in the lease table (default: host name, pid, random suffix)', parse: optionalText },
   { key: 'maxCycles', flag: '--max-cycles', value: '<n>', env: 'ECS_RECONCILER_MAX_CYCLES', default: '0', description: 'exit 0 after this many cycles (0 = until SIGTERM/SIGINT)', parse: parseInteger(0, 100_000_000) },
 ];
 
@@ -132,7 +145,11 @@ export function resolveRunConfig(flags: Record<string, unknown>, env: NodeJS.Pro
     const origin = found ? found[1] : def.flag;
     out[def.key] = raw === undefined ? undefined : def.parse(raw, origin);
   }
-  return out as unknown as RunConfig;
+  const config = out as unknown as RunConfig;
+  if (config.eventsQueue !== undefined && config.configFile !== undefined) {
+    throw new ConfigError('--events-queue works with one target only, not beside --config (targets in several accounts have one queue each): drop one of the two');
+  }
+  return config;
 }
 
 /** The README table: flag, environment variable, default, meaning. */

@@ -32,6 +32,12 @@ export const LogEvent = {
   notifyDisabled: 'notify.disabled',
   stateUnwritable: 'state.unwritable',
   shutdown: 'shutdown',
+  targetFailed: 'target.failed',
+  leaseStarted: 'lease.started',
+  leaseAcquired: 'lease.acquired',
+  leaseReleased: 'lease.released',
+  leaseLost: 'lease.lost',
+  leaseTickFailed: 'lease.tick-failed',
 } as const;
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];
 

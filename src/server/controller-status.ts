@@ -77,6 +77,8 @@ export interface StatusDocument {
   generatedAt: string;
   /** with --events-queue: whether events flow and which interval is in force */
   events?: EventsStatus;
+  /** with a controller config file: one section per target (its own cycles, resources, incidents) */
+  targets?: TargetStatusSection[];
 }
 
 /** The CloudTrail event source (--events-queue), as /status and /readyz show it. */
@@ -89,6 +91,16 @@ export interface EventsStatus {
   intervalMs: number;
   received: number;
   lastMessageAt: string | null;
+}
+
+/** One target's part of /status (issue 16). */
+export interface TargetStatusSection {
+  name: string;
+  account: string | null;
+  region: string;
+  /** with --lease-table: whether this replica holds the target's lease (only the owner reconciles it) */
+  owned: boolean;
+  status: Omit<StatusDocument, 'targets'>;
 }
 
 /** How many finished cycles /status and the status page list. */
@@ -279,6 +291,13 @@ export class ControllerStatus {
     };
   }
 
+  #targets: (() => TargetStatusSection[]) | undefined;
+
+  /** The targets' sections, read at each snapshot. */
+  setTargetSections(provider: () => TargetStatusSection[]): void {
+    this.#targets = provider;
+  }
+
   snapshot(): StatusDocument {
     const counts = Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Record<ResourceState, number>;
     for (const r of this.#resources) counts[r.state] += 1;
@@ -297,6 +316,7 @@ export class ControllerStatus {
       nextActions: this.#nextActions.map((a) => ({ ...a })),
       generatedAt: iso(this.#now()),
       ...(this.#events === undefined ? {} : { events: { ...this.#events } }),
+      ...(this.#targets === undefined ? {} : { targets: this.#targets() }),
     };
   }
 }

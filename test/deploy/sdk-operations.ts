@@ -12,6 +12,7 @@ export const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-ec2': 'ec2',
   '@aws-sdk/client-sqs': 'sqs',
   '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
 };
 
 /** Aggregated clients (`new ECS().describeServices()`) hide their calls from this scan. */

@@ -52,7 +52,7 @@ export function isReadOperation(operation: string): boolean {
   return /^(Describe|List|Get)/.test(operation);
 }
 
-export type InjectedError = 'throttle' | 'error500';
+export type InjectedError = 'throttle' | 'error500' | 'accessDenied';
 
 export interface WireResponse {
   status: number;
@@ -68,6 +68,23 @@ export interface WireResponse {
  */
 export function awsErrorResponse(service: string, kind: InjectedError): WireResponse {
   const requestId = randomUUID();
+  if (kind === 'accessDenied') {
+    // STS's (and every query protocol's) 403; ECS's JSON shape for the JSON protocols
+    if (service === 'ecs' || service === 'unknown' || service === 'dynamodb') {
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
+        body: JSON.stringify({ __type: 'AccessDeniedException', message: 'User is not authorized to perform this operation (injected by the test fault proxy)' }),
+      };
+    }
+    return {
+      status: 403,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body:
+        `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>` +
+        `<Message>User is not authorized to perform: ${service}:* (injected by the test fault proxy)</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
   if (service === 'ecs' || service === 'unknown') {
     const body =
       kind === 'throttle'

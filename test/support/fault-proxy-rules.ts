@@ -3,19 +3,25 @@
 import { isReadOperation, type AwsService } from './aws-wire.js';
 
 /** Which calls a rule applies to. Every given field must match; an empty matcher matches all. */
+/** The controller's three services, and STS (targets' AssumeRole) and DynamoDB (leases). */
+export type ProxiedService = AwsService | 'sts' | 'dynamodb';
+
 export interface CallMatcher {
-  service?: AwsService | AwsService[];
+  service?: ProxiedService | ProxiedService[];
   /** exact operation name(s), or a pattern */
   operation?: string | string[] | RegExp;
   /** read = Describe, List and Get operations; write = everything else */
   kind?: 'read' | 'write';
+  /** request parameters that must be equal (the form fields or the JSON body's top level), e.g. { RoleArn: '...' } */
+  params?: Record<string, string>;
 }
 
-export type FaultKind = 'throttle' | 'error500' | 'drop' | 'trickle' | 'delay' | 'silent';
+export type FaultKind = 'throttle' | 'error500' | 'accessDenied' | 'drop' | 'trickle' | 'delay' | 'silent';
 
 export interface FaultRule extends CallMatcher {
   /**
-   * throttle: the service's own throttling error; error500: its 5xx error; drop: destroy the socket;
+   * throttle: the service's own throttling error; error500: its 5xx error; accessDenied: its 403
+   * AccessDenied (STS: a role that cannot be assumed); drop: destroy the socket;
    * trickle: forward, then send moto's answer (headers at once) one body byte every `trickleMs`;
    * delay: hold the request `delayMs`, then forward it even when the client has given up (a late write);
    * silent: read the request and never answer (the socket stays open until the client or stop() closes it)
@@ -50,6 +56,7 @@ export interface RateLimitRule extends CallMatcher {
 export interface CallInfo {
   service: string;
   operation: string;
+  params?: Record<string, unknown>;
 }
 
 export function matches(matcher: CallMatcher, call: CallInfo): boolean {
@@ -66,6 +73,7 @@ export function matches(matcher: CallMatcher, call: CallInfo): boolean {
     }
   }
   if (matcher.kind !== undefined && (matcher.kind === 'read') !== isReadOperation(call.operation)) return false;
+  if (matcher.params !== undefined && !Object.entries(matcher.params).every(([k, v]) => call.params?.[k] === v)) return false;
   return true;
 }
 

@@ -185,7 +185,7 @@ export class FaultProxy {
 
     const plan = this.plan;
     const latency = plan.latencyFor(call);
-    const decision = plan.decide(call);
+    const decision = plan.decide({ ...call, params });
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 
     if (decision?.fault === 'drop') {
@@ -210,7 +210,7 @@ export class FaultProxy {
     }
     if (decision) {
       call.outcome = decision.by === 'rate-limit' ? 'rate-limited' : decision.fault;
-      const error = awsErrorResponse(service, decision.fault === 'throttle' ? 'throttle' : 'error500');
+      const error = awsErrorResponse(service, decision.fault === 'throttle' || decision.fault === 'accessDenied' ? decision.fault : 'error500');
       call.status = error.status;
       res.writeHead(error.status, { ...error.headers, 'content-length': String(Buffer.byteLength(error.body)) });
       res.end(error.body);
