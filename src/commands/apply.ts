@@ -19,8 +19,9 @@ import { errorsForJson, formatSpecError, processOutput, type Output } from './cl
 import { DEFAULT_OWNER_ID } from './plan.js';
 import { useColor } from './color.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
+import { addVariableOptions, cliLoadOptions, type VariableCommandOptions } from './variable-options.js';
 
-export interface ApplyCommandOptions {
+export interface ApplyCommandOptions extends VariableCommandOptions {
   dryRun?: boolean;
   prune?: boolean;
   maxDeletes?: number;
@@ -59,7 +60,9 @@ function parseMaxDeletes(value: string): number {
 /** Runs apply and returns the exit code. */
 export async function runApply(dir: string, options: ApplyCommandOptions, output: Output = processOutput): Promise<number> {
   const json = options.json === true;
-  const loaded = await loadDesiredState(dir);
+  const loadOptions = await cliLoadOptions(options, output, json);
+  if (loadOptions === undefined) return 1;
+  const loaded = await loadDesiredState(dir, loadOptions);
   if (!loaded.ok) {
     const refusal =
       options.prune === true
@@ -132,7 +135,7 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
 }
 
 export function registerApplyCommand(program: Command): void {
-  program
+  const cmd = program
     .command('apply')
     .description('make AWS match the desired state: print the plan, make the writes, print a summary (exit 1 if anything failed)')
     .argument('[dir]', 'directory of desired-state YAML, or one file', DEFAULT_DESIRED_DIR)
@@ -144,8 +147,8 @@ export function registerApplyCommand(program: Command): void {
     .option('--no-color', 'no colours in the output (also: NO_COLOR set)')
     .option('--no-wait', 'exit once the writes are made, without waiting for the ECS rollouts they started')
     .option('--wait-timeout <duration>', 'how long to wait for the rollouts to complete, e.g. 90s or 10m (default 10m); exit 1 past it', (v: string) => parseDuration(v, '--wait-timeout'))
-    .option('--retry-failed', 'deploy again the spec hashes held by failed rollouts')
-    .action(async (dir: string, options: ApplyCommandOptions) => {
+    .option('--retry-failed', 'deploy again the spec hashes held by failed rollouts');
+  addVariableOptions(cmd).action(async (dir: string, options: ApplyCommandOptions) => {
       process.exitCode = await runApply(dir, { ...options, color: useColor(options.color) });
     });
 }

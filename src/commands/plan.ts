@@ -12,11 +12,12 @@ import { errorsForJson, formatSpecError, processOutput } from './cli-output.js';
 import type { Output } from './cli-output.js';
 import { reportAwsFailure } from './aws-failure.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
+import { addVariableOptions, cliLoadOptions, type VariableCommandOptions } from './variable-options.js';
 
 export const PLAN_FORMATS = ['text', 'json', 'markdown'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends VariableCommandOptions {
   json?: boolean;
   format?: PlanFormat;
   detailedExitcode?: boolean;
@@ -31,9 +32,11 @@ export const DEFAULT_OWNER_ID = 'ecs-reconciler';
 export async function runPlan(dir: string, options: PlanCommandOptions, output: Output = processOutput): Promise<number> {
   const format: PlanFormat = options.json === true ? 'json' : (options.format ?? 'text');
   const json = format === 'json';
+  const loadOptions = await cliLoadOptions(options, output, json);
+  if (loadOptions === undefined) return 1;
   const clients = createAwsClients();
   try {
-    const result = await loadObservePlan(dir, clients, { prune: options.prune === true, ownerId: options.ownerId });
+    const result = await loadObservePlan(dir, clients, { prune: options.prune === true, ownerId: options.ownerId }, loadOptions);
     if (!result.ok) {
       if (json) {
         output.out(JSON.stringify({ ok: false, stage: 'load', errors: errorsForJson(result.errors, dir) }, null, 2));
@@ -57,7 +60,7 @@ export async function runPlan(dir: string, options: PlanCommandOptions, output: 
 }
 
 export function registerPlanCommand(program: Command): void {
-  program
+  const cmd = program
     .command('plan')
     .description('show what apply would change in AWS (exit 0 success, 1 error; with --detailed-exitcode 2 when changes are pending)')
     .argument('[dir]', 'directory of desired-state YAML, or one file', DEFAULT_DESIRED_DIR)
@@ -66,8 +69,8 @@ export function registerPlanCommand(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when changes are pending (adoption tags included), 0 when none, 1 on error')
     .option('--no-color', 'no colours in the output (also: NO_COLOR set)')
     .option('--prune', 'also plan deletion of resources tagged as ours that left the files')
-    .option('--owner-id <id>', 'controller id written to the ecs-reconciler/owner tag', process.env.ECS_RECONCILER_OWNER_ID ?? DEFAULT_OWNER_ID)
-    .action(async (dir: string, options: PlanCommandOptions) => {
+    .option('--owner-id <id>', 'controller id written to the ecs-reconciler/owner tag', process.env.ECS_RECONCILER_OWNER_ID ?? DEFAULT_OWNER_ID);
+  addVariableOptions(cmd).action(async (dir: string, options: PlanCommandOptions) => {
       process.exitCode = await runPlan(dir, { ...options, color: useColor(options.color) });
     });
 }

@@ -28,7 +28,18 @@ export function registerRunCommand(program: Command): void {
       }
       throw error;
     }
-    const daemon = await startDaemon(config);
+    let daemon;
+    try {
+      daemon = await startDaemon(config);
+    } catch (error) {
+      // a values file that cannot be read (--values): one line per problem, exit 1
+      if (error instanceof ConfigError) {
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      throw error;
+    }
     const onSignal = (signal: NodeJS.Signals): void => {
       void daemon.shutdown(signal);
     };

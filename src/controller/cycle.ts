@@ -72,7 +72,7 @@ export class Reconciler {
     }
     const { revision, dir } = synced;
     if (revision === this.#inForce?.revision || revision === this.#invalidRevision) return;
-    const loaded = await loadDesiredState(dir);
+    const loaded = await loadDesiredState(dir, this.deps.loadOptions);
     if (!loaded.ok) {
       this.#refuseRevision(
         revision,

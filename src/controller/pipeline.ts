@@ -3,6 +3,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
 import type { DesiredState, SpecError } from '../spec/types.js';
+import type { LoadOptions } from '../spec/load-options.js';
 import { planAll } from '../reconcilers/plan.js';
 import type { LiveState, Plan } from '../reconcilers/types.js';
 import { observe } from './observe.js';
@@ -22,8 +23,9 @@ export async function loadObservePlan(
   dir: string,
   clients: AwsClients,
   opts: PipelineOptions,
+  loadOptions: LoadOptions = {},
 ): Promise<PipelineResult> {
-  const loaded = await loadDesiredState(dir);
+  const loaded = await loadDesiredState(dir, loadOptions);
   if (!loaded.ok) return { ok: false, stage: 'load', errors: loaded.errors };
   return { ok: true, ...(await observeAndPlan(loaded.state, clients, opts)) };
 }

@@ -1,6 +1,7 @@
 // The daemon's configuration: every flag of `run` also as an environment variable
 // (ECS_RECONCILER_<FLAG>), defined once here. The README's configuration table is this list.
 import { ReconcilerError } from '../reconciler-error.js';
+import { parseEnvVariableNames } from '../spec/variable-sources.js';
 
 export interface RunConfig {
   source: string;
@@ -24,6 +25,10 @@ export interface RunConfig {
   workDir: string | undefined;
   /** stop after this many cycles (0 = run until a signal); for soak tests and one-shot jobs */
   maxCycles: number;
+  /** values file for `${NAME}` in the YAML (issue 16) */
+  values: string | undefined;
+  /** names `${NAME}` may take from the environment */
+  envVariables: string[];
 }
 
 type Parse = (raw: string, flag: string) => unknown;
@@ -100,6 +105,12 @@ export const RUN_OPTIONS: OptionDef[] = [
   { key: 'stateDir', flag: '--state-dir', value: '<dir>', env: 'ECS_RECONCILER_STATE_DIR', default: undefined, description: 'where open incidents are kept across restarts (a volume); none: memory only', parse: optionalText },
   { key: 'workDir', flag: '--work-dir', value: '<dir>', env: 'ECS_RECONCILER_WORK_DIR', default: undefined, description: 'where the git source is checked out (default: a temp dir)', parse: optionalText },
   { key: 'maxCycles', flag: '--max-cycles', value: '<n>', env: 'ECS_RECONCILER_MAX_CYCLES', default: '0', description: 'exit 0 after this many cycles (0 = until SIGTERM/SIGINT)', parse: parseInteger(0, 100_000_000) },
+  { key: 'values', flag: '--values', value: '<file>', env: 'ECS_RECONCILER_VALUES', default: undefined, description: 'values file (NAME: value lines) for ${NAME} in the YAML, read at start', parse: optionalText },
+  { key: 'envVariables', flag: '--env-variables', value: '<names>', env: 'ECS_RECONCILER_ENV_VARIABLES', default: '', description: 'names (comma separated) ${NAME} may also take from the environment, e.g. IMAGE_TAG', parse: (raw, flag) => {
+    const parsed = parseEnvVariableNames(raw, flag);
+    if (!parsed.ok) throw new ConfigError(parsed.message);
+    return parsed.names;
+  } },
 ];
 
 /** flag values (commander's, as strings/booleans) over env over defaults. */

@@ -3,6 +3,8 @@
 // fields AWS defaults and users may leave out (health check, attributes) stay optional
 // so that plan() compares only what was declared.
 
+import type { Substitution } from './substitute-variables.js';
+
 export const KINDS = ['TargetGroup', 'Listener', 'ListenerRule', 'SecurityGroupIngress', 'Service'] as const;
 export type Kind = (typeof KINDS)[number];
 export type Policy = 'enforce' | 'observe';
@@ -269,4 +271,6 @@ export interface SpecError {
   message: string;
 }
 
-export type LoadResult = { ok: true; state: DesiredState } | { ok: false; errors: SpecError[] };
+export type LoadResult =
+  | { ok: true; state: DesiredState; /** every `${NAME}` put in (issue 16), in file order */ substitutions?: Substitution[] }
+  | { ok: false; errors: SpecError[] };
