@@ -12,6 +12,7 @@ import { parseDuration } from '../controller/run-config.js';
 import { checkPruneGuard, DEFAULT_MAX_DELETES } from '../controller/prune-guard.js';
 import { formatPlan, planToJson } from '../reconcilers/format-plan.js';
 import { desiredResources } from '../reconcilers/registry.js';
+import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
 import type { DesiredState } from '../spec/types.js';
 import { reportAwsFailure } from './aws-failure.js';
@@ -91,8 +92,10 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const { live, plan } = await observeAndPlan(loaded.state, clients, { prune: options.prune === true, ownerId: options.ownerId, retryFailed: options.retryFailed === true });
+    const { live, plan, lookups } = await observeAndPlan(loaded.state, clients, { prune: options.prune === true, ownerId: options.ownerId, retryFailed: options.retryFailed === true });
     if (!json) {
+      for (const line of formatResolvedLookups(lookups)) output.out(line);
+      if (lookups.length > 0) output.out('');
       output.out(formatPlan(plan, { color: options.color === true }));
       output.out('');
     }

@@ -7,6 +7,7 @@ import { createAwsClients } from '../aws/clients.js';
 import { loadObservePlan } from '../controller/pipeline.js';
 import { formatPlan, planHasChanges, planToJson } from '../reconcilers/format-plan.js';
 import { formatPlanMarkdown } from '../reconcilers/format-plan-markdown.js';
+import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
 import { useColor } from './color.js';
 import { errorsForJson, formatSpecError, processOutput } from './cli-output.js';
 import type { Output } from './cli-output.js';
@@ -46,10 +47,15 @@ export async function runPlan(dir: string, options: PlanCommandOptions, output: 
       }
       return 1;
     }
-    const { plan } = result;
-    if (json) output.out(JSON.stringify({ ok: true, ...planToJson(plan) }, null, 2));
+    const { plan, lookups } = result;
+    if (json) output.out(JSON.stringify({ ok: true, ...planToJson(plan), ...(lookups.length > 0 ? { lookups } : {}) }, null, 2));
     else if (format === 'markdown') output.out(formatPlanMarkdown(plan));
-    else output.out(formatPlan(plan, { color: options.color === true }));
+    else {
+      // the ids the references by name or tag found, before the plan that uses them
+      for (const line of formatResolvedLookups(lookups)) output.out(line);
+      if (lookups.length > 0) output.out('');
+      output.out(formatPlan(plan, { color: options.color === true }));
+    }
     if (plan.conflicts.length > 0) return 1;
     return options.detailedExitcode === true && planHasChanges(plan) ? 2 : 0;
   } catch (error) {

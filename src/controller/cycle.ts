@@ -11,6 +11,7 @@ import { createApplyContext } from '../reconcilers/shared/apply-context.js';
 import { secretValues } from '../spec/secret-values.js';
 import { observeAndPlan } from './pipeline.js';
 import { reportCycle } from './cycle-report.js';
+import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
 
 import type { CycleDeps, InForce } from './cycle-deps.js';
 
@@ -31,6 +32,8 @@ export class Reconciler {
   #invalidRevision: string | undefined;
   /** one sync at a time (the cycle and the git poll share the source) */
   #sourceLock: Promise<unknown> = Promise.resolve();
+  /** the resolved lookups last logged (logged again only when they change) */
+  #lookupsLogged = '';
 
   constructor(private readonly deps: CycleDeps) {}
 
@@ -108,7 +111,13 @@ export class Reconciler {
     // POST /retry: this one cycle deploys again what failed rollouts hold
     const retryFailed = this.deps.retryFailed?.requested === true;
     if (this.deps.retryFailed !== undefined) this.deps.retryFailed.requested = false;
-    const { live, plan } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
+    const { live, plan, lookups } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
+    // the ids references by name or tag found: logged when they first resolve or change
+    const resolved = formatResolvedLookups(lookups).join('\n');
+    if (resolved !== this.#lookupsLogged) {
+      this.#lookupsLogged = resolved;
+      if (lookups.length > 0) logger.info({ event: LogEvent.lookupsResolved, lookups }, `${lookups.length} lookup(s) resolved:\n${resolved}`);
+    }
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
     const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length });
     for (const outcome of report.outcomes) {

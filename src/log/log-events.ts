@@ -32,6 +32,8 @@ export const LogEvent = {
   notifyDisabled: 'notify.disabled',
   stateUnwritable: 'state.unwritable',
   shutdown: 'shutdown',
+  /** references by name or tag found new ids (issue 16) */
+  lookupsResolved: 'lookups.resolved',
 } as const;
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];
 

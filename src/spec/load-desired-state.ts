@@ -17,6 +17,7 @@ import type { IdentifiedDoc } from './check-error.js';
 import { SPEC_ERROR_CODES as C, dedupeErrors, fileError, sortErrors, targetError } from './spec-errors.js';
 import { normaliseListener, normaliseListenerRule, normaliseSecurityGroupIngress, normaliseTargetGroup } from './normalise-resources.js';
 import { normaliseService } from './normalise-service.js';
+import { lookupSitesOf } from './lookup-sites.js';
 import type { LoadOptions } from './load-options.js';
 
 /** Files read at the same time. */
@@ -122,6 +123,7 @@ function normaliseSpec(doc: ValidDoc): DesiredResource['spec'] {
 
 export function toResource(doc: ValidDoc): DesiredResource {
   const spec = normaliseSpec(doc);
+  const lookups = lookupSitesOf(doc);
   return {
     kind: doc.kind,
     name: doc.name,
@@ -129,7 +131,9 @@ export function toResource(doc: ValidDoc): DesiredResource {
     policy: doc.metadata.policy ?? 'enforce',
     ignore: [...new Set(doc.metadata.ignore ?? [])],
     source: doc.pd.start,
-    specHash: specHash(spec),
+    // a lookup's placeholder says where it goes, not what it asks for: the hash covers both
+    specHash: specHash(lookups.length === 0 ? spec : { spec, lookups: lookups.map((l) => ({ site: l.site, filter: l.filter })) }),
+    ...(lookups.length === 0 ? {} : { lookups }),
     spec,
   } as DesiredResource;
 }
