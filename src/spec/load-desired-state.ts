@@ -43,7 +43,8 @@ export async function loadDesiredState(dir: string, options: LoadOptions = {}): 
   const variableErrors: SpecError[] = [];
   for (const pd of docs) {
     const sub = substituteDocument(pd, options);
-    variableErrors.push(...sub.errors);
+    const kindName = identify(pd.value)?.id;
+    variableErrors.push(...(kindName === undefined ? sub.errors : sub.errors.map((e) => ({ ...e, kindName }))));
     substitutions.push(...sub.substitutions);
     if (sub.changed) pd.value = pd.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   }
