@@ -10,23 +10,12 @@ import type { LoadOptions } from './load-options.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { displayPath } from './parse-documents.js';
 import type { DataPath } from './parse-documents.js';
-import type { SpecError } from './types.js';
+import type { SpecError, Substitution } from './types.js';
+
+export type { Substitution } from './types.js';
 import { SPEC_ERROR_CODES as C, truncate } from './spec-errors.js';
 import type { SpecErrorCode } from './spec-errors.js';
 import { VARIABLE_NAME } from './values-file.js';
-
-/** One `${NAME}` put in: where, which name, from where (`validate --values` prints them). */
-export interface Substitution {
-  file: string;
-  line: number;
-  col: number;
-  /** `spec.taskDefinition.containers[0].image` */
-  path: string;
-  name: string;
-  from: 'values' | 'environment';
-  /** the value; absent when it looks like a secret (never shown, never logged) */
-  value?: string;
-}
 
 export interface SubstitutionResult {
   errors: SpecError[];

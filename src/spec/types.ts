@@ -3,8 +3,6 @@
 // fields AWS defaults and users may leave out (health check, attributes) stay optional
 // so that plan() compares only what was declared.
 
-import type { Substitution } from './substitute-variables.js';
-
 export const KINDS = ['TargetGroup', 'Listener', 'ListenerRule', 'SecurityGroupIngress', 'Service'] as const;
 export type Kind = (typeof KINDS)[number];
 export type Policy = 'enforce' | 'observe';
@@ -297,6 +295,19 @@ export interface SpecError {
   code: string;
   /** what is wrong and what to do */
   message: string;
+}
+
+/** One `${NAME}` put in: where, which name, from where (`validate --values` prints them). */
+export interface Substitution {
+  file: string;
+  line: number;
+  col: number;
+  /** `spec.taskDefinition.containers[0].image` */
+  path: string;
+  name: string;
+  from: 'values' | 'environment';
+  /** the value; absent when it looks like a secret (never shown, never logged) */
+  value?: string;
 }
 
 export type LoadResult =
