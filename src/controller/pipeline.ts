@@ -7,7 +7,7 @@ import type { LoadOptions } from '../spec/load-options.js';
 import { planAll } from '../reconcilers/plan.js';
 import type { LiveState, Plan } from '../reconcilers/types.js';
 import { observe, ObserveError } from './observe.js';
-import { resolveLookups, type ResolvedLookup } from '../reconcilers/resolve-lookups.js';
+import { resolveLookups, withoutBlocked, type ResolvedLookup } from '../reconcilers/resolve-lookups.js';
 import { AwsCallError } from '../aws/errors.js';
 
 export interface PipelineOptions {
@@ -49,10 +49,6 @@ export async function observeAndPlan(desired: DesiredState, clients: AwsClients,
     throw error instanceof AwsCallError ? new ObserveError([error]) : error;
   });
   const live = await observe(lookups.desired, clients, { owned: opts.prune, ownerId: opts.ownerId });
-  let plan = planAll(lookups.desired, live, { prune: opts.prune, ownerId: opts.ownerId, retryFailed: opts.retryFailed === true });
-  if (lookups.blocked.length > 0) {
-    const blocked = new Set(lookups.blocked.map((b) => b.id));
-    plan = { changes: plan.changes.filter((c) => !blocked.has(c.id)), conflicts: [...lookups.blocked, ...plan.conflicts] };
-  }
+  const plan = withoutBlocked(planAll(lookups.desired, live, { prune: opts.prune, ownerId: opts.ownerId, retryFailed: opts.retryFailed === true }), lookups.blocked);
   return { desired: lookups.desired, live, plan, lookups: lookups.resolved };
 }

@@ -11,6 +11,7 @@ import type { DesiredResource, DesiredState, LookupSite } from '../spec/types.js
 import { DESIRED_KEYS } from '../spec/types.js';
 import { RECONCILERS } from './registry.js';
 import type { Conflict } from './shared/plan-context.js';
+import type { Plan } from './types.js';
 
 /** ECS takes at most 16 subnets in a service's network configuration. */
 export const MAX_SUBNETS = 16;
@@ -100,6 +101,30 @@ export async function resolveLookups(desired: DesiredState, clients: AwsClients)
     (next as unknown as Record<string, DesiredResource[]>)[DESIRED_KEYS[r.kind]] = list;
   }
   return { desired: next, blocked, resolved };
+}
+
+/**
+ * The plan without the changes of blocked resources, and without the changes that lean on a
+ * blocked target group: a blocked target group is left out of the cycle's desired state, so a
+ * rule, listener or service forwarding to it by name (`targetGroup: { name }`) would plan toward
+ * a group "still to create" (`new:<name>`, TargetGroupIndex.arnOf). Those wait with a conflict
+ * that says why.
+ */
+export function withoutBlocked(plan: Plan, blocked: readonly Conflict[]): Plan {
+  if (blocked.length === 0) return plan;
+  const ids = new Set(blocked.map((b) => b.id));
+  const groups = blocked.filter((b) => b.id.startsWith('TargetGroup/')).map((b) => b.id.slice('TargetGroup/'.length));
+  const conflicts: Conflict[] = [...blocked];
+  const changes = plan.changes.filter((c) => {
+    if (ids.has(c.id)) return false;
+    const text = JSON.stringify(c);
+    // a reference by name (`targetGroup: { name }`, TargetGroupRef) or the group still to create
+    const leans = groups.find((name) => text.includes(`"new:${name}"`) || text.includes(`"targetGroup":${JSON.stringify({ name })}`));
+    if (leans === undefined) return true;
+    conflicts.push({ id: c.id, message: `${c.id}: waits for TargetGroup/${leans}, whose lookup failed this cycle (see its conflict)` });
+    return false;
+  });
+  return { changes, conflicts: [...conflicts, ...plan.conflicts] };
 }
 
 /** `lookup TargetGroup/web spec.vpc { tags: { Name: prod } } -> vpc-0abc` lines for plan output and the log. */

@@ -8,7 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { coveringFilters, matchCandidates, type Ec2Candidate } from '../../src/aws/ec2-lookups.js';
-import { resolveLookups } from '../../src/reconcilers/resolve-lookups.js';
+import { resolveLookups, withoutBlocked } from '../../src/reconcilers/resolve-lookups.js';
+import { planAll } from '../../src/reconcilers/plan.js';
+import * as fx from './fixtures.js';
 import { loadDesiredState } from '../../src/spec/load-desired-state.js';
 import type { DesiredState } from '../../src/spec/types.js';
 
@@ -187,5 +189,25 @@ describe('resolveLookups', () => {
     const r = await resolveLookups(plain, clients);
     expect(sent).toEqual([]);
     expect(r.desired).toBe(plain);
+  });
+});
+
+describe('withoutBlocked', () => {
+  it('drops the blocked resources changes, and holds what forwards to a blocked target group', () => {
+    const desired = fx.desiredState({
+      targetGroups: [fx.targetGroup('users-tg')],
+      services: [
+        fx.service('api', { loadBalancers: [{ targetGroup: { name: 'twin-tg' }, containerName: 'web', containerPort: 80 }] }),
+        fx.service('other'),
+      ],
+      listenerRules: [fx.listenerRule('to-twin', { action: { type: 'forward', targetGroup: { name: 'twin-tg' } } })],
+    });
+    const plan = planAll(desired, fx.liveState(), { prune: false, ownerId: fx.OWNER });
+    const blocked = [{ id: 'TargetGroup/twin-tg', message: 'TargetGroup/twin-tg: spec.vpc ... matched 2 VPCs' }];
+    const out = withoutBlocked(plan, blocked);
+    expect(out.changes.map((c) => c.id).sort()).toEqual(['Service/other', 'TargetGroup/users-tg']);
+    expect(out.conflicts.map((c) => c.id)).toEqual(expect.arrayContaining(['TargetGroup/twin-tg', 'Service/api', 'ListenerRule/to-twin']));
+    expect(out.conflicts.find((c) => c.id === 'Service/api')?.message).toBe('Service/api: waits for TargetGroup/twin-tg, whose lookup failed this cycle (see its conflict)');
+    expect(withoutBlocked(plan, [])).toBe(plan);
   });
 });
