@@ -152,6 +152,6 @@ export function registerApplyCommand(program: Command): void {
     .option('--wait-timeout <duration>', 'how long to wait for the rollouts to complete, e.g. 90s or 10m (default 10m); exit 1 past it', (v: string) => parseDuration(v, '--wait-timeout'))
     .option('--retry-failed', 'deploy again the spec hashes held by failed rollouts');
   addVariableOptions(cmd).action(async (dir: string, options: ApplyCommandOptions) => {
-      process.exitCode = await runApply(dir, { ...options, color: useColor(options.color) });
-    });
+    process.exitCode = await runApply(dir, { ...options, color: useColor(options.color) });
+  });
 }

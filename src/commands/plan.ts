@@ -77,6 +77,6 @@ export function registerPlanCommand(program: Command): void {
     .option('--prune', 'also plan deletion of resources tagged as ours that left the files')
     .option('--owner-id <id>', 'controller id written to the ecs-reconciler/owner tag', process.env.ECS_RECONCILER_OWNER_ID ?? DEFAULT_OWNER_ID);
   addVariableOptions(cmd).action(async (dir: string, options: PlanCommandOptions) => {
-      process.exitCode = await runPlan(dir, { ...options, color: useColor(options.color) });
-    });
+    process.exitCode = await runPlan(dir, { ...options, color: useColor(options.color) });
+  });
 }

@@ -60,6 +60,6 @@ export function registerValidateCommand(program: Command): void {
     .argument('[dir]', 'directory of *.yaml / *.yml files (searched recursively), or one file', DEFAULT_DESIRED_DIR)
     .option('--json', 'print { ok, errors, summary, substitutions } as JSON for machines');
   addVariableOptions(cmd).action(async (dir: string, options: ValidateOptions) => {
-      process.exitCode = await runValidate(dir, options);
-    });
+    process.exitCode = await runValidate(dir, options);
+  });
 }
