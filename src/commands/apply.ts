@@ -12,6 +12,7 @@ import { parseDuration } from '../controller/run-config.js';
 import { checkPruneGuard, DEFAULT_MAX_DELETES } from '../controller/prune-guard.js';
 import { formatPlan, planToJson } from '../reconcilers/format-plan.js';
 import { desiredResources } from '../reconcilers/registry.js';
+import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
 import type { DesiredState } from '../spec/types.js';
 import { reportAwsFailure } from './aws-failure.js';
@@ -19,8 +20,9 @@ import { errorsForJson, formatSpecError, processOutput, type Output } from './cl
 import { DEFAULT_OWNER_ID } from './plan.js';
 import { useColor } from './color.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
+import { addVariableOptions, cliLoadOptions, type VariableCommandOptions } from './variable-options.js';
 
-export interface ApplyCommandOptions {
+export interface ApplyCommandOptions extends VariableCommandOptions {
   dryRun?: boolean;
   prune?: boolean;
   maxDeletes?: number;
@@ -71,7 +73,10 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
     output.err(`error: ${(error as Error).message}`);
     return 1;
   }
-  const loaded = await (target?.load ?? loadDesiredState)(dir);
+  // a target brings its own values file; --values / --env-variables otherwise
+  const loadOptions = target === undefined ? await cliLoadOptions(options, output, json) : {};
+  if (loadOptions === undefined) return 1;
+  const loaded = target === undefined ? await loadDesiredState(dir, loadOptions) : await target.load(dir);
   if (!loaded.ok) {
     const refusal =
       options.prune === true
@@ -100,8 +105,10 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const { live, plan } = await observeAndPlan(loaded.state, clients, { prune: options.prune === true, ownerId: options.ownerId, retryFailed: options.retryFailed === true });
+    const { live, plan, lookups } = await observeAndPlan(loaded.state, clients, { prune: options.prune === true, ownerId: options.ownerId, retryFailed: options.retryFailed === true });
     if (!json) {
+      for (const line of formatResolvedLookups(lookups)) output.out(line);
+      if (lookups.length > 0) output.out('');
       output.out(formatPlan(plan, { color: options.color === true }));
       output.out('');
     }
@@ -144,7 +151,7 @@ export async function runApply(dir: string, options: ApplyCommandOptions, output
 }
 
 export function registerApplyCommand(program: Command): void {
-  program
+  const cmd = program
     .command('apply')
     .description('make AWS match the desired state: print the plan, make the writes, print a summary (exit 1 if anything failed)')
     .argument('[dir]', 'directory of desired-state YAML, or one file', DEFAULT_DESIRED_DIR)
@@ -158,8 +165,8 @@ export function registerApplyCommand(program: Command): void {
     .option('--wait-timeout <duration>', 'how long to wait for the rollouts to complete, e.g. 90s or 10m (default 10m); exit 1 past it', (v: string) => parseDuration(v, '--wait-timeout'))
     .option('--retry-failed', 'deploy again the spec hashes held by failed rollouts')
     .option('--config <file>', 'controller config file listing targets [env ECS_RECONCILER_CONFIG]')
-    .option('--target <name>', 'apply this target of --config: its path and values file in [dir], its region and role')
-    .action(async (dir: string, options: ApplyCommandOptions) => {
-      process.exitCode = await runApply(dir, { ...options, color: useColor(options.color) });
-    });
+    .option('--target <name>', 'apply this target of --config: its path and values file in [dir], its region and role');
+  addVariableOptions(cmd).action(async (dir: string, options: ApplyCommandOptions) => {
+    process.exitCode = await runApply(dir, { ...options, color: useColor(options.color) });
+  });
 }

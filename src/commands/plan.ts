@@ -5,18 +5,21 @@
 import { Option, type Command } from 'commander';
 import { createAwsClients } from '../aws/clients.js';
 import { loadObservePlan } from '../controller/pipeline.js';
+import { loadDesiredState } from '../spec/load-desired-state.js';
 import { formatPlan, planHasChanges, planToJson } from '../reconcilers/format-plan.js';
 import { formatPlanMarkdown } from '../reconcilers/format-plan-markdown.js';
+import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
 import { useColor } from './color.js';
 import { errorsForJson, formatSpecError, processOutput } from './cli-output.js';
 import type { Output } from './cli-output.js';
 import { reportAwsFailure } from './aws-failure.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
+import { addVariableOptions, cliLoadOptions, type VariableCommandOptions } from './variable-options.js';
 
 export const PLAN_FORMATS = ['text', 'json', 'markdown'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends VariableCommandOptions {
   json?: boolean;
   format?: PlanFormat;
   detailedExitcode?: boolean;
@@ -43,9 +46,12 @@ export async function runPlan(dir: string, options: PlanCommandOptions, output: 
     output.err(`error: ${(error as Error).message}`);
     return 1;
   }
+  // a target brings its own values file; --values / --env-variables otherwise
+  const loadOptions = target === undefined ? await cliLoadOptions(options, output, json) : {};
+  if (loadOptions === undefined) return 1;
   const clients = target?.createClients() ?? createAwsClients();
   try {
-    const result = await loadObservePlan(dir, clients, { prune: options.prune === true, ownerId: options.ownerId }, target?.load);
+    const result = await loadObservePlan(dir, clients, { prune: options.prune === true, ownerId: options.ownerId }, target?.load ?? ((d) => loadDesiredState(d, loadOptions)));
     if (!result.ok) {
       if (json) {
         output.out(JSON.stringify({ ok: false, stage: 'load', errors: errorsForJson(result.errors, dir) }, null, 2));
@@ -55,10 +61,15 @@ export async function runPlan(dir: string, options: PlanCommandOptions, output: 
       }
       return 1;
     }
-    const { plan } = result;
-    if (json) output.out(JSON.stringify({ ok: true, ...planToJson(plan) }, null, 2));
+    const { plan, lookups } = result;
+    if (json) output.out(JSON.stringify({ ok: true, ...planToJson(plan), ...(lookups.length > 0 ? { lookups } : {}) }, null, 2));
     else if (format === 'markdown') output.out(formatPlanMarkdown(plan));
-    else output.out(formatPlan(plan, { color: options.color === true }));
+    else {
+      // the ids the references by name or tag found, before the plan that uses them
+      for (const line of formatResolvedLookups(lookups)) output.out(line);
+      if (lookups.length > 0) output.out('');
+      output.out(formatPlan(plan, { color: options.color === true }));
+    }
     if (plan.conflicts.length > 0) return 1;
     return options.detailedExitcode === true && planHasChanges(plan) ? 2 : 0;
   } catch (error) {
@@ -69,7 +80,7 @@ export async function runPlan(dir: string, options: PlanCommandOptions, output: 
 }
 
 export function registerPlanCommand(program: Command): void {
-  program
+  const cmd = program
     .command('plan')
     .description('show what apply would change in AWS (exit 0 success, 1 error; with --detailed-exitcode 2 when changes are pending)')
     .argument('[dir]', 'directory of desired-state YAML, or one file', DEFAULT_DESIRED_DIR)
@@ -80,8 +91,8 @@ export function registerPlanCommand(program: Command): void {
     .option('--prune', 'also plan deletion of resources tagged as ours that left the files')
     .option('--owner-id <id>', 'controller id written to the ecs-reconciler/owner tag', process.env.ECS_RECONCILER_OWNER_ID ?? DEFAULT_OWNER_ID)
     .option('--config <file>', 'controller config file listing targets [env ECS_RECONCILER_CONFIG]')
-    .option('--target <name>', 'plan this target of --config: its path and values file in [dir], its region and role')
-    .action(async (dir: string, options: PlanCommandOptions) => {
-      process.exitCode = await runPlan(dir, { ...options, color: useColor(options.color) });
-    });
+    .option('--target <name>', 'plan this target of --config: its path and values file in [dir], its region and role');
+  addVariableOptions(cmd).action(async (dir: string, options: PlanCommandOptions) => {
+    process.exitCode = await runPlan(dir, { ...options, color: useColor(options.color) });
+  });
 }

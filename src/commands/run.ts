@@ -32,7 +32,7 @@ export function registerRunCommand(program: Command): void {
     try {
       daemon = await startDaemon(config);
     } catch (error) {
-      // an invalid controller config file: every error at its file:line, not only the first line
+      // an invalid controller config file or values file: every error at its file:line, exit 1
       if (error instanceof ConfigError) {
         process.stderr.write(`error: ${error.message}\n`);
         process.exit(1);

@@ -8,6 +8,7 @@ import type { ControllerMetrics } from '../server/metrics.js';
 import type { ControllerStatus } from '../server/controller-status.js';
 import type { DesiredSource } from '../source/desired-source.js';
 import type { DesiredState, LoadResult } from '../spec/types.js';
+import type { LoadOptions } from '../spec/load-options.js';
 
 export interface CycleDeps {
   source: DesiredSource;
@@ -24,6 +25,8 @@ export interface CycleDeps {
   maxDeletes: number;
   /** report only: observe and plan, never write (every resource behaves as policy observe) */
   dryRun: boolean;
+  /** the `${NAME}` values every revision is loaded with (--values, --env-variables) */
+  loadOptions?: LoadOptions;
   /** plan the next cycle with --retry-failed once (POST /retry sets it; the cycle clears it) */
   retryFailed?: { requested: boolean };
   /** with --events-queue: who changed a resource (from its CloudTrail event), for drift reports */

@@ -15,6 +15,7 @@ import { planAll } from '../reconcilers/plan.js';
 import { EventIndex, subsetOf, withReferences } from '../reconcilers/event-routing.js';
 import type { Plan } from '../reconcilers/types.js';
 import { reportCycle } from './cycle-report.js';
+import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
 
 import type { CycleDeps, InForce } from './cycle-deps.js';
 
@@ -39,6 +40,8 @@ export class Reconciler {
   readonly #arns = new Map<string, string>();
   #index: { revision: string; arns: number; index: EventIndex } | undefined;
   #arnsVersion = 0;
+  /** the resolved lookups last logged (logged again only when they change) */
+  #lookupsLogged = '';
 
   constructor(private readonly deps: CycleDeps) {}
 
@@ -80,7 +83,7 @@ export class Reconciler {
     }
     const { revision, dir } = synced;
     if (revision === this.#inForce?.revision || revision === this.#invalidRevision) return;
-    const loaded = await (this.deps.load ?? loadDesiredState)(dir);
+    const loaded = this.deps.load !== undefined ? await this.deps.load(dir) : await loadDesiredState(dir, this.deps.loadOptions);
     if (!loaded.ok) {
       this.#refuseRevision(
         revision,
@@ -178,7 +181,13 @@ export class Reconciler {
     // POST /retry: this one cycle deploys again what failed rollouts hold
     const retryFailed = this.deps.retryFailed?.requested === true;
     if (this.deps.retryFailed !== undefined) this.deps.retryFailed.requested = false;
-    const { live, plan } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
+    const { live, plan, lookups } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
+    // the ids references by name or tag found: logged when they first resolve or change
+    const resolved = formatResolvedLookups(lookups).join('\n');
+    if (resolved !== this.#lookupsLogged) {
+      this.#lookupsLogged = resolved;
+      if (lookups.length > 0) logger.info({ event: LogEvent.lookupsResolved, lookups }, `${lookups.length} lookup(s) resolved:\n${resolved}`);
+    }
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
     const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length });
     this.#rememberArns(plan, report.writes);

@@ -18,8 +18,10 @@ import { createWebhookHandler } from '../server/webhook.js';
 import { createDesiredSource } from '../source/create-source.js';
 import { Reconciler } from './cycle.js';
 import { ControllerLoop } from './loop.js';
-import type { RunConfig } from './run-config.js';
+import { ConfigError, type RunConfig } from './run-config.js';
 import { startEventsFor, type DaemonEvents } from '../events/daemon-events.js';
+import { variableLoadOptions } from '../spec/variable-sources.js';
+import { looksSecret } from '../spec/substitute-variables.js';
 
 /** ECS's default stop timeout is 30 s: running writes get 25 s of it. */
 export const SHUTDOWN_GRACE_MS = 25_000;
@@ -38,6 +40,12 @@ export interface RunningDaemon {
 export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = process.env): Promise<RunningDaemon> {
   const secrets = secretsFromEnv(env);
   const logger = createLogger({ format: config.logFormat, secrets });
+  // the values of `${NAME}` for every revision: read once at start (a values file that cannot be read fails the start)
+  const variables = await variableLoadOptions({ values: config.values, envVariables: config.envVariables, env });
+  if (!variables.ok) throw new ConfigError(variables.errors.map((e) => `${e.line > 0 ? `${e.file}:${e.line}:${e.col}` : e.file}: ${e.message}`).join('\n'));
+  for (const [name, value] of Object.entries({ ...variables.options.variables, ...variables.options.environment?.values })) {
+    if (value !== undefined && looksSecret(name, value)) secrets.add(value);
+  }
   const metrics = new ControllerMetrics();
   const clients = createAwsClients({ requestDeadlineMs: config.awsTimeoutMs });
   clients.calls.onCall(metrics.awsCallListener());
@@ -91,6 +99,7 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   const single = targets === undefined ? new Reconciler({
     source, clients, logger, incidents, rollouts, retryFailed, status, metrics, secrets, ...(events === undefined ? {} : { authors: events.authors }),
     ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
+    loadOptions: variables.options,
   }) : undefined;
   const reconciler = targets ?? single!;
 

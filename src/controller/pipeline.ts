@@ -5,7 +5,9 @@ import { loadDesiredState } from '../spec/load-desired-state.js';
 import type { DesiredState, LoadResult, SpecError } from '../spec/types.js';
 import { planAll } from '../reconcilers/plan.js';
 import type { LiveState, Plan } from '../reconcilers/types.js';
-import { observe } from './observe.js';
+import { observe, ObserveError } from './observe.js';
+import { resolveLookups, withoutBlocked, type ResolvedLookup } from '../reconcilers/resolve-lookups.js';
+import { AwsCallError } from '../aws/errors.js';
 
 export interface PipelineOptions {
   prune: boolean;
@@ -13,9 +15,16 @@ export interface PipelineOptions {
   retryFailed?: boolean;
 }
 
-export type PipelineResult =
-  | { ok: false; stage: 'load'; errors: SpecError[] }
-  | { ok: true; desired: DesiredState; live: LiveState; plan: Plan };
+/** What one observe + plan found: `desired` with every lookup's ids in place (blocked resources left out). */
+export interface ObservedPlan {
+  desired: DesiredState;
+  live: LiveState;
+  plan: Plan;
+  /** the references by name or tag and the ids they found this cycle */
+  lookups: ResolvedLookup[];
+}
+
+export type PipelineResult = { ok: false; stage: 'load'; errors: SpecError[] } | ({ ok: true } & ObservedPlan);
 
 /** Load + observe + plan. AWS failures are thrown (as AwsCallError) for the caller to explain. */
 export async function loadObservePlan(
@@ -30,13 +39,16 @@ export async function loadObservePlan(
   return { ok: true, ...(await observeAndPlan(loaded.state, clients, opts)) };
 }
 
-/** Observe + plan for an already loaded desired state (the daemon keeps the last valid one). */
-export async function observeAndPlan(
-  desired: DesiredState,
-  clients: AwsClients,
-  opts: PipelineOptions,
-): Promise<{ desired: DesiredState; live: LiveState; plan: Plan }> {
-  const live = await observe(desired, clients, { owned: opts.prune, ownerId: opts.ownerId });
-  const plan = planAll(desired, live, { prune: opts.prune, ownerId: opts.ownerId, retryFailed: opts.retryFailed === true });
-  return { desired, live, plan };
+/**
+ * Resolve the lookups + observe + plan for an already loaded desired state (the daemon keeps the
+ * last valid one). A resource whose lookup failed is a conflict and has no change this cycle,
+ * not even a prune delete (its live resource is still declared, only not found by its lookup).
+ */
+export async function observeAndPlan(desired: DesiredState, clients: AwsClients, opts: PipelineOptions): Promise<ObservedPlan> {
+  const lookups = await resolveLookups(desired, clients).catch((error: unknown) => {
+    throw error instanceof AwsCallError ? new ObserveError([error]) : error;
+  });
+  const live = await observe(lookups.desired, clients, { owned: opts.prune, ownerId: opts.ownerId });
+  const plan = withoutBlocked(planAll(lookups.desired, live, { prune: opts.prune, ownerId: opts.ownerId, retryFailed: opts.retryFailed === true }), lookups.blocked);
+  return { desired: lookups.desired, live, plan, lookups: lookups.resolved };
 }

@@ -1,6 +1,7 @@
 // The daemon's configuration: every flag of `run` also as an environment variable
 // (ECS_RECONCILER_<FLAG>), defined once here. The README's configuration table is this list.
 import { ReconcilerError } from '../reconciler-error.js';
+import { parseEnvVariableNames } from '../spec/variable-sources.js';
 
 export interface RunConfig {
   source: string;
@@ -38,6 +39,10 @@ export interface RunConfig {
   leaseRenewMs: number;
   /** this replica's name in the lease table (default: host name, pid and a random suffix) */
   replicaId: string | undefined;
+  /** values file for `${NAME}` in the YAML (issue 16) */
+  values: string | undefined;
+  /** names `${NAME}` may take from the environment */
+  envVariables: string[];
 }
 
 type Parse = (raw: string, flag: string) => unknown;
@@ -126,6 +131,12 @@ export const RUN_OPTIONS: OptionDef[] = [
   { key: 'leaseRenewMs', flag: '--lease-renew', value: '<duration>', env: 'ECS_RECONCILER_LEASE_RENEW', default: '5s', description: 'how often leases are renewed and rebalanced; lease TTL must exceed this + --aws-timeout + 2 s', parse: parseDuration },
   { key: 'replicaId', flag: '--replica-id', value: '<id>', env: 'ECS_RECONCILER_REPLICA_ID', default: undefined, description: 'this replica\'s name in the lease table (default: host name, pid, random suffix)', parse: optionalText },
   { key: 'maxCycles', flag: '--max-cycles', value: '<n>', env: 'ECS_RECONCILER_MAX_CYCLES', default: '0', description: 'exit 0 after this many cycles (0 = until SIGTERM/SIGINT)', parse: parseInteger(0, 100_000_000) },
+  { key: 'values', flag: '--values', value: '<file>', env: 'ECS_RECONCILER_VALUES', default: undefined, description: 'values file (NAME: value lines) for ${NAME} in the YAML, read at start', parse: optionalText },
+  { key: 'envVariables', flag: '--env-variables', value: '<names>', env: 'ECS_RECONCILER_ENV_VARIABLES', default: '', description: 'names (comma separated) ${NAME} may also take from the environment, e.g. IMAGE_TAG', parse: (raw, flag) => {
+    const parsed = parseEnvVariableNames(raw, flag);
+    if (!parsed.ok) throw new ConfigError(parsed.message);
+    return parsed.names;
+  } },
 ];
 
 /** flag values (commander's, as strings/booleans) over env over defaults. */

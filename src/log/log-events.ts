@@ -38,6 +38,8 @@ export const LogEvent = {
   leaseReleased: 'lease.released',
   leaseLost: 'lease.lost',
   leaseTickFailed: 'lease.tick-failed',
+  /** references by name or tag found new ids (issue 16) */
+  lookupsResolved: 'lookups.resolved',
 } as const;
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];
 

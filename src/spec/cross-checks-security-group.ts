@@ -12,9 +12,9 @@ type Doc = ValidDocOf<'SecurityGroupIngress'>;
 
 export function checkSecurityGroupIngress(docs: readonly Doc[]): SpecError[] {
   const out: SpecError[] = [];
-  for (const [groupId, group] of groupBy(docs, (d) => d.spec.groupId)) {
+  for (const [groupId, group] of groupBy(docs, (d) => d.spec.groupId ?? `named ${d.spec.groupName ?? ''}`)) {
     for (const dup of group.slice(1)) {
-      out.push(docError(dup, ['spec', 'groupId'], C.sgDuplicateGroup,
+      out.push(docError(dup, ['spec', dup.spec.groupId === undefined ? 'groupName' : 'groupId'], C.sgDuplicateGroup,
         `security group ${groupId} is already managed by ${group[0]!.id} at ${where(namePosition(group[0]!))}: merge the rules into that document`));
     }
   }

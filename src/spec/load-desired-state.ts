@@ -6,7 +6,9 @@ import { specHash } from './spec-hash.js';
 import type { RawMetadata, ValidDoc } from './raw-types.js';
 import { listSpecFiles, readSpecFile } from './read-spec-files.js';
 import type { SpecFileRef } from './read-spec-files.js';
-import { parseSpecText } from './parse-documents.js';
+import { MAX_ALIAS_COUNT, parseSpecText } from './parse-documents.js';
+import { substituteDocument } from './substitute-variables.js';
+import type { Substitution } from './substitute-variables.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { validateDocument } from './schema-registry.js';
 import { mapSchemaErrors } from './schema-errors.js';
@@ -15,6 +17,7 @@ import type { IdentifiedDoc } from './check-error.js';
 import { SPEC_ERROR_CODES as C, dedupeErrors, fileError, sortErrors, targetError } from './spec-errors.js';
 import { normaliseListener, normaliseListenerRule, normaliseSecurityGroupIngress, normaliseTargetGroup } from './normalise-resources.js';
 import { normaliseService } from './normalise-service.js';
+import { lookupSitesOf } from './lookup-sites.js';
 import type { LoadOptions } from './load-options.js';
 
 /** Files read at the same time. */
@@ -24,7 +27,7 @@ const READ_CONCURRENCY = 16;
  * Loads every *.yaml / *.yml under `dir` (recursively; or `dir` itself when it is a file).
  * Errors name files relative to `dir` and are sorted by file, line, column.
  */
-export async function loadDesiredState(dir: string, _options: LoadOptions = {}): Promise<LoadResult> {
+export async function loadDesiredState(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const listed = await listSpecFiles(dir);
   if (!listed.ok) return { ok: false, errors: listed.errors };
   if (listed.files.length === 0) {
@@ -36,7 +39,22 @@ export async function loadDesiredState(dir: string, _options: LoadOptions = {}):
     errors.push(...parsed.errors);
     docs.push(...parsed.docs);
   }
-  return fromDocuments(docs, listed.files.map((f) => f.rel), errors);
+  const substitutions: Substitution[] = [];
+  const variableErrors: SpecError[] = [];
+  for (const pd of docs) {
+    const sub = substituteDocument(pd, options);
+    const kindName = identify(pd.value)?.id;
+    variableErrors.push(...(kindName === undefined ? sub.errors : sub.errors.map((e) => ({ ...e, kindName }))));
+    substitutions.push(...sub.substitutions);
+    if (sub.changed) pd.value = pd.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  }
+  const result = fromDocuments(docs, listed.files.map((f) => f.rel), [...errors, ...variableErrors]);
+  if (!result.ok) {
+    // a value left unsubstituted fails its schema too: the variable's error alone says why
+    const at = new Set(variableErrors.map((e) => `${e.file}:${e.line}:${e.col}`));
+    return { ok: false, errors: result.errors.filter((e) => variableErrors.includes(e) || !at.has(`${e.file}:${e.line}:${e.col}`)) };
+  }
+  return substitutions.length > 0 ? { ...result, substitutions } : result;
 }
 
 async function readAll(files: readonly SpecFileRef[]): Promise<{ docs: ParsedDocument[]; errors: SpecError[] }[]> {
@@ -106,6 +124,7 @@ function normaliseSpec(doc: ValidDoc): DesiredResource['spec'] {
 
 export function toResource(doc: ValidDoc): DesiredResource {
   const spec = normaliseSpec(doc);
+  const lookups = lookupSitesOf(doc);
   return {
     kind: doc.kind,
     name: doc.name,
@@ -113,7 +132,9 @@ export function toResource(doc: ValidDoc): DesiredResource {
     policy: doc.metadata.policy ?? 'enforce',
     ignore: [...new Set(doc.metadata.ignore ?? [])],
     source: doc.pd.start,
-    specHash: specHash(spec),
+    // a lookup's placeholder says where it goes, not what it asks for: the hash covers both
+    specHash: specHash(lookups.length === 0 ? spec : { spec, lookups: lookups.map((l) => ({ site: l.site, filter: l.filter })) }),
+    ...(lookups.length === 0 ? {} : { lookups }),
     spec,
   } as DesiredResource;
 }

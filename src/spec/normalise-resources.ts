@@ -21,6 +21,7 @@ import type {
 } from './raw-types.js';
 import { sortIngressRules } from './ingress-rule-key.js';
 import { parseCidr } from './cidr.js';
+import { LOOKUP_PLACEHOLDER } from './types.js';
 
 export function targetGroupRef(ref: string): TargetGroupRef {
   return ref.startsWith('arn:') ? { arn: ref } : { name: ref };
@@ -59,7 +60,7 @@ export function normaliseTargetGroup(raw: RawTargetGroupSpec): TargetGroupSpec {
   const attributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw.attributes ?? {})) attributes[key] = String(value);
   return {
-    vpcId: raw.vpcId,
+    vpcId: raw.vpcId ?? `${LOOKUP_PLACEHOLDER}vpc`,
     protocol: raw.protocol,
     port: raw.port,
     targetType: raw.targetType ?? 'instance',
@@ -96,24 +97,30 @@ export function normaliseListenerRule(raw: RawListenerRuleSpec): ListenerRuleSpe
 }
 
 export function normaliseSecurityGroupIngress(raw: RawSecurityGroupIngressSpec): SecurityGroupIngressSpec {
-  return { groupId: raw.groupId, exclusive: raw.exclusive ?? false, rules: sortIngressRules(raw.rules.map(expandIngressRule)) };
+  const rules = raw.rules.map((rule, i) =>
+    rule.source.securityGroupName === undefined ? expandIngressRule(rule) : expandIngressRule(rule, `${LOOKUP_PLACEHOLDER}rules[${i}].source.securityGroupName`),
+  );
+  return { groupId: raw.groupId ?? `${LOOKUP_PLACEHOLDER}groupName`, exclusive: raw.exclusive ?? false, rules: sortIngressRules(rules) };
 }
 
 /** One YAML rule -> one IngressRule: `all` -> -1/-1, icmp defaults -1/-1, `port` -> from = to. */
-export function expandIngressRule(raw: RawIngressRule): IngressRule {
+export function expandIngressRule(raw: RawIngressRule, lookupPlaceholder?: string): IngressRule {
   let fromPort: number;
   let toPort: number;
   if (raw.protocol === 'all') [fromPort, toPort] = [-1, -1];
   else if (raw.protocol === 'icmp') [fromPort, toPort] = [raw.fromPort ?? -1, raw.toPort ?? -1];
   else if (raw.port !== undefined) [fromPort, toPort] = [raw.port, raw.port];
   else [fromPort, toPort] = [raw.fromPort ?? -1, raw.toPort ?? raw.fromPort ?? -1];
-  const rule: IngressRule = { protocol: raw.protocol, fromPort, toPort, source: ingressSource(raw.source) };
+  const source: IngressSource = lookupPlaceholder === undefined ? ingressSource(raw.source) : { type: 'securityGroup', value: lookupPlaceholder };
+  const rule: IngressRule = { protocol: raw.protocol, fromPort, toPort, source };
   if (raw.description !== undefined) rule.description = raw.description;
   return rule;
 }
 
 export function ingressSource(raw: RawIngressRule['source']): IngressSource {
   if (raw.securityGroup !== undefined) return { type: 'securityGroup', value: raw.securityGroup };
+  // a group by name (two rules naming the same group are the same rule; the id comes each cycle)
+  if (raw.securityGroupName !== undefined) return { type: 'securityGroup', value: `${LOOKUP_PLACEHOLDER}name:${raw.securityGroupName}` };
   if (raw.cidr !== undefined) return { type: 'cidr', value: canonicalCidr(raw.cidr) };
   if (raw.ipv6Cidr !== undefined) return { type: 'ipv6Cidr', value: canonicalCidr(raw.ipv6Cidr) };
   return { type: 'prefixList', value: raw.prefixList ?? '' };

@@ -3,6 +3,7 @@
 import type { ContainerHealthCheck, ContainerSpec, EnvVar, ServiceSpec, TaskDefinitionSpec } from './types.js';
 import type { RawContainer, RawServiceSpec, RawTaskDefinition } from './raw-types.js';
 import { targetGroupRef, withDefined } from './normalise-resources.js';
+import { LOOKUP_PLACEHOLDER } from './types.js';
 
 export const DEFAULT_DEPLOYMENT = { maximumPercent: 200, minimumHealthyPercent: 100 } as const;
 /** What ECS uses for a container health check field left out (and reports back). */
@@ -29,8 +30,9 @@ export function normaliseService(raw: RawServiceSpec): ServiceSpec {
   if (raw.healthCheckGracePeriodSeconds !== undefined) spec.healthCheckGracePeriodSeconds = raw.healthCheckGracePeriodSeconds;
   if (raw.network !== undefined) {
     spec.network = {
-      subnets: [...raw.network.subnets].sort(),
-      securityGroups: [...(raw.network.securityGroups ?? [])].sort(),
+      // a lookup leaves its placeholder where the ids go (src/spec/lookup-sites.ts)
+      subnets: Array.isArray(raw.network.subnets) ? [...raw.network.subnets].sort() : [`${LOOKUP_PLACEHOLDER}network.subnets`],
+      securityGroups: (raw.network.securityGroups ?? []).map((g, i) => (typeof g === 'string' ? g : `${LOOKUP_PLACEHOLDER}network.securityGroups[${i}]`)).sort(),
       assignPublicIp: raw.network.assignPublicIp ?? false,
     };
   }

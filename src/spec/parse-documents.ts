@@ -90,7 +90,10 @@ function yamlErrors(list: readonly YAMLError[], text: string, pos: (offset: numb
     } else if (!syntaxSeen) {
       syntaxSeen = true;
       const first = e.message.split('\n')[0] ?? e.message;
-      out.push(errorAt(at, C.yamlSyntax, `YAML syntax error: ${first.replace(/ at line \d+, column \d+.*$/, '')}`));
+      // `{ Name: ${VPC} }`: in a flow collection `{` and `}` are YAML's own, so a variable there needs quotes
+      const line = text.slice(text.lastIndexOf('\n', e.pos[0] - 1) + 1, text.indexOf('\n', e.pos[0]) < 0 ? undefined : text.indexOf('\n', e.pos[0]));
+      const hint = line.includes('${') ? '; inside { } or [ ] quote a variable: "${NAME}"' : '';
+      out.push(errorAt(at, C.yamlSyntax, `YAML syntax error: ${first.replace(/ at line \d+, column \d+.*$/, '')}${hint}`));
     } else continue;
     lines.add(at.line);
   }

@@ -4,6 +4,9 @@ import type { ParsedDocument } from './parse-documents.js';
 
 export type RawTags = Record<string, string>;
 
+/** `{ name: shop-alb-sg }` or `{ tags: { Name: shop-alb } }`: a security group looked up each cycle (issue 16). */
+export type RawSecurityGroupLookup = { name: string; tags?: never } | { tags: RawTags; name?: never };
+
 export interface RawAction {
   forward?: { targetGroup: string };
   fixedResponse?: { statusCode: number | string; contentType?: string; messageBody?: string };
@@ -18,7 +21,9 @@ export interface RawAction {
 }
 
 export interface RawTargetGroupSpec {
-  vpcId: string;
+  /** exactly one of vpcId | vpc */
+  vpcId?: string;
+  vpc?: { tags: RawTags };
   protocol: 'HTTP' | 'HTTPS';
   port: number;
   targetType?: 'instance' | 'ip';
@@ -62,12 +67,14 @@ export interface RawIngressRule {
   port?: number;
   fromPort?: number;
   toPort?: number;
-  source: { securityGroup?: string; cidr?: string; ipv6Cidr?: string; prefixList?: string };
+  source: { securityGroup?: string; securityGroupName?: string; cidr?: string; ipv6Cidr?: string; prefixList?: string };
   description?: string;
 }
 
 export interface RawSecurityGroupIngressSpec {
-  groupId: string;
+  /** exactly one of groupId | groupName */
+  groupId?: string;
+  groupName?: string;
   exclusive?: boolean;
   rules: RawIngressRule[];
 }
@@ -107,7 +114,7 @@ export interface RawServiceSpec {
   healthCheckGracePeriodSeconds?: number;
   taskDefinition: RawTaskDefinition;
   loadBalancers?: { targetGroup: string; containerName: string; containerPort: number }[];
-  network?: { subnets: string[]; securityGroups?: string[]; assignPublicIp?: boolean };
+  network?: { subnets: string[] | { tags: RawTags }; securityGroups?: (string | RawSecurityGroupLookup)[]; assignPublicIp?: boolean };
   tags?: RawTags;
 }
 

@@ -74,6 +74,11 @@ export const SPEC_ERROR_CODES = {
   sharedFamily: 'service.shared-family',
   // values files (issue 16)
   valuesFile: 'values.file',
+  // variables and lookups (issue 16)
+  variableUnset: 'variables.unset',
+  variableSyntax: 'variables.syntax',
+  variableInSecret: 'variables.in-secret',
+  lookupShape: 'lookup.shape',
 } as const;
 
 export type SpecErrorCode = (typeof SPEC_ERROR_CODES)[keyof typeof SPEC_ERROR_CODES];

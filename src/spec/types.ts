@@ -25,7 +25,35 @@ export interface ResourceMeta<K extends Kind = Kind> {
   source: SourcePos;
   /** sha256 (first 16 hex chars) of the canonical JSON of the normalised spec. */
   specHash: string;
+  /**
+   * The ids this file gives by name or tags (issue 16): resolved every cycle, before the reads;
+   * until then the spec holds `lookup:<site>` where each id goes (LOOKUP_PLACEHOLDER).
+   */
+  lookups?: LookupSite[];
 }
+
+// ---------- lookups (issue 16) ----------
+
+export type LookupKind = 'vpc' | 'subnet' | 'securityGroup';
+
+/** What an EC2 resource must have to match: every tag listed, and (security groups) its GroupName. */
+export interface LookupFilter {
+  tags?: Record<string, string>;
+  name?: string;
+}
+
+export interface LookupSite {
+  /** where the file writes it, under spec: `vpc`, `network.subnets`, `network.securityGroups[1]`, `groupName`, `rules[0].source.securityGroupName` */
+  site: string;
+  kind: LookupKind;
+  filter: LookupFilter;
+  /** a subnets lookup stands for every subnet it matches (at least one); the others for exactly one */
+  many: boolean;
+  source: SourcePos;
+}
+
+/** What a spec holds where a lookup's id goes until it is resolved. */
+export const LOOKUP_PLACEHOLDER = 'lookup:';
 
 // ---------- shared pieces ----------
 
@@ -269,4 +297,19 @@ export interface SpecError {
   message: string;
 }
 
-export type LoadResult = { ok: true; state: DesiredState } | { ok: false; errors: SpecError[] };
+/** One `${NAME}` put in: where, which name, from where (`validate --values` prints them). */
+export interface Substitution {
+  file: string;
+  line: number;
+  col: number;
+  /** `spec.taskDefinition.containers[0].image` */
+  path: string;
+  name: string;
+  from: 'values' | 'environment';
+  /** the value; absent when it looks like a secret (never shown, never logged) */
+  value?: string;
+}
+
+export type LoadResult =
+  | { ok: true; state: DesiredState; /** every `${NAME}` put in (issue 16), in file order */ substitutions?: Substitution[] }
+  | { ok: false; errors: SpecError[] };

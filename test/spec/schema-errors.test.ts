@@ -7,7 +7,7 @@ describe('schema error mapping', () => {
     ['unknown field with a near name', targetGroupDoc('tg', '  healtCheck: {}\n'), 'schema.unknown-field', 8, 3,
       "unknown field 'healtCheck' in TargetGroup spec; did you mean 'healthCheck'?"],
     ['unknown field, nothing near: lists the fields', targetGroupDoc('tg', '  colour: red\n'), 'schema.unknown-field', 8, 3,
-      "unknown field 'colour' in TargetGroup spec; expected one of vpcId, protocol, port, targetType, healthCheck, attributes, tags"],
+      "unknown field 'colour' in TargetGroup spec; expected one of vpcId, vpc, protocol, port, targetType, healthCheck, attributes, tags"],
     ['unknown nested field', targetGroupDoc('tg', '  healthCheck: { pathh: /ping }\n'), 'schema.unknown-field', 8, 18,
       "unknown field 'pathh' in spec.healthCheck; did you mean 'path'?"],
     ['unknown metadata field', targetGroupDoc('tg').replace('{ name: tg }', '{ name: tg, polcy: observe }'), 'schema.unknown-field', 3, 23,
@@ -50,7 +50,7 @@ describe('schema error mapping', () => {
     ['exactly one of: the arn alternative with a bad arn', join(targetGroupDoc(), ruleDoc('r', { listener: '{ arn: "listener-1" }' })), 'schema.pattern', 13, 20,
       'spec.listener.arn must be a listener ARN; got string "listener-1"'],
     ['exactly one of: empty source', ingressDoc('i', '    - { protocol: tcp, port: 80, source: {} }\n'), 'schema.one-of', 7, 42,
-      'spec.rules[0].source needs exactly one of securityGroup | cidr | ipv6Cidr | prefixList'],
+      'spec.rules[0].source needs exactly one of securityGroup | securityGroupName | cidr | ipv6Cidr | prefixList'],
   ])('%s', (_name, yaml, code, line, col, message) => {
     const errors = expectErrors(loadText(yaml));
     expect(errors.map((e) => `${e.line}:${e.col} ${e.code} ${e.message}`)).toEqual([`${line}:${col} ${code} ${message}`]);

@@ -3,6 +3,8 @@
 // rule is a deletion: it counts toward --max-deletes and is made only with --prune.
 import type { Reconciler } from '../shared/reconciler.js';
 import { securityGroupIngressEvents } from './events.js';
+import { resolvedId } from '../shared/lookup-placeholders.js';
+import { sortIngressRules } from '../../spec/ingress-rule-key.js';
 import { securityGroupIngressAppliers, type SecurityGroupIngressAppliers } from './apply.js';
 import { normaliseSecurityGroup } from './normalise.js';
 import { planSecurityGroupIngress, renderIngressRule } from './plan.js';
@@ -15,6 +17,15 @@ export const securityGroupIngressReconciler: Reconciler<'SecurityGroupIngress', 
   service: 'ec2',
   applyStages: ['write'],
   desired: (state) => state.securityGroupIngress,
+  // `groupName` and `source.securityGroupName`: the groups found this cycle (rules sorted again)
+  withLookups: (r, idsOf) => ({
+    ...r,
+    spec: {
+      ...r.spec,
+      groupId: resolvedId(r.spec.groupId, idsOf),
+      rules: sortIngressRules(r.spec.rules.map((rule) => (rule.source.type === 'securityGroup' ? { ...rule, source: { ...rule.source, value: resolvedId(rule.source.value, idsOf) } } : rule))),
+    },
+  }),
   read: (desired, io) => readSecurityGroups(desired, io.clients, io),
   normalise: (raw) => ({
     securityGroups: raw.groupIds.flatMap((id) => {

@@ -19,12 +19,19 @@ function serviceRolloutStatus(c: ChangeOf<'Service'>, applied: boolean): Rollout
 }
 import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-definition-cache.js';
 import { serviceExport } from './export.js';
+import { resolvedIds } from '../shared/lookup-placeholders.js';
 
 export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   kind: 'Service',
   service: 'ecs',
   applyStages: ['write'],
   desired: (state) => state.services,
+  // `network.subnets: { tags }` and `network.securityGroups[i]: { name } | { tags }`: the ids found this cycle
+  withLookups: (r, idsOf) => {
+    const network = r.spec.network;
+    if (network === undefined) return r;
+    return { ...r, spec: { ...r.spec, network: { ...network, subnets: resolvedIds(network.subnets, idsOf), securityGroups: resolvedIds(network.securityGroups, idsOf) } } };
+  },
   createCache: createTaskDefinitionCache,
   read: (desired, io) => readServices(desired, io.clients, io.cache as TaskDefinitionCache, io),
   // the read normalises as it goes: the cache holds normalised revisions

@@ -44,6 +44,13 @@ export interface Reconciler<K extends Kind, A> {
   readonly applyStages: readonly string[];
   /** its documents in the desired state */
   desired(state: DesiredState): readonly DesiredOf<K>[];
+  /**
+   * References by name or tag (issue 16): the resource with the ids its lookups found put where
+   * their `lookup:<site>` placeholders are (resource.lookups lists the sites), normalised again
+   * (sorted lists). src/reconcilers/resolve-lookups.ts calls it every cycle, before any read; a
+   * kind whose files take no id leaves it out.
+   */
+  withLookups?(resource: DesiredOf<K>, idsOf: (site: string) => readonly string[]): DesiredOf<K>;
   /** state kept between cycles (data AWS never changes once written), one per process */
   createCache?(): unknown;
   /** the batched describes of everything the desired state names (and, for pruning, what is ours) */

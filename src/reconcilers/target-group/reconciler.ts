@@ -2,6 +2,7 @@
 // alternate name when an immutable field changes.
 import type { Reconciler } from '../shared/reconciler.js';
 import { targetGroupEvents } from './events.js';
+import { resolvedId } from '../shared/lookup-placeholders.js';
 import { targetGroupAppliers, type TargetGroupAppliers } from './apply.js';
 import { normaliseTargetGroup } from './normalise.js';
 import { planTargetGroups } from './plan.js';
@@ -14,6 +15,8 @@ export const targetGroupReconciler: Reconciler<'TargetGroup', TargetGroupApplier
   service: 'elbv2',
   applyStages: ['write'],
   desired: (state) => state.targetGroups,
+  // `vpc: { tags }`: the VPC found this cycle
+  withLookups: (r, idsOf) => ({ ...r, spec: { ...r.spec, vpcId: resolvedId(r.spec.vpcId, idsOf) } }),
   read: (desired, io) => readTargetGroups(desired, io.clients, io),
   elbv2TagArns: (raw) =>
     raw.flatMap((t) => (t.ownedTags === undefined && t.targetGroup.TargetGroupArn ? [[t.targetGroup.TargetGroupArn, t.id] as [string, string]] : [])),
