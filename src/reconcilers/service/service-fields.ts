@@ -90,7 +90,7 @@ export function fieldChangeOf(path: string): FieldChange {
   return field?.change ?? 'in place';
 }
 
-/** The plan's line saying how the diffs of a service change reach AWS, grouped. */
+/** The plan's lines saying how the diffs of a service reach AWS, grouped: in place (UpdateService) or only by a replace. */
 export function changeRouteLines(diffs: readonly FieldDiff[]): string[] {
   const groups = new Map<FieldChange, string[]>();
   for (const d of diffs) {
@@ -105,7 +105,8 @@ export function changeRouteLines(diffs: readonly FieldDiff[]): string[] {
     'new revision': 'by a new task definition revision',
     replace: 'only by replacing the service',
   };
-  return [...groups].map(([how, paths]) => `    changes ${label[how]}: ${paths.join(', ')}`);
+  // a new revision has its own line (the service's detailLines): "registers a new task definition revision ..."
+  return [...groups].filter(([how]) => how !== 'new revision').map(([how, paths]) => `    changes ${label[how]}: ${paths.join(', ')}`);
 }
 
 /**
