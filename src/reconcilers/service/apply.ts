@@ -1,7 +1,9 @@
 // Service applier: CreateService when missing (clientToken for idempotency, tags), one
 // UpdateService carrying every field that differs (task definition, desired count unless ignored,
-// deployment configuration, load balancers, network, grace period), TagResource afterwards,
-// DeleteService (force) on prune. Task definition revisions: task-definition-apply.ts.
+// deployment configuration, load balancers, network, grace period, the AWS-named fields of
+// service-fields.ts), TagResource afterwards, DeleteService (force) on prune. The answers of
+// CreateService and UpdateService are checked and what did not take is sent again at once
+// (read-after-write.ts). Task definition revisions: task-definition-apply.ts.
 import { createHash } from 'node:crypto';
 import {
   CreateServiceCommand,
