@@ -1,8 +1,9 @@
 // desired/orders-worker.yaml, the example of the AWS-named fields (capacity providers, circuit
 // breaker, FireLens router with dependsOn, EFS volume, read-only root file system): on moto,
 // from its world, one apply converges it (what moto's CreateService drops is sent again in the
-// same apply), `plan --detailed-exitcode` then exits 0, and another apply writes nothing.
-import { mkdtempSync } from 'node:fs';
+// same apply), `plan --detailed-exitcode` then exits 0, and another apply writes nothing; `import`
+// of its cluster writes the fields back and that file plans no field change.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
@@ -44,5 +45,17 @@ describe('desired/orders-worker.yaml on moto', () => {
     const { services } = await clients.ecs.send(new DescribeServicesCommand({ cluster: ORDERS_WORKER_CLUSTER, services: ['orders-worker'] }));
     expect(services?.[0]?.deploymentConfiguration?.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
     expect(services?.[0]?.capacityProviderStrategy?.map((s) => s.capacityProvider)).toEqual(['FARGATE', 'FARGATE_SPOT']);
+  });
+
+  it('import writes it back with the AWS-named fields: the imported file plans no field change', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'orders-worker-import-'));
+    const imported = await runCli(['import', '--cluster', ORDERS_WORKER_CLUSTER, '--out', out], { env: awsEnv(motoUrl()) });
+    expect(imported.code, imported.stderr).toBe(0);
+    // no field changes (the spec hash differs: the imported file leaves out propagateTags: SERVICE, the create default)
+    expect(pendingChanges(await planDir(out, motoUrl()))).toEqual([]);
+    const text = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    for (const field of ['capacityProviderStrategy', 'circuitBreaker', 'firelensConfiguration', 'dependsOn', 'efsVolumeConfiguration', 'readonlyRootFilesystem']) {
+      expect(text).toContain(field);
+    }
   });
 });
