@@ -5,7 +5,8 @@ import type { RawContainer, ValidDocOf } from './raw-types.js';
 import { SPEC_ERROR_CODES as C, suggestionSuffix } from './spec-errors.js';
 import type { SpecErrorCode } from './spec-errors.js';
 import { docError, groupBy, namePosition, where } from './check-error.js';
-import { defaultHostPort, defaultNetworkMode, fargateSizeProblem, taskCpuUnits, taskMemoryMiB } from './normalise-service.js';
+import { checkServiceFields } from './cross-checks-service-fields.js';
+import { defaultHostPort, defaultNetworkMode, effectiveLaunchType, fargateSizeProblem, taskCpuUnits, taskMemoryMiB } from './normalise-service.js';
 
 type ServiceDoc = ValidDocOf<'Service'>;
 type TargetGroupDoc = ValidDocOf<'TargetGroup'>;
@@ -14,7 +15,7 @@ export function checkServices(services: readonly ServiceDoc[], targetGroups: rea
   const tgByName = new Map(targetGroups.map((tg) => [tg.name, tg]));
   const out: SpecError[] = [];
   for (const doc of services) {
-    out.push(...checkTaskDefinition(doc), ...checkNetwork(doc), ...checkLoadBalancers(doc, tgByName));
+    out.push(...checkTaskDefinition(doc), ...checkNetwork(doc), ...checkLoadBalancers(doc, tgByName), ...checkServiceFields(doc));
   }
   for (const [family, group] of groupBy(services, (d) => d.spec.taskDefinition.family)) {
     for (const dup of group.slice(1)) {
@@ -26,7 +27,8 @@ export function checkServices(services: readonly ServiceDoc[], targetGroups: rea
 }
 
 function checkNetwork(doc: ServiceDoc): SpecError[] {
-  const { launchType = 'EC2', network, taskDefinition } = doc.spec;
+  const { network, taskDefinition } = doc.spec;
+  const launchType = effectiveLaunchType(doc.spec);
   const mode = taskDefinition.networkMode ?? defaultNetworkMode(launchType);
   const out: SpecError[] = [];
   if (mode === 'awsvpc' && network === undefined) {
@@ -51,7 +53,8 @@ function checkNetwork(doc: ServiceDoc): SpecError[] {
 }
 
 function checkLoadBalancers(doc: ServiceDoc, tgByName: ReadonlyMap<string, TargetGroupDoc>): SpecError[] {
-  const { launchType = 'EC2', taskDefinition } = doc.spec;
+  const { taskDefinition } = doc.spec;
+  const launchType = effectiveLaunchType(doc.spec);
   const mode = taskDefinition.networkMode ?? defaultNetworkMode(launchType);
   const containers = taskDefinition.containers;
   const out: SpecError[] = [];
@@ -93,7 +96,8 @@ export function checkTaskDefinition(doc: ServiceDoc): SpecError[] {
   const err = (path: (string | number)[], code: SpecErrorCode, message: string, target: 'key' | 'value' = 'value'): void => {
     out.push(docError(doc, [...TD, ...path], code, message, target));
   };
-  const { launchType = 'EC2', taskDefinition: td } = doc.spec;
+  const { taskDefinition: td } = doc.spec;
+  const launchType = effectiveLaunchType(doc.spec);
   const mode = td.networkMode ?? defaultNetworkMode(launchType);
   const cpu = taskCpuUnits(td.cpu);
   const memory = taskMemoryMiB(td.memory);

@@ -4,13 +4,23 @@ import type { ContainerHealthCheck, ContainerSpec, EnvVar, ServiceSpec, TaskDefi
 import type { RawContainer, RawServiceSpec, RawTaskDefinition } from './raw-types.js';
 import { targetGroupRef, withDefined } from './normalise-resources.js';
 import { LOOKUP_PLACEHOLDER } from './types.js';
+import { CONTAINER_FIELDS, normaliseAwsFields, SERVICE_FIELDS, TASK_DEFINITION_FIELDS } from './aws-fields.js';
 
 export const DEFAULT_DEPLOYMENT = { maximumPercent: 200, minimumHealthyPercent: 100 } as const;
 /** What ECS uses for a container health check field left out (and reports back). */
 export const CONTAINER_HEALTH_CHECK_DEFAULTS = { intervalSeconds: 30, timeoutSeconds: 5, retries: 3 } as const;
 
+/** The launch type a task of the service runs as: FARGATE when every capacity provider is a Fargate one. */
+export function effectiveLaunchType(raw: Pick<RawServiceSpec, 'launchType' | 'capacityProviderStrategy'>): 'EC2' | 'FARGATE' {
+  const providers = raw.capacityProviderStrategy ?? [];
+  if (raw.launchType === undefined && providers.length > 0) {
+    return providers.every((p) => p.capacityProvider === 'FARGATE' || p.capacityProvider === 'FARGATE_SPOT') ? 'FARGATE' : 'EC2';
+  }
+  return raw.launchType ?? 'EC2';
+}
+
 export function normaliseService(raw: RawServiceSpec): ServiceSpec {
-  const launchType = raw.launchType ?? 'EC2';
+  const launchType = effectiveLaunchType(raw);
   const spec: ServiceSpec = {
     cluster: raw.cluster,
     launchType,
@@ -28,6 +38,12 @@ export function normaliseService(raw: RawServiceSpec): ServiceSpec {
     tags: { ...(raw.tags ?? {}) },
   };
   if (raw.healthCheckGracePeriodSeconds !== undefined) spec.healthCheckGracePeriodSeconds = raw.healthCheckGracePeriodSeconds;
+  const aws = normaliseAwsFields(SERVICE_FIELDS, {
+    ...raw,
+    deploymentCircuitBreaker: raw.deployment?.circuitBreaker,
+    alarms: raw.deployment?.alarms,
+  });
+  if (aws !== undefined) spec.aws = aws;
   if (raw.network !== undefined) {
     spec.network = {
       // a lookup leaves its placeholder where the ids go (src/spec/lookup-sites.ts)
@@ -57,6 +73,7 @@ export function normaliseTaskDefinition(raw: RawTaskDefinition, launchType: 'EC2
     taskRoleArn: raw.taskRoleArn,
     requiresCompatibilities: [launchType],
     containers: raw.containers.map((c) => normaliseContainer(c, networkMode)),
+    aws: normaliseAwsFields(TASK_DEFINITION_FIELDS, raw),
   });
 }
 
@@ -76,11 +93,15 @@ export function normaliseContainer(raw: RawContainer, networkMode: TaskDefinitio
     name: raw.name,
     image: raw.image,
     essential: raw.essential ?? true,
-    portMappings: (raw.portMappings ?? []).map((pm) => ({
-      containerPort: pm.containerPort,
-      hostPort: pm.hostPort ?? defaultHostPort(networkMode, pm.containerPort),
-      protocol: pm.protocol ?? 'tcp',
-    })),
+    portMappings: (raw.portMappings ?? []).map((pm) =>
+      withDefined({
+        containerPort: pm.containerPort,
+        hostPort: pm.hostPort ?? defaultHostPort(networkMode, pm.containerPort),
+        protocol: pm.protocol ?? 'tcp',
+        name: pm.name,
+        appProtocol: pm.appProtocol,
+      }),
+    ),
     cpu: raw.cpu,
     memory: raw.memory,
     memoryReservation: raw.memoryReservation,
@@ -88,10 +109,39 @@ export function normaliseContainer(raw: RawContainer, networkMode: TaskDefinitio
     secrets,
     command: raw.command === undefined ? undefined : [...raw.command],
     entryPoint: raw.entryPoint === undefined ? undefined : [...raw.entryPoint],
-    logs: raw.logs === undefined ? undefined : { ...raw.logs },
+    logs: raw.logs === undefined ? logsShorthandOf(raw.logConfiguration) : { ...raw.logs },
     healthCheck: raw.healthCheck === undefined ? undefined : normaliseContainerHealthCheck(raw.healthCheck),
     stopTimeout: raw.stopTimeout,
+    aws: containerAwsFields(raw),
   });
+}
+
+type Logs = NonNullable<ContainerSpec['logs']>;
+const AWSLOGS_SHORTHAND_OPTIONS = ['awslogs-group', 'awslogs-region', 'awslogs-stream-prefix'] as const;
+
+/**
+ * A logConfiguration that says exactly what the `logs` shorthand says (awslogs with group, region
+ * and stream prefix, nothing else) reads as `logs`, on both sides: the two spellings compare equal.
+ */
+export function logsShorthandOf(logConfiguration: unknown): Logs | undefined {
+  if (typeof logConfiguration !== 'object' || logConfiguration === null) return undefined;
+  const lc = logConfiguration as { logDriver?: unknown; options?: Record<string, unknown>; secretOptions?: unknown[] };
+  if (lc.logDriver !== 'awslogs' || (lc.secretOptions ?? []).length > 0) return undefined;
+  const options = lc.options ?? {};
+  const keys = Object.keys(options).sort();
+  if (keys.join() !== [...AWSLOGS_SHORTHAND_OPTIONS].join()) return undefined;
+  if (!keys.every((k) => typeof options[k] === 'string')) return undefined;
+  return { group: options['awslogs-group'] as string, region: options['awslogs-region'] as string, streamPrefix: options['awslogs-stream-prefix'] as string };
+}
+
+/** CONTAINER_FIELDS of a container (YAML or DescribeTaskDefinition), logConfiguration left out when it reads as `logs`. */
+export function containerAwsFields(source: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  const fields = normaliseAwsFields(CONTAINER_FIELDS, source);
+  if (fields?.logConfiguration !== undefined && logsShorthandOf(fields.logConfiguration) !== undefined) {
+    const { logConfiguration: _shorthand, ...rest } = fields;
+    return Object.keys(rest).length === 0 ? undefined : rest;
+  }
+  return fields;
 }
 
 /** ECS defaults filled in, so that a declared check equals what ECS reports for it. */

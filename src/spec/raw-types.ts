@@ -83,7 +83,7 @@ export interface RawContainer {
   name: string;
   image: string;
   essential?: boolean;
-  portMappings?: { containerPort: number; hostPort?: number; protocol?: 'tcp' | 'udp' }[];
+  portMappings?: { containerPort: number; hostPort?: number; protocol?: 'tcp' | 'udp'; name?: string; appProtocol?: 'http' | 'http2' | 'grpc' }[];
   cpu?: number;
   memory?: number;
   memoryReservation?: number;
@@ -94,6 +94,8 @@ export interface RawContainer {
   logs?: { group: string; region: string; streamPrefix: string };
   healthCheck?: { command: string[]; intervalSeconds?: number; timeoutSeconds?: number; retries?: number; startPeriodSeconds?: number };
   stopTimeout?: number;
+  /** RegisterTaskDefinition container fields in AWS's shapes (src/spec/aws-fields.ts CONTAINER_FIELDS) */
+  [awsField: string]: unknown;
 }
 
 export interface RawTaskDefinition {
@@ -104,18 +106,28 @@ export interface RawTaskDefinition {
   executionRoleArn?: string;
   taskRoleArn?: string;
   containers: RawContainer[];
+  /** RegisterTaskDefinition task-level fields in AWS's shapes (TASK_DEFINITION_FIELDS) */
+  [awsField: string]: unknown;
 }
 
 export interface RawServiceSpec {
   cluster: string;
   launchType?: 'EC2' | 'FARGATE';
   desiredCount?: number;
-  deployment?: { maximumPercent?: number; minimumHealthyPercent?: number };
+  deployment?: {
+    maximumPercent?: number;
+    minimumHealthyPercent?: number;
+    circuitBreaker?: { enable: boolean; rollback: boolean };
+    alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean };
+  };
   healthCheckGracePeriodSeconds?: number;
   taskDefinition: RawTaskDefinition;
   loadBalancers?: { targetGroup: string; containerName: string; containerPort: number }[];
   network?: { subnets: string[] | { tags: RawTags }; securityGroups?: (string | RawSecurityGroupLookup)[]; assignPublicIp?: boolean };
   tags?: RawTags;
+  capacityProviderStrategy?: { capacityProvider: string; weight?: number; base?: number }[];
+  /** the other CreateService fields in AWS's shapes (SERVICE_FIELDS) */
+  [awsField: string]: unknown;
 }
 
 /** The YAML shapes of the kinds whose normalisation changes the shape (defaults, references). */

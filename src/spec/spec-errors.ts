@@ -72,6 +72,17 @@ export const SPEC_ERROR_CODES = {
   containerHealthCheck: 'service.container-health-check',
   gracePeriod: 'service.grace-period',
   sharedFamily: 'service.shared-family',
+  launchTypeAndProviders: 'service.launch-type-and-providers',
+  capacityProviders: 'service.capacity-providers',
+  fargateUnsupported: 'service.fargate-unsupported',
+  duplicateVolume: 'service.duplicate-volume',
+  unknownVolume: 'service.unknown-volume',
+  unknownContainer: 'service.unknown-container',
+  dependsOn: 'service.depends-on',
+  imageReference: 'service.image-reference',
+  logsTwice: 'service.logs-twice',
+  firelens: 'service.firelens',
+  serviceConnectPort: 'service.service-connect-port',
   // values files (issue 16)
   valuesFile: 'values.file',
   // variables and lookups (issue 16)

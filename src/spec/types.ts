@@ -164,6 +164,10 @@ export interface PortMapping {
   /** filled in: awsvpc/host -> containerPort, bridge -> 0 when left out */
   hostPort: number;
   protocol: 'tcp' | 'udp';
+  /** Service Connect: the port's name (what serviceConnectConfiguration.services[].portName names) */
+  name?: string;
+  /** Service Connect: http | http2 | grpc; absent: none (AWS's default) */
+  appProtocol?: 'http' | 'http2' | 'grpc';
 }
 
 export interface EnvVar {
@@ -205,6 +209,8 @@ export interface ContainerSpec {
   healthCheck?: ContainerHealthCheck;
   /** seconds between SIGTERM and SIGKILL when the container stops; absent: the ECS default (30) */
   stopTimeout?: number;
+  /** the other RegisterTaskDefinition container fields, in AWS's names and shapes (CONTAINER_FIELDS), normalised */
+  aws?: Record<string, unknown>;
 }
 
 export interface TaskDefinitionSpec {
@@ -217,6 +223,8 @@ export interface TaskDefinitionSpec {
   /** derived from the service's launchType; a live revision registered without any counts as ['EC2'] */
   requiresCompatibilities: ('EC2' | 'FARGATE')[];
   containers: ContainerSpec[];
+  /** the other RegisterTaskDefinition task-level fields, in AWS's names and shapes (TASK_DEFINITION_FIELDS), normalised */
+  aws?: Record<string, unknown>;
 }
 
 export interface ServiceLoadBalancer {
@@ -242,6 +250,11 @@ export interface ServiceSpec {
   loadBalancers: ServiceLoadBalancer[];
   network?: ServiceNetwork;
   tags: Record<string, string>;
+  /**
+   * the other CreateService fields by their AWS names (SERVICE_FIELDS), normalised; the YAML's
+   * deployment.circuitBreaker / deployment.alarms are here as deploymentCircuitBreaker / alarms
+   */
+  aws?: Record<string, unknown>;
 }
 
 // ---------- the whole ----------

@@ -1,8 +1,7 @@
 // For every seed system, from its hand-built starting world in moto: apply, then plan is empty.
-// moto difference that needs a second apply: CreateService drops deploymentConfiguration (and
-// healthCheckGracePeriodSeconds), so a service declaring non-default values (chronous-payments:
-// 100/0) shows a deployment diff after the create; the second apply's UpdateService fixes it and
-// the third plan is empty. Systems without such a service converge in one apply.
+// moto's CreateService drops deploymentConfiguration and healthCheckGracePeriodSeconds
+// (chronous-payments declares 100/0): the applier reads CreateService's answer and sends what did
+// not take again with UpdateService in the same apply (read-after-write.ts), so one apply converges.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
@@ -24,9 +23,6 @@ afterAll(() => {
   console.log(`writes per seed-system apply: ${JSON.stringify(writesPerSystem)}`);
 });
 
-/** Services whose declared deployment configuration differs from ECS's default 200/100. */
-const NEEDS_SECOND_APPLY = new Set(['chronous-payments']);
-
 describe.each(SEED_SYSTEMS.map((s) => [s.name]))('%s', (name) => {
   it('converges: apply, then plan shows no changes', async () => {
     const { dir } = await seedWorld(name, clients);
@@ -35,19 +31,7 @@ describe.each(SEED_SYSTEMS.map((s) => [s.name]))('%s', (name) => {
     expect(first.report.ok).toBe(true);
     writesPerSystem[name] = [first.report.writes.length];
 
-    let after = await planDir(dir, motoUrl());
-    if (NEEDS_SECOND_APPLY.has(name)) {
-      // moto: CreateService dropped deploymentConfiguration; only deployment fields may differ
-      const diffs = after.changes.filter((c) => c.action !== 'noop').flatMap((c) => c.diffs);
-      const explained = diffs.every(
-        (d) => d.path.startsWith('deployment.') || d.path === 'healthCheckGracePeriodSeconds',
-      );
-      expect(explained, pendingChanges(after).join('\n')).toBe(true);
-      const second = await applyDir(dir, { endpoint: motoUrl() });
-      expect(second.report.ok, second.lines.join('\n')).toBe(true);
-      writesPerSystem[name]?.push(second.report.writes.length);
-      after = await planDir(dir, motoUrl());
-    }
+    const after = await planDir(dir, motoUrl());
     expect(pendingChanges(after)).toEqual([]);
 
     // and one more apply writes nothing

@@ -77,6 +77,7 @@ describe('formatPlan', () => {
         '~ update Service/payments-api DRIFT (observe only)',
         '    desiredCount: 1 -> 2',
         '    taskDefinition.containers[web].environment.DB_PASSWORD: "(secret)" -> "(secret)"',
+        '    changes in place (UpdateService): desiredCount',
         '    (registers a new task definition revision and rolls the service onto it)',
         '- delete ListenerRule/old (prune): tagged ecs-reconciler/owner=test-owner and no longer in the desired files',
         '',

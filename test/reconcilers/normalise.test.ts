@@ -118,7 +118,7 @@ describe('target groups and listeners', () => {
 });
 
 describe('task definitions and services', () => {
-  it('fills ECS defaults and keeps only spec fields', () => {
+  it('fills ECS defaults and keeps only spec fields (a log driver other than the awslogs shorthand as logConfiguration)', () => {
     const td = normaliseTaskDefinition(
       {
         taskDefinitionArn: 'arn:td:3',
@@ -140,7 +140,7 @@ describe('task definitions and services', () => {
         family: 'f',
         networkMode: 'host',
         requiresCompatibilities: ['EC2'],
-        containers: [{ name: 'c', image: 'i', essential: true, portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }], environment: [{ name: 'A', value: '2', secret: false }, { name: 'Z', value: '1', secret: false }], secrets: [] }],
+        containers: [{ name: 'c', image: 'i', essential: true, portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }], environment: [{ name: 'A', value: '2', secret: false }, { name: 'Z', value: '1', secret: false }], secrets: [], aws: { logConfiguration: { logDriver: 'json-file' } } }],
       },
     });
   });

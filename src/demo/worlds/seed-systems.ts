@@ -8,6 +8,7 @@ import { buildFlaskReactManaged, buildFlaskReactWorld, FLASK_REACT_ADOPTED } fro
 import { buildIdentityE2eManaged, buildIdentityE2eWorld } from './identity-e2e-world.js';
 import { buildImsManaged, buildImsWorld } from './ims-world.js';
 import { buildSelfWorld } from './self-world.js';
+import { buildOrdersWorkerWorld } from './orders-worker-world.js';
 import type { World, WorldIds } from './world-building-blocks.js';
 
 export type { World, WorldIds } from './world-building-blocks.js';
@@ -61,8 +62,8 @@ export async function buildAllWorlds(clients: TestClients): Promise<WorldIds> {
   return ids;
 }
 
-/** Everything the whole desired/ directory refers to: the five seed worlds plus the controller's own. */
+/** Everything the whole desired/ directory refers to: the five seed worlds, the controller's own and orders-worker's. */
 export async function buildDesiredDirWorld(clients: TestClients): Promise<WorldIds> {
   const ids = await buildAllWorlds(clients);
-  return { ...ids, ...(await buildSelfWorld(clients)).ids };
+  return { ...ids, ...(await buildSelfWorld(clients)).ids, ...(await buildOrdersWorkerWorld(clients)).ids };
 }

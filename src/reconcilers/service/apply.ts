@@ -1,7 +1,9 @@
 // Service applier: CreateService when missing (clientToken for idempotency, tags), one
 // UpdateService carrying every field that differs (task definition, desired count unless ignored,
-// deployment configuration, load balancers, network, grace period), TagResource afterwards,
-// DeleteService (force) on prune. Task definition revisions: task-definition-apply.ts.
+// deployment configuration, load balancers, network, grace period, the AWS-named fields of
+// service-fields.ts), TagResource afterwards, DeleteService (force) on prune. The answers of
+// CreateService and UpdateService are checked and what did not take is sent again at once
+// (read-after-write.ts). Task definition revisions: task-definition-apply.ts.
 import { createHash } from 'node:crypto';
 import {
   CreateServiceCommand,
@@ -13,6 +15,8 @@ import {
   UpdateServiceCommand,
   type LoadBalancer as EcsLoadBalancer,
   type NetworkConfiguration,
+  type PropagateTags,
+  type Service,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import { errorCode, isNotFound } from '../../aws/errors.js';
@@ -24,6 +28,9 @@ import { performWrite } from '../shared/apply-write.js';
 import { guardAmbiguousRetries } from '../../aws/write-retry.js';
 import { ensureTaskDefinition } from './task-definition-apply.js';
 import { rolloutReadOf } from './normalise.js';
+import { deploymentConfigurationOf, isDeploymentPath, serviceFieldsInput } from './service-fields.js';
+import { resendNotTaken } from './read-after-write.js';
+import { SERVICE_FIELDS, servicePath } from '../../spec/aws-fields.js';
 import { rolloutTagValue, startedDeployment, TAG_HELD_SPEC_HASH, TAG_ROLLOUT } from './rollout.js';
 import type { ChangeOf, Tags } from '../types.js';
 import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../types.js';
@@ -90,6 +97,8 @@ async function createService(change: ServiceChange, ctx: ApplyContext): Promise<
   const lbs = loadBalancers(change, ctx);
   const taskDefinition = await ensureTaskDefinition(change, ctx);
   const tags: Tags = { ...spec.tags, ...ownershipTags(ctx, 'Service', change.name), [TAG_SPEC_HASH]: desired.specHash };
+  const providers = spec.aws?.capacityProviderStrategy !== undefined;
+  let answer: Service | undefined;
   const arn = await performWrite(ctx, {
     change,
     verb: 'create',
@@ -109,21 +118,24 @@ async function createService(change: ServiceChange, ctx: ApplyContext): Promise<
               serviceName: change.name,
               taskDefinition,
               desiredCount: spec.desiredCount,
-              launchType: spec.launchType,
-              deploymentConfiguration: { ...spec.deployment },
+              // a capacity provider strategy and a launch type exclude each other
+              ...(providers ? {} : { launchType: spec.launchType }),
+              deploymentConfiguration: deploymentConfigurationOf(spec),
+              ...serviceFieldsInput(spec, 'declared'),
               ...(lbs.length === 0 ? {} : { loadBalancers: lbs }),
               ...(spec.network === undefined ? {} : { networkConfiguration: networkConfiguration(spec.network) }),
               ...(spec.healthCheckGracePeriodSeconds === undefined
                 ? {}
                 : { healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds }),
               tags: toEcsTags(tags),
-              propagateTags: 'SERVICE',
+              propagateTags: (spec.aws?.propagateTags as PropagateTags | undefined) ?? 'SERVICE',
               clientToken: serviceClientToken(ctx.ownerId, spec.cluster, change.name, desired.specHash, taskDefinition),
             }),
           ),
         );
         const created = out.service?.serviceArn;
         if (created === undefined) throw new Error('CreateService returned no service');
+        answer = out.service;
         return created;
       } catch (err) {
         // "Creation of service was not idempotent": it exists; ours from an earlier attempt is fine
@@ -136,6 +148,7 @@ async function createService(change: ServiceChange, ctx: ApplyContext): Promise<
     resultId: (a) => a,
   });
   ctx.forwards.update(arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
+  await resendNotTaken(change, ctx, { arn, cluster: spec.cluster }, answer, 'CreateService');
 }
 
 function touches(change: ServiceChange, field: string): boolean {
@@ -180,7 +193,7 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
     fields.push('desiredCount');
   }
   if (touches(change, 'deployment')) {
-    input.deploymentConfiguration = { ...spec.deployment };
+    input.deploymentConfiguration = deploymentConfigurationOf(spec);
     fields.push('deployment');
   }
   const lbs = loadBalancers(change, ctx);
@@ -197,6 +210,13 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
   if (touches(change, 'healthCheckGracePeriodSeconds') && spec.healthCheckGracePeriodSeconds !== undefined) {
     input.healthCheckGracePeriodSeconds = spec.healthCheckGracePeriodSeconds;
     fields.push('healthCheckGracePeriodSeconds');
+  }
+  const awsPaths = SERVICE_FIELDS.map(servicePath).filter((p) => !isDeploymentPath(p) && touches(change, p));
+  if (awsPaths.length > 0) {
+    Object.assign(input, serviceFieldsInput(spec, new Set(awsPaths)));
+    fields.push(...awsPaths);
+    // onto capacity providers from a launch type: ECS needs a new deployment for it
+    if (awsPaths.includes('capacityProviderStrategy')) input.forceNewDeployment = true;
   }
   if (change.hold === 'retry' && input.taskDefinition === undefined) {
     // a retry of a held hash that AWS already matches: a new deployment of the same revision
@@ -215,6 +235,7 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
       send: () => ctx.clients.ecs.send(new UpdateServiceCommand(input)),
     });
     if (input.loadBalancers !== undefined) ctx.forwards.update(arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
+    await resendNotTaken(change, ctx, { arn, cluster: live.clusterName }, answer?.service, 'UpdateService', (p) => touches(change, p));
     // the deployment this write started, followed across cycles (and by apply's wait) by its id
     if (answer?.service !== undefined && (input.taskDefinition !== undefined || input.forceNewDeployment === true)) {
       deploymentId = startedDeployment(rolloutReadOf(answer.service).deployments, input.taskDefinition ?? live.taskDefinition.arn, live.rollout?.deployments ?? []);

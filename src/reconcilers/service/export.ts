@@ -53,6 +53,8 @@ function containerToDesired(c: ContainerSpec, networkMode: TaskDefinitionSpec['n
               containerPort: pm.containerPort,
               hostPort: pm.hostPort === (networkMode === 'bridge' ? 0 : pm.containerPort) ? undefined : pm.hostPort,
               protocol: pm.protocol === 'tcp' ? undefined : pm.protocol,
+              name: pm.name,
+              appProtocol: pm.appProtocol,
             }),
           ),
     cpu: c.cpu,
@@ -75,17 +77,32 @@ function containerToDesired(c: ContainerSpec, networkMode: TaskDefinitionSpec['n
             startPeriodSeconds: hc.startPeriodSeconds,
           }),
     stopTimeout: c.stopTimeout,
+    // the AWS-named fields, already in AWS's shapes with its defaults left out
+    ...(c.aws ?? {}),
   });
+}
+
+/** The AWS-named service fields of a live service as YAML: the two deploymentConfiguration ones go under deployment. */
+function serviceAwsFields(svc: LiveService): { deployment: Record<string, unknown>; rest: Record<string, unknown> } {
+  const { deploymentCircuitBreaker, alarms, propagateTags, ...rest } = svc.aws ?? {};
+  return {
+    deployment: compact({ circuitBreaker: deploymentCircuitBreaker, alarms }),
+    // NONE (AWS's default) and SERVICE (what ecs-reconciler creates with) are left out
+    rest: { ...rest, ...(propagateTags === 'TASK_DEFINITION' ? { propagateTags } : {}) },
+  };
 }
 
 export function serviceToDesired(svc: LiveService, ctx: ExportContext): DesiredDocument {
   const warnings: string[] = [];
   const launchType = svc.launchType === 'FARGATE' ? 'FARGATE' : 'EC2';
-  if (svc.launchType !== 'EC2' && svc.launchType !== 'FARGATE') warnings.push(`launch type ${svc.launchType || '(none: a capacity provider strategy)'} is written as EC2: plan will show a difference`);
+  const aws = serviceAwsFields(svc);
+  const providers = aws.rest.capacityProviderStrategy !== undefined;
+  if (!providers && svc.launchType !== 'EC2' && svc.launchType !== 'FARGATE') warnings.push(`launch type ${svc.launchType || '(none: a capacity provider strategy)'} is written as EC2: plan will show a difference`);
   const td = svc.taskDefinition.spec;
   const deployment = compact({
     maximumPercent: svc.deployment.maximumPercent === DEFAULT_DEPLOYMENT.maximumPercent ? undefined : svc.deployment.maximumPercent,
     minimumHealthyPercent: svc.deployment.minimumHealthyPercent === DEFAULT_DEPLOYMENT.minimumHealthyPercent ? undefined : svc.deployment.minimumHealthyPercent,
+    ...aws.deployment,
   });
   const targetGroupArns = svc.loadBalancers.map((lb) => lb.targetGroupArn);
   return {
@@ -97,7 +114,7 @@ export function serviceToDesired(svc: LiveService, ctx: ExportContext): DesiredD
     warnings,
     spec: compact({
       cluster: svc.clusterName,
-      launchType: launchType === 'EC2' ? undefined : launchType,
+      launchType: launchType === 'EC2' || providers ? undefined : launchType,
       desiredCount: svc.desiredCount,
       deployment: Object.keys(deployment).length > 0 ? deployment : undefined,
       healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds ? svc.healthCheckGracePeriodSeconds : undefined,
@@ -109,6 +126,7 @@ export function serviceToDesired(svc: LiveService, ctx: ExportContext): DesiredD
         executionRoleArn: td.executionRoleArn,
         taskRoleArn: td.taskRoleArn,
         containers: td.containers.map((c) => containerToDesired(c, td.networkMode, `Service/${svc.name}`, warnings)),
+        ...(td.aws ?? {}),
       }),
       loadBalancers:
         svc.loadBalancers.length === 0
@@ -118,6 +136,7 @@ export function serviceToDesired(svc: LiveService, ctx: ExportContext): DesiredD
         svc.network === undefined
           ? undefined
           : compact({ subnets: svc.network.subnets, securityGroups: svc.network.securityGroups.length > 0 ? svc.network.securityGroups : undefined, assignPublicIp: svc.network.assignPublicIp ? true : undefined }),
+      ...aws.rest,
       tags: userTags(svc.tags),
     }),
   };

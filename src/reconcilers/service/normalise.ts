@@ -3,6 +3,7 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { LiveRolloutRead } from './types.js';
 import { sortedUnique, tagsFromEcs } from '../shared/tags-normalise.js';
+import { liveServiceFields } from './service-fields.js';
 import type { LiveService, LiveTaskDefinition } from '../types.js';
 
 /** `arn:aws:ecs:region:account:cluster/name` -> `name` (a bare name passes through). */
@@ -33,6 +34,10 @@ export function normaliseService(service: Service, taskDefinition: LiveTaskDefin
     rollout: rolloutReadOf(service),
   };
   if (service.healthCheckGracePeriodSeconds !== undefined) out.healthCheckGracePeriodSeconds = service.healthCheckGracePeriodSeconds;
+  const aws = liveServiceFields(service);
+  if (aws !== undefined) out.aws = aws;
+  // a service on capacity providers has no launch type (moto still reports its default, EC2)
+  if (aws?.capacityProviderStrategy !== undefined) out.launchType = '';
   const vpc = service.networkConfiguration?.awsvpcConfiguration;
   if (vpc !== undefined) {
     out.network = {

@@ -13,6 +13,7 @@ import { TAG_RESOURCE } from '../types.js';
 import type { ChangeOf, FieldDiff, LiveService } from '../types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
 import { serviceRollout } from './rollout.js';
+import { diffServiceFields, replaceConflict } from './service-fields.js';
 
 type DesiredService = DesiredOf<'Service'>;
 
@@ -41,6 +42,7 @@ export function diffService(desired: DesiredService, live: LiveService, index: T
     diffSet(diffs, 'network.securityGroups', live.network?.securityGroups ?? [], s.network?.securityGroups ?? []);
     diffField(diffs, 'network.assignPublicIp', live.network?.assignPublicIp ?? false, s.network?.assignPublicIp ?? false);
   }
+  diffServiceFields(diffs, desired, live);
   diffDeclared(diffs, 'tags', live.tags, s.tags);
   diffs.push(...diffTaskDefinition(live.taskDefinition.spec, s.taskDefinition));
   return diffs;
@@ -103,11 +105,9 @@ export function planServices(ctx: PlanContext): KindPlan {
       out.conflicts.push({ id: d.id, message: foreignOwnerMessage(d.id, `service ${s.cluster}/${d.name}`, live.tags) });
       continue;
     }
-    if (live.launchType !== '' && live.launchType !== s.launchType) {
-      out.conflicts.push({
-        id: d.id,
-        message: `${d.id}: launch type ${live.launchType} -> ${s.launchType} cannot change on an existing ECS service; delete the service first or keep launchType ${live.launchType}`,
-      });
+    const replace = replaceConflict(d, live);
+    if (replace !== undefined) {
+      out.conflicts.push({ id: d.id, message: replace });
       continue;
     }
     const diffs = withoutIgnored(diffService(d, live, ctx.targetGroups), d.ignore);

@@ -20,6 +20,7 @@ function serviceRolloutStatus(c: ChangeOf<'Service'>, applied: boolean): Rollout
 import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-definition-cache.js';
 import { serviceExport } from './export.js';
 import { resolvedIds } from '../shared/lookup-placeholders.js';
+import { changeRouteLines } from './service-fields.js';
 
 export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   kind: 'Service',
@@ -42,6 +43,7 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   rolloutStatus: serviceRolloutStatus,
   pollRollouts: pollServiceRollouts,
   detailLines: (c) => [
+    ...(c.action === 'update' && c.hold === undefined ? changeRouteLines(c.diffs) : []),
     ...(c.registerTaskDefinition && c.action === 'update' && c.hold === undefined ? ['    (registers a new task definition revision and rolls the service onto it)'] : []),
     ...(c.rollout !== undefined && c.rollout.state !== 'in-sync' ? [`    ${c.rollout.state}: ${c.rollout.detail}`] : []),
   ],

@@ -19,7 +19,8 @@ import { ApplyWriteError, performWrite } from '../shared/apply-write.js';
 import { awaitLanding, guardAmbiguousRetries, landingWindowMs, UnsettledWriteError } from '../../aws/write-retry.js';
 import { requestDeadlineOf } from '../../aws/request-deadline.js';
 import { clearUnansweredRegister, noteUnansweredRegister, unansweredRegisterSince, UNANSWERED_REGISTER_HOLD_MS } from './unanswered-registers.js';
-import { taskDefinitionContentHash } from './task-definition.js';
+import { diffTaskDefinition, taskDefinitionContentHash } from './task-definition.js';
+import { taskDefinitionSpecOf } from './task-definition-normalise.js';
 import type { ChangeOf } from '../types.js';
 import { TAG_CONTENT_HASH } from '../types.js';
 
@@ -31,7 +32,13 @@ function containerDefinition(c: ContainerSpec): ContainerDefinition {
     name: c.name,
     image: c.image,
     essential: c.essential,
-    portMappings: c.portMappings.map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol })),
+    portMappings: c.portMappings.map((p) => ({
+      containerPort: p.containerPort,
+      hostPort: p.hostPort,
+      protocol: p.protocol,
+      ...(p.name === undefined ? {} : { name: p.name }),
+      ...(p.appProtocol === undefined ? {} : { appProtocol: p.appProtocol }),
+    })),
     ...(c.cpu === undefined ? {} : { cpu: c.cpu }),
     ...(c.memory === undefined ? {} : { memory: c.memory }),
     ...(c.memoryReservation === undefined ? {} : { memoryReservation: c.memoryReservation }),
@@ -63,6 +70,8 @@ function containerDefinition(c: ContainerSpec): ContainerDefinition {
           },
         }),
     ...(c.stopTimeout === undefined ? {} : { stopTimeout: c.stopTimeout }),
+    // the AWS-shaped fields (aws-fields.ts CONTAINER_FIELDS) go as they are: the YAML has AWS's names
+    ...(c.aws ?? {}),
   };
 }
 
@@ -76,6 +85,7 @@ export function registerInput(spec: TaskDefinitionSpec): Omit<RegisterTaskDefini
     ...(spec.executionRoleArn === undefined ? {} : { executionRoleArn: spec.executionRoleArn }),
     ...(spec.taskRoleArn === undefined ? {} : { taskRoleArn: spec.taskRoleArn }),
     containerDefinitions: spec.containers.map(containerDefinition),
+    ...(spec.aws ?? {}),
   };
 }
 
@@ -161,6 +171,14 @@ export async function ensureTaskDefinition(change: ChangeOf<'Service'>, ctx: App
       );
       const arn = out.taskDefinition?.taskDefinitionArn;
       if (arn === undefined) throw new Error('RegisterTaskDefinition returned no task definition');
+      // read after write: a revision is immutable, so a field its answer lacks can only be sent again as another revision
+      const dropped = diffTaskDefinition(taskDefinitionSpecOf(out.taskDefinition!), spec).map((d) => d.path);
+      if (dropped.length > 0) {
+        ctx.log.warn(
+          { kind: 'Service', name: change.name, operation: 'RegisterTaskDefinition', arn },
+          `RegisterTaskDefinition of ${spec.family} answered without what was sent for ${dropped.join(', ')}: the next plan shows the difference`,
+        );
+      }
       return arn;
     },
     resultId: (arn) => arn,

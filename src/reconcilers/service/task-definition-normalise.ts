@@ -5,7 +5,8 @@
 // driver's options as `logs`, task cpu/memory as strings, the container health check with the
 // ECS defaults for fields ECS leaves out (interval 30, timeout 5, retries 3), stopTimeout as is.
 import type { ContainerDefinition, HealthCheck, PortMapping as AwsPortMapping, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-import { CONTAINER_HEALTH_CHECK_DEFAULTS } from '../../spec/normalise-service.js';
+import { CONTAINER_HEALTH_CHECK_DEFAULTS, containerAwsFields, logsShorthandOf } from '../../spec/normalise-service.js';
+import { normaliseAwsFields, TASK_DEFINITION_FIELDS } from '../../spec/aws-fields.js';
 import type { ContainerHealthCheck, ContainerSpec, PortMapping, TaskDefinitionSpec } from '../../spec/types.js';
 import { tagsFromEcs } from '../shared/tags-normalise.js';
 import type { LiveTaskDefinition } from '../types.js';
@@ -24,11 +25,14 @@ export function defaultHostPort(networkMode: string, containerPort: number, host
 
 function portMappingOf(mapping: AwsPortMapping, networkMode: string): PortMapping {
   const containerPort = mapping.containerPort ?? 0;
-  return {
+  const out: PortMapping = {
     containerPort,
     hostPort: defaultHostPort(networkMode, containerPort, mapping.hostPort),
     protocol: mapping.protocol === 'udp' ? 'udp' : 'tcp',
   };
+  if (mapping.name !== undefined && mapping.name !== '') out.name = mapping.name;
+  if (mapping.appProtocol !== undefined) out.appProtocol = mapping.appProtocol;
+  return out;
 }
 
 /** ECS reports the fields it defaulted, or leaves them out (emulators do): both read the same. */
@@ -60,13 +64,13 @@ function containerOf(def: ContainerDefinition, networkMode: string): ContainerSp
   if (def.memoryReservation !== undefined) out.memoryReservation = def.memoryReservation;
   if (def.command !== undefined && def.command.length > 0) out.command = [...def.command];
   if (def.entryPoint !== undefined && def.entryPoint.length > 0) out.entryPoint = [...def.entryPoint];
-  const log = def.logConfiguration;
-  if (log?.logDriver === 'awslogs') {
-    const o = log.options ?? {};
-    out.logs = { group: o['awslogs-group'] ?? '', region: o['awslogs-region'] ?? '', streamPrefix: o['awslogs-stream-prefix'] ?? '' };
-  }
+  // awslogs with exactly group, region and stream prefix reads as `logs`; any other as logConfiguration
+  const logs = logsShorthandOf(def.logConfiguration);
+  if (logs !== undefined) out.logs = logs;
   if (def.healthCheck !== undefined && (def.healthCheck.command ?? []).length > 0) out.healthCheck = healthCheckOf(def.healthCheck);
   if (def.stopTimeout !== undefined) out.stopTimeout = def.stopTimeout;
+  const aws = containerAwsFields(def as Record<string, unknown>);
+  if (aws !== undefined) out.aws = aws;
   return out;
 }
 
@@ -86,6 +90,8 @@ export function taskDefinitionSpecOf(td: TaskDefinition): TaskDefinitionSpec {
   if (td.memory !== undefined && td.memory !== '') spec.memory = td.memory;
   if (td.executionRoleArn !== undefined && td.executionRoleArn !== '') spec.executionRoleArn = td.executionRoleArn;
   if (td.taskRoleArn !== undefined && td.taskRoleArn !== '') spec.taskRoleArn = td.taskRoleArn;
+  const aws = normaliseAwsFields(TASK_DEFINITION_FIELDS, td as Record<string, unknown>);
+  if (aws !== undefined) spec.aws = aws;
   return spec;
 }
 

@@ -28,7 +28,7 @@ function canonicalContainer(c: ContainerSpec): Record<string, unknown> {
     image: c.image,
     essential: c.essential,
     portMappings: [...c.portMappings]
-      .map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol }))
+      .map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol, name: p.name, appProtocol: p.appProtocol }))
       .sort(byKey((p) => `${String(p.containerPort).padStart(5, '0')}/${p.protocol}/${p.hostPort}`)),
     cpu: c.cpu === 0 ? undefined : c.cpu,
     memory: c.memory,
@@ -49,6 +49,7 @@ function canonicalContainer(c: ContainerSpec): Record<string, unknown> {
             startPeriodSeconds: c.healthCheck.startPeriodSeconds,
           },
     stopTimeout: c.stopTimeout,
+    aws: c.aws,
   };
 }
 
@@ -63,6 +64,7 @@ export function canonicalTaskDefinition(spec: TaskDefinitionSpec): Record<string
     taskRoleArn: spec.taskRoleArn,
     requiresCompatibilities: [...new Set(spec.requiresCompatibilities)].sort(),
     containers: [...spec.containers].sort(byKey((c) => c.name)).map(canonicalContainer),
+    aws: spec.aws,
   };
 }
 
@@ -102,6 +104,13 @@ function diffContainer(out: FieldDiff[], path: string, live: ContainerSpec, desi
   diffEnvironment(out, `${path}.environment`, live.environment, desired.environment);
   diffObject(out, `${path}.logs`, l.logs, d.logs);
   diffObject(out, `${path}.healthCheck`, l.healthCheck, d.healthCheck);
+  diffAwsFields(out, path, live.aws, desired.aws);
+}
+
+/** The AWS-shaped fields (aws-fields.ts), one diff per field named as in the YAML. */
+function diffAwsFields(out: FieldDiff[], path: string, live: Readonly<Record<string, unknown>> | undefined, desired: Readonly<Record<string, unknown>> | undefined): void {
+  const keys = [...new Set([...Object.keys(live ?? {}), ...Object.keys(desired ?? {})])].sort();
+  for (const key of keys) diffField(out, `${path}.${key}`, live?.[key], desired?.[key]);
 }
 
 /** Field by field when both sides have the object; else the whole object (added or removed). */
@@ -122,6 +131,7 @@ export function diffTaskDefinition(live: TaskDefinitionSpec, desired: TaskDefini
     diffField(out, `${prefix}.${key}`, live[key], desired[key]);
   }
   diffSet(out, `${prefix}.requiresCompatibilities`, live.requiresCompatibilities, desired.requiresCompatibilities);
+  diffAwsFields(out, prefix, live.aws, desired.aws);
   const liveByName = new Map(live.containers.map((c) => [c.name, c]));
   const desiredByName = new Map(desired.containers.map((c) => [c.name, c]));
   const names = [...new Set([...liveByName.keys(), ...desiredByName.keys()])].sort();

@@ -26,6 +26,8 @@ export interface LiveService {
   taskDefinition: LiveTaskDefinition;
   loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
   network?: ServiceNetwork;
+  /** SERVICE_FIELDS (src/spec/aws-fields.ts) as ECS reports them, normalised; see service-fields.ts */
+  aws?: Record<string, unknown>;
   tags: Tags;
   /** its deployments and recent events, from the same DescribeServices answer (no extra call) */
   rollout?: LiveRolloutRead;
