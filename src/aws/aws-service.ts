@@ -1,7 +1,7 @@
-// The three AWS services the controller talks to, and how each is named in IAM and in
+// The AWS services the controller talks to, and how each is named in IAM and in
 // the SDK's per-service endpoint variable.
 
-export const AWS_SERVICES = ['ecs', 'elbv2', 'ec2'] as const;
+export const AWS_SERVICES = ['ecs', 'elbv2', 'ec2', 'autoscaling'] as const;
 export type AwsService = (typeof AWS_SERVICES)[number];
 
 /** IAM action prefix, as in `elasticloadbalancing:DescribeRules`. */
@@ -9,6 +9,7 @@ export const IAM_PREFIX: Record<AwsService, string> = {
   ecs: 'ecs',
   elbv2: 'elasticloadbalancing',
   ec2: 'ec2',
+  autoscaling: 'application-autoscaling',
 };
 
 /** The SDK's per-service endpoint variable (from each client's serviceId). */
@@ -16,6 +17,7 @@ export const ENDPOINT_ENV: Record<AwsService, string> = {
   ecs: 'AWS_ENDPOINT_URL_ECS',
   elbv2: 'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
   ec2: 'AWS_ENDPOINT_URL_EC2',
+  autoscaling: 'AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING',
 };
 
 /** `elasticloadbalancing:DescribeRules` */

@@ -6,6 +6,11 @@
 //   (per category, plus one account-level bucket of 40 / 10 shared by every ELB API action)
 // - EC2: https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
 //   (each API has its own bucket of its category's size)
+// - Application Auto Scaling: AWS publishes no bucket sizes, only that its API calls share one
+//   bucket per account and Region, apart from EC2 Auto Scaling's
+//   (https://repost.aws/knowledge-center/autoscaling-api-calls-throttled). The controller assumes
+//   a conservative 20 burst / 5 per second for the whole service (override with
+//   ECS_RECONCILER_RATE_LIMITS=autoscaling:account=<burst>/<rate>).
 import type { AwsService } from './aws-service.js';
 
 export interface BucketConfig {
@@ -32,6 +37,7 @@ export const BUCKET_CLASSES = [
   'ec2:describe',
   'ec2:mutate',
   'ec2:tags',
+  'autoscaling:account',
 ] as const;
 export type BucketClass = (typeof BUCKET_CLASSES)[number];
 
@@ -71,6 +77,8 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<BucketClass, BucketConfig>> = 
   'ec2:mutate': { capacity: 50, refillPerSecond: 5 },
   // EC2 uncategorized CreateTags / DeleteTags: 100 / 10, per API
   'ec2:tags': { capacity: 100, refillPerSecond: 10 },
+  // Application Auto Scaling: one shared bucket per account and Region, size unpublished (see above)
+  'autoscaling:account': { capacity: 20, refillPerSecond: 5 },
 };
 
 /** EC2 evaluates each API on its own: its buckets are instantiated per operation. */
@@ -119,6 +127,8 @@ export function bucketClassesFor(service: AwsService, operation: string): Bucket
       if (read) return ['ec2:describe'];
       if (operation === 'CreateTags' || operation === 'DeleteTags') return ['ec2:tags'];
       return ['ec2:mutate'];
+    case 'autoscaling':
+      return ['autoscaling:account'];
   }
 }
 

@@ -15,6 +15,7 @@ import type { IdentifiedDoc } from './check-error.js';
 import { SPEC_ERROR_CODES as C, dedupeErrors, fileError, sortErrors, targetError } from './spec-errors.js';
 import { normaliseListener, normaliseListenerRule, normaliseSecurityGroupIngress, normaliseTargetGroup } from './normalise-resources.js';
 import { normaliseService } from './normalise-service.js';
+import { normaliseScalableTarget } from './normalise-scalable-target.js';
 import type { LoadOptions } from './load-options.js';
 
 /** Files read at the same time. */
@@ -101,6 +102,8 @@ function normaliseSpec(doc: ValidDoc): DesiredResource['spec'] {
       return normaliseSecurityGroupIngress(doc.spec);
     case 'Service':
       return normaliseService(doc.spec);
+    case 'ScalableTarget':
+      return normaliseScalableTarget(doc.spec);
   }
 }
 

@@ -111,6 +111,24 @@ export interface RawServiceSpec {
   tags?: RawTags;
 }
 
+export interface RawScalableTargetSpec {
+  service: string;
+  minCapacity: number;
+  maxCapacity: number;
+  scalingPolicies?: {
+    policyName: string;
+    policyType?: 'TargetTrackingScaling';
+    targetTrackingScalingPolicyConfiguration: {
+      targetValue: number;
+      predefinedMetricSpecification: { predefinedMetricType: import('./types.js').PredefinedMetricType; targetGroup?: string };
+      scaleInCooldown?: number;
+      scaleOutCooldown?: number;
+      disableScaleIn?: boolean;
+    };
+  }[];
+  scheduledActions?: { scheduledActionName: string; schedule: string; timezone?: string; scalableTargetAction: { minCapacity?: number; maxCapacity?: number } }[];
+}
+
 /** The YAML shapes of the kinds whose normalisation changes the shape (defaults, references). */
 interface RawSpecs {
   TargetGroup: RawTargetGroupSpec;
@@ -118,6 +136,7 @@ interface RawSpecs {
   ListenerRule: RawListenerRuleSpec;
   SecurityGroupIngress: RawSecurityGroupIngressSpec;
   Service: RawServiceSpec;
+  ScalableTarget: RawScalableTargetSpec;
 }
 
 /** A kind without an entry in RawSpecs is written in YAML exactly as its normalised spec. */

@@ -74,6 +74,12 @@ export const SPEC_ERROR_CODES = {
   sharedFamily: 'service.shared-family',
   // values files (issue 16)
   valuesFile: 'values.file',
+  // shared ownership and scaling (issue 15)
+  scalableTargetService: 'scalable-target.service',
+  scalableTargetDuplicate: 'scalable-target.duplicate-service',
+  scalableTargetCapacity: 'scalable-target.capacity',
+  scalableTargetMetric: 'scalable-target.metric',
+  scalableTargetDuplicateName: 'scalable-target.duplicate-name',
 } as const;
 
 export type SpecErrorCode = (typeof SPEC_ERROR_CODES)[keyof typeof SPEC_ERROR_CODES];

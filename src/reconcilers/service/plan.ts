@@ -13,6 +13,8 @@ import { TAG_RESOURCE } from '../types.js';
 import type { ChangeOf, FieldDiff, LiveService } from '../types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
 import { serviceRollout } from './rollout.js';
+import { keepIgnoredLive } from './ignored-live.js';
+import { ownersOf } from './owners.js';
 
 type DesiredService = DesiredOf<'Service'>;
 
@@ -110,16 +112,21 @@ export function planServices(ctx: PlanContext): KindPlan {
       });
       continue;
     }
-    const diffs = withoutIgnored(diffService(d, live, ctx.targetGroups), d.ignore);
+    const all = diffService(d, live, ctx.targetGroups);
+    const owners = ownersOf(d, ctx.desired);
+    const ignore = [...d.ignore, ...owners.keys()];
+    const diffs = withoutIgnored(all, ignore);
+    const { writeSpec, kept } = keepIgnoredLive(d, live, all, ignore, owners);
+    const shared = { writeSpec, ...(kept.length === 0 ? {} : { kept }) };
     const registerTaskDefinition = diffs.some((f) => f.path.startsWith('taskDefinition.'));
     const rollout = d.policy === 'observe' ? undefined : serviceRollout(live, d.specHash);
     const failed = rollout !== undefined && (rollout.state === 'rollout-failed' || rollout.state === 'rolled-back');
     if (failed) {
-      out.changes.push({ ...base, ...heldDecision(rollout, diffs, ctx.retryFailed === true), live, liveId: live.arn, registerTaskDefinition, rollout });
+      out.changes.push({ ...base, ...heldDecision(rollout, diffs, ctx.retryFailed === true), live, liveId: live.arn, registerTaskDefinition, rollout, ...shared });
       continue;
     }
     const decision = decideUpdate({ diffs, tags: live.tags, ownerId: ctx.ownerId, id: d.id, desiredHash: d.specHash, policy: d.policy });
-    out.changes.push({ ...base, ...decision, diffs, live, liveId: live.arn, registerTaskDefinition, ...(rollout === undefined ? {} : { rollout }) });
+    out.changes.push({ ...base, ...decision, diffs, live, liveId: live.arn, registerTaskDefinition, ...(rollout === undefined ? {} : { rollout }), ...shared });
   }
   if (!ctx.prune) return out;
   const declared = new Set(desired.map((d) => d.name));

@@ -1,6 +1,7 @@
 // Service (and the task definition it runs): its live shapes and what its changes carry. Its read
 // normalises as it goes (the task definition cache holds normalised revisions), so raw is live.
-import type { ServiceNetwork, TaskDefinitionSpec } from '../../spec/types.js';
+import type { ServiceNetwork, ServiceSpec, TaskDefinitionSpec } from '../../spec/types.js';
+import type { KeptField } from './ignored-live.js';
 import type { Tags } from '../shared/resource-types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
 
@@ -78,5 +79,12 @@ export interface ServiceTypes {
     rollout?: RolloutStatus;
     /** write: record the failed spec hash as held (tag); retry: deploy a held hash again (--retry-failed) */
     hold?: 'write' | 'retry';
+    /**
+     * what the writes send to an existing service: the file's spec with every field another owner
+     * holds (metadata.ignore, a scaler's desiredCount) at its live value (absent on create)
+     */
+    writeSpec?: ServiceSpec;
+    /** the fields another owner holds that differ from the file, with the live value kept */
+    kept?: KeptField[];
   };
 }
