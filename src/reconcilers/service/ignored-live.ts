@@ -6,15 +6,8 @@
 // the initial one. Pure.
 import type { ContainerSpec, DesiredOf, ServiceSpec, TaskDefinitionSpec } from '../../spec/types.js';
 import { isIgnored } from '../shared/compare-values.js';
-import type { FieldDiff, LiveService } from '../types.js';
-
-/** One field another owner keeps: its path, the live value shown (secrets as `(secret)`) and who owns it. */
-export interface KeptField {
-  path: string;
-  live: unknown;
-  /** `ignored` (metadata.ignore) or the owner, e.g. `ScalableTarget/api` */
-  owner: string;
-}
+import type { FieldDiff } from '../shared/resource-types.js';
+import type { KeptField, LiveService } from './types.js';
 
 type Json = Record<string, unknown>;
 

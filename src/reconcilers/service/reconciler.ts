@@ -18,6 +18,7 @@ function serviceRolloutStatus(c: ChangeOf<'Service'>, applied: boolean): Rollout
 }
 import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-definition-cache.js';
 import { serviceExport } from './export.js';
+import { renderValue } from '../../log/render-value.js';
 
 export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   kind: 'Service',
@@ -34,9 +35,15 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   rolloutStatus: serviceRolloutStatus,
   pollRollouts: pollServiceRollouts,
   detailLines: (c) => [
+    // fields another owner holds: what the writes send instead of the file's value
+    ...(c.action === 'update' ? (c.kept ?? []).map((k) => `    ${k.path}: keeps live ${renderValue(k.live)} (${k.owner === 'ignored' ? 'ignored' : `owned by ${k.owner}`})`) : []),
     ...(c.registerTaskDefinition && c.action === 'update' && c.hold === undefined ? ['    (registers a new task definition revision and rolls the service onto it)'] : []),
     ...(c.rollout !== undefined && c.rollout.state !== 'in-sync' ? [`    ${c.rollout.state}: ${c.rollout.detail}`] : []),
   ],
-  planJson: (c) => ({ registerTaskDefinition: c.registerTaskDefinition, ...(c.rollout === undefined ? {} : { rollout: c.rollout }) }),
+  planJson: (c) => ({
+    registerTaskDefinition: c.registerTaskDefinition,
+    ...(c.rollout === undefined ? {} : { rollout: c.rollout }),
+    ...(c.kept === undefined ? {} : { kept: c.kept }),
+  }),
   exporter: serviceExport,
 };

@@ -1,7 +1,6 @@
 // Service (and the task definition it runs): its live shapes and what its changes carry. Its read
 // normalises as it goes (the task definition cache holds normalised revisions), so raw is live.
 import type { ServiceNetwork, ServiceSpec, TaskDefinitionSpec } from '../../spec/types.js';
-import type { KeptField } from './ignored-live.js';
 import type { Tags } from '../shared/resource-types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
 
@@ -66,6 +65,14 @@ export interface EcsObservation {
   /** clusters that exist (not INACTIVE), by name */
   clusters: string[];
   services: LiveService[];
+}
+
+/** One field another owner keeps: its path, the live value shown (secrets as `(secret)`) and who owns it. */
+export interface KeptField {
+  path: string;
+  live: unknown;
+  /** `ignored` (metadata.ignore) or the owner, e.g. `ScalableTarget/api (Application Auto Scaling)` */
+  owner: string;
 }
 
 export interface ServiceTypes {
