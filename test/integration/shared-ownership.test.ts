@@ -136,7 +136,7 @@ describe('an ignored image keeps CI\'s live value in every new revision', () => 
     expect(report.ok, lines.join('\n')).toBe(true);
     expect(ops).toContain('RegisterTaskDefinition');
     const register = proxy.writes().find((c) => c.operation === 'RegisterTaskDefinition');
-    const sent = (register?.params.containerDefinitions as { name: string; image: string }[]).find((c) => c.name === 'api');
+    const sent = (register?.params?.containerDefinitions as { name: string; image: string }[]).find((c) => c.name === 'api');
     expect(sent?.image).toBe(`${REPO}:1.5.0-ci`);
     const now = await running();
     expect(now.api?.image).toBe(`${REPO}:1.5.0-ci`);

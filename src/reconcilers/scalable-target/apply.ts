@@ -13,7 +13,7 @@ import {
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { TagResourceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
 import type { ScalingPolicySpec } from '../../spec/types.js';
 import type { ApplyContext } from '../shared/apply-context.js';
 import { MissingDependencyError, resolveTargetGroupArn, toEcsTags } from '../shared/apply-context.js';
@@ -155,7 +155,8 @@ export async function applyScalableTargetChange(change: TargetChange, ctx: Apply
         ),
     });
   }
-  const serviceArn = serviceArnOf(ctx, cluster ?? '', service ?? '');
+  const recorded = ctx.live.services.find((s) => s.status === 'ACTIVE' && s.clusterName === cluster && s.name === service)?.tags[TAG_SCALING_SPEC_HASH];
+  const serviceArn = recorded === desired.specHash ? undefined : await serviceArnOf(ctx, cluster ?? '', service ?? '');
   if (serviceArn !== undefined) {
     await performWrite(ctx, {
       change,
@@ -170,13 +171,12 @@ export async function applyScalableTargetChange(change: TargetChange, ctx: Apply
   }
 }
 
-/** The service's ARN: from what observe read, or (created this apply) from its cluster's ARN and name. */
-function serviceArnOf(ctx: ApplyContext, cluster: string, name: string): string | undefined {
+/** The service's ARN: from what observe read, or (created during this apply) from ECS. */
+async function serviceArnOf(ctx: ApplyContext, cluster: string, name: string): Promise<string | undefined> {
   const live = ctx.live.services.find((s) => s.status === 'ACTIVE' && s.clusterName === cluster && s.name === name);
   if (live !== undefined) return live.arn;
-  const sibling = ctx.live.services.find((s) => s.clusterName === cluster);
-  // `arn:aws:ecs:region:account:service/cluster/name` (the long ARN format)
-  return sibling === undefined ? undefined : `${sibling.arn.slice(0, sibling.arn.indexOf(':service/'))}:service/${cluster}/${name}`;
+  const out = await ctx.clients.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
+  return out.services?.find((s) => s.serviceName === name && s.status === 'ACTIVE')?.serviceArn;
 }
 
 /** The writes the ScalableTarget steps make; tests pass fakes. */
