@@ -10,14 +10,14 @@ describe('README examples', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('One example per kind'));
     const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').filter((b) => b.includes('apiVersion:'));
-    expect(blocks).toHaveLength(5);
+    expect(blocks).toHaveLength(6);
     const dir = mkdtempSync(join(tmpdir(), 'readme-examples-'));
     writeFileSync(join(dir, 'examples.yaml'), blocks.join('---\n'));
     const result = await loadDesiredState(dir);
     expect(result.ok ? [] : result.errors).toEqual([]);
     if (result.ok) {
       const s = result.state;
-      expect([s.targetGroups, s.listeners, s.listenerRules, s.securityGroupIngress, s.services].map((k) => k.length)).toEqual([1, 1, 1, 1, 1]);
+      expect([s.targetGroups, s.listeners, s.listenerRules, s.securityGroupIngress, s.services, s.scalableTargets].map((k) => k.length)).toEqual([1, 1, 1, 1, 1, 1]);
     }
   });
 });
