@@ -1,13 +1,14 @@
-// The SDK clients the controller uses (ECS, ELBv2, EC2, Application Auto Scaling), each with the call counter and the
+// The SDK clients the controller uses (ECS, ELBv2, EC2, Application Auto Scaling, SSM), each with the call counter and the
 // client-side rate limiter in its middleware stack, bounded retries, and a total deadline on
 // every attempt (request-deadline.ts) behind a gate the daemon closes on a timed-out cycle.
 // Region and credentials come from the SDK's default chain (env, profile, SSO, ECS task
 // role, instance role). Endpoints come from the SDK's own AWS_ENDPOINT_URL and
 // AWS_ENDPOINT_URL_<SERVICE> support (AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_EC2,
 // AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2,
-// AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING) or a profile's endpoint_url: never hard-coded.
+// AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING, AWS_ENDPOINT_URL_SSM) or a profile's endpoint_url: never hard-coded.
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsService } from './aws-service.js';
@@ -54,6 +55,8 @@ export interface AwsClients {
   ec2: EC2Client;
   /** Application Auto Scaling (the ScalableTarget kind) */
   autoscaling: ApplicationAutoScalingClient;
+  /** SSM Parameter Store (images CI writes: imageFrom.ssmParameter) */
+  ssm: SSMClient;
   /** attempts per service/operation/outcome */
   calls: CallCounter;
   /** undefined when client-side rate limiting is off */
@@ -113,22 +116,26 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   const elbv2 = new ElasticLoadBalancingV2Client(common);
   const ec2 = new EC2Client(common);
   const autoscaling = new ApplicationAutoScalingClient(common);
+  const ssm = new SSMClient(common);
   instrument(ecs.middlewareStack as unknown as StackLike, 'ecs', calls, limiter);
   instrument(elbv2.middlewareStack as unknown as StackLike, 'elbv2', calls, limiter);
   instrument(ec2.middlewareStack as unknown as StackLike, 'ec2', calls, limiter);
   instrument(autoscaling.middlewareStack as unknown as StackLike, 'autoscaling', calls, limiter);
+  instrument(ssm.middlewareStack as unknown as StackLike, 'ssm', calls, limiter);
   const gate = opts.gate ?? new RequestGate();
   const deadlineMs = opts.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   applyRequestDeadline(ecs, deadlineMs, gate, 'ECS request');
   applyRequestDeadline(elbv2, deadlineMs, gate, 'ELBv2 request');
   applyRequestDeadline(ec2, deadlineMs, gate, 'EC2 request');
   applyRequestDeadline(autoscaling, deadlineMs, gate, 'Application Auto Scaling request');
+  applyRequestDeadline(ssm, deadlineMs, gate, 'SSM request');
 
   return {
     ecs,
     elbv2,
     ec2,
     autoscaling,
+    ssm,
     calls,
     limiter,
     gate,
@@ -137,6 +144,7 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
       elbv2.destroy();
       ec2.destroy();
       autoscaling.destroy();
+      ssm.destroy();
     },
   };
 }

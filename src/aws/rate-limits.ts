@@ -11,6 +11,8 @@
 //   (https://repost.aws/knowledge-center/autoscaling-api-calls-throttled). The controller assumes
 //   a conservative 20 burst / 5 per second for the whole service (override with
 //   ECS_RECONCILER_RATE_LIMITS=autoscaling:account=<burst>/<rate>).
+// - SSM: https://docs.aws.amazon.com/general/latest/gr/ssm.html (GetParameter, GetParameters,
+//   GetParametersByPath: 40 transactions per second by default, shared; burst unpublished)
 import type { AwsService } from './aws-service.js';
 
 export interface BucketConfig {
@@ -38,6 +40,7 @@ export const BUCKET_CLASSES = [
   'ec2:mutate',
   'ec2:tags',
   'autoscaling:account',
+  'ssm:get-parameters',
 ] as const;
 export type BucketClass = (typeof BUCKET_CLASSES)[number];
 
@@ -79,6 +82,8 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<BucketClass, BucketConfig>> = 
   'ec2:tags': { capacity: 100, refillPerSecond: 10 },
   // Application Auto Scaling: one shared bucket per account and Region, size unpublished (see above)
   'autoscaling:account': { capacity: 20, refillPerSecond: 5 },
+  // SSM GetParameter(s): 40 per second (the default throughput), burst taken as one second's worth
+  'ssm:get-parameters': { capacity: 40, refillPerSecond: 40 },
 };
 
 /** EC2 evaluates each API on its own: its buckets are instantiated per operation. */
@@ -129,6 +134,8 @@ export function bucketClassesFor(service: AwsService, operation: string): Bucket
       return ['ec2:mutate'];
     case 'autoscaling':
       return ['autoscaling:account'];
+    case 'ssm':
+      return ['ssm:get-parameters'];
   }
 }
 

@@ -10,6 +10,7 @@ import { checkListenerRules, checkListeners, checkTargetGroups } from './cross-c
 import { checkSecurityGroupIngress } from './cross-checks-security-group.js';
 import { checkServices } from './cross-checks-service.js';
 import { checkScalableTargets } from './cross-checks-scalable-target.js';
+import { checkImageSources } from './cross-checks-image-source.js';
 
 /**
  * All cross-document checks. `identified` holds every document whose kind and name are known
@@ -28,6 +29,7 @@ export function runCrossChecks(valid: readonly ValidDoc[], identified: readonly 
     ...checkSecurityGroupIngress(docsOf(valid, 'SecurityGroupIngress')),
     ...checkServices(docsOf(valid, 'Service'), docsOf(valid, 'TargetGroup')),
     ...checkScalableTargets(docsOf(valid, 'ScalableTarget'), identified),
+    ...checkImageSources(docsOf(valid, 'Service')),
   ];
 }
 

@@ -1,5 +1,5 @@
 // The YAML documents as users write them, once they passed the JSON Schemas (before defaults).
-import type { Kind, KindSpecs } from './types.js';
+import type { ImageSource, Kind, KindSpecs } from './types.js';
 import type { ParsedDocument } from './parse-documents.js';
 
 export type RawTags = Record<string, string>;
@@ -74,7 +74,9 @@ export interface RawSecurityGroupIngressSpec {
 
 export interface RawContainer {
   name: string;
-  image: string;
+  /** exactly one of image and imageFrom (cross-checks-image-source.ts) */
+  image?: string;
+  imageFrom?: ImageSource;
   essential?: boolean;
   portMappings?: { containerPort: number; hostPort?: number; protocol?: 'tcp' | 'udp' }[];
   cpu?: number;

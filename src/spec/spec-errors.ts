@@ -80,6 +80,7 @@ export const SPEC_ERROR_CODES = {
   scalableTargetCapacity: 'scalable-target.capacity',
   scalableTargetMetric: 'scalable-target.metric',
   scalableTargetDuplicateName: 'scalable-target.duplicate-name',
+  imageSource: 'service.image-source',
 } as const;
 
 export type SpecErrorCode = (typeof SPEC_ERROR_CODES)[keyof typeof SPEC_ERROR_CODES];

@@ -159,9 +159,18 @@ export interface ContainerHealthCheck {
   startPeriodSeconds?: number;
 }
 
+/** Where an image comes from instead of a literal (issue 15): read each cycle, a new value is a rollout. */
+export interface ImageSource {
+  /** a String parameter CI writes: the image, or its tag when `repository` is given */
+  ssmParameter: string;
+  repository?: string;
+}
+
 export interface ContainerSpec {
   name: string;
+  /** '' in the loaded state when `imageFrom` names the source; the plan fills in the value read */
   image: string;
+  imageFrom?: ImageSource;
   essential: boolean;
   portMappings: PortMapping[];
   cpu?: number;

@@ -11,6 +11,7 @@ export const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-ec2': 'ec2',
   '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
+  '@aws-sdk/client-ssm': 'ssm',
 };
 
 /** Aggregated clients (`new ECS().describeServices()`) hide their calls from this scan. */

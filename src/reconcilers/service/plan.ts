@@ -15,6 +15,7 @@ import type { RolloutStatus } from '../shared/rollout-status.js';
 import { serviceRollout } from './rollout.js';
 import { keepIgnoredLive } from './ignored-live.js';
 import { ownersOf } from './owners.js';
+import { withImagesRead } from './image-parameters.js';
 
 type DesiredService = DesiredOf<'Service'>;
 
@@ -85,7 +86,14 @@ export function planServices(ctx: PlanContext): KindPlan {
   const out: KindPlan = { changes: [], conflicts: [] };
   const accounted = new Set<string>();
   const active = activeServices(ctx.live.services);
-  for (const d of desired) {
+  for (const fromFile of desired) {
+    // images CI writes (imageFrom) filled in from this cycle's read; unreadable: this service alone waits
+    const read = withImagesRead(fromFile, ctx.live.imageParameters);
+    if ('error' in read) {
+      out.conflicts.push({ id: fromFile.id, message: read.error });
+      continue;
+    }
+    const d = read.desired;
     const s = d.spec;
     const base = { kind: 'Service' as const, name: d.name, id: d.id, policy: d.policy, desiredHash: d.specHash, desired: d };
     if (!ctx.live.clusters.includes(s.cluster)) {

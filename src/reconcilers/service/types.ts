@@ -3,6 +3,7 @@
 import type { ServiceNetwork, ServiceSpec, TaskDefinitionSpec } from '../../spec/types.js';
 import type { Tags } from '../shared/resource-types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
+import type { ImageParameters } from './image-parameters.js';
 
 export interface LiveTaskDefinition {
   arn: string;
@@ -65,6 +66,8 @@ export interface EcsObservation {
   /** clusters that exist (not INACTIVE), by name */
   clusters: string[];
   services: LiveService[];
+  /** the SSM parameters `imageFrom` names, read this cycle (absent: none named) */
+  imageParameters?: ImageParameters;
 }
 
 /** One field another owner keeps: its path, the live value shown (secrets as `(secret)`) and who owns it. */
