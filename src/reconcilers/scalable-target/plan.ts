@@ -141,6 +141,10 @@ export function planScalableTargets(ctx: PlanContext): KindPlan {
       continue;
     }
     const [, cluster, name] = resourceId.split('/');
+    if (!ctx.live.clusters.includes(cluster ?? '')) {
+      out.conflicts.push({ id: d.id, message: `${d.id}: ECS cluster "${cluster}" of Service/${name} not found; the scalable target waits for its service (${d.source.file}:${d.source.line})` });
+      continue;
+    }
     const service = ctx.live.services.find((s) => s.status === 'ACTIVE' && s.clusterName === cluster && s.name === name);
     if (service !== undefined && ownershipOf(service.tags, ctx.ownerId) === 'foreign') {
       out.conflicts.push({ id: d.id, message: foreignOwnerMessage(d.id, `service ${cluster}/${name} (the one this target scales)`, service.tags) });

@@ -168,6 +168,11 @@ describe('planScalableTargets', () => {
     expect((planOf(d, [live], recorded) as ChangeOf<'ScalableTarget'>).action).toBe('noop');
   });
 
+  it('a cluster that does not exist: a conflict (the service cannot be there either)', () => {
+    const plan = planAll(desiredState({ services: [svc], scalableTargets: [d] }), liveState({ clusters: [] }), { prune: false, ownerId: OWNER });
+    expect(plan.conflicts.map((c) => c.id)).toContain('ScalableTarget/api');
+  });
+
   it('a service of another controller: a conflict, nothing written', () => {
     expect(planOf(d, [liveTarget()], { 'ecs-reconciler/owner': 'someone-else' })).toMatch(/managed by another ecs-reconciler/);
   });
