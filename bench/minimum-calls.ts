@@ -13,6 +13,9 @@
 //   elbv2:DescribeTags            ceil((TGs + listeners + rules) / 20)  20 ARNs a call
 //   ec2:DescribeSecurityGroups    ceil(groups / 200) (filter values) x pages of 1000
 //   ec2:DescribeSecurityGroupRules ceil(groups / 200) x ceil(rules incl. each group's egress rule / 1000)
+//   autoscaling:DescribeScalableTargets   ceil(autoscaled services / 50)     50 ResourceIds a call
+//   autoscaling:DescribeScalingPolicies   max(1, ceil(policies / 50))        the ecs namespace, 50 a page
+//   autoscaling:DescribeScheduledActions  max(1, ceil(actions / 50))         (one ResourceId a call otherwise)
 import type { ScaleInventory } from './scale-inventory.js';
 
 export const LIMITS = {
@@ -23,6 +26,7 @@ export const LIMITS = {
   elbv2TagArns: 20,
   ec2FilterValues: 200,
   ec2MaxResults: 1000,
+  autoscalingPage: 50,
 } as const;
 
 const ceil = (n: number, d: number): number => (n <= 0 ? 0 : Math.ceil(n / d));
@@ -56,6 +60,7 @@ export function minimumReadCalls(inv: ScaleInventory, options: MinimumOptions): 
   for (const l of inv.listeners) rulesPerListener.set(`${l.loadBalancer}:${l.port}`, 0);
   for (const r of inv.rules) rulesPerListener.set(`${r.loadBalancer}:${r.port}`, (rulesPerListener.get(`${r.loadBalancer}:${r.port}`) ?? 0) + 1);
   const groups = inv.securityGroups.length;
+  const autoscaled = inv.services.filter((s) => s.autoscaled).length;
   const sgRules = inv.securityGroups.reduce((n, g) => n + g.rules.length + 1, 0); // + the default egress rule
 
   const calls: Record<string, number> = {
@@ -70,6 +75,10 @@ export function minimumReadCalls(inv: ScaleInventory, options: MinimumOptions): 
     'elbv2:DescribeTags': ceil(tgs + inv.listeners.length + inv.rules.length, LIMITS.elbv2TagArns),
     'ec2:DescribeSecurityGroups': ceil(groups, LIMITS.ec2FilterValues),
     'ec2:DescribeSecurityGroupRules': ceil(groups, LIMITS.ec2FilterValues) * Math.max(1, ceil(sgRules, LIMITS.ec2MaxResults)),
+    // one target-tracking policy and no scheduled action per autoscaled service (scale-desired.ts)
+    'application-autoscaling:DescribeScalableTargets': ceil(autoscaled, LIMITS.autoscalingPage),
+    'application-autoscaling:DescribeScalingPolicies': autoscaled === 0 ? 0 : Math.max(1, ceil(autoscaled, LIMITS.autoscalingPage)),
+    'application-autoscaling:DescribeScheduledActions': autoscaled === 0 ? 0 : 1,
   };
   for (const key of Object.keys(calls)) if (calls[key] === 0) delete calls[key];
   return { calls, total: Object.values(calls).reduce((a, b) => a + b, 0) };

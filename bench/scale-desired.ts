@@ -80,6 +80,24 @@ export function serviceDocs(inv: ScaleInventory, cluster: string): string[] {
     );
 }
 
+/** A ScalableTarget per autoscaled service: min 1, max 4, one CPU target-tracking policy. */
+export function scalableTargetDocs(inv: ScaleInventory, cluster: string): string[] {
+  return inv.services
+    .filter((s) => s.cluster === cluster && s.autoscaled)
+    .map((s) =>
+      doc('ScalableTarget', s.name, [
+        `service: ${s.name}`,
+        'minCapacity: 1',
+        'maxCapacity: 4',
+        'scalingPolicies:',
+        '  - policyName: cpu60',
+        '    targetTrackingScalingPolicyConfiguration:',
+        '      targetValue: 60',
+        '      predefinedMetricSpecification: { predefinedMetricType: ECSServiceAverageCPUUtilization }',
+      ]),
+    );
+}
+
 export function securityGroupDocs(inv: ScaleInventory, ids: ScaleWorldIds): string[] {
   return inv.securityGroups.map((g) =>
     doc('SecurityGroupIngress', g.name, [
@@ -104,7 +122,7 @@ export async function writeScaleDesired(inv: ScaleInventory, ids: ScaleWorldIds,
     files.set(`target-groups-${lb}.yaml`, targetGroupDocs(inv, ids, lb));
     files.set(`routing-${lb}.yaml`, routingDocs(inv, lb));
   }
-  for (const c of inv.clusters) files.set(`services-${c}.yaml`, serviceDocs(inv, c));
+  for (const c of inv.clusters) files.set(`services-${c}.yaml`, [...serviceDocs(inv, c), ...scalableTargetDocs(inv, c)]);
   files.set('security-group-ingress.yaml', securityGroupDocs(inv, ids));
   const written: string[] = [];
   for (const [name, docs] of files) {

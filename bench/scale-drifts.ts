@@ -58,7 +58,8 @@ function candidates(inv: ScaleInventory): { kind: DriftKind; resource: string; i
   });
   inv.listeners.forEach((l, i) => out.push({ kind: 'listener-default', resource: `Listener/${l.name}`, index: i }));
   inv.services.forEach((s, i) => {
-    out.push({ kind: 'service-desired-count', resource: `Service/${s.name}`, index: i });
+    // an autoscaled service's desiredCount is the scaler's: a change of it is no drift
+    if (!s.autoscaled) out.push({ kind: 'service-desired-count', resource: `Service/${s.name}`, index: i });
     out.push({ kind: 'service-deployment', resource: `Service/${s.name}`, index: i });
   });
   inv.securityGroups.forEach((g, i) => out.push({ kind: 'sg-rule-revoked', resource: `SecurityGroupIngress/${g.name}`, index: i }));

@@ -21,6 +21,8 @@ export interface ScaleSize {
   rulesPerSecurityGroup: number;
   /** every n-th target group declares attributes (deregistration delay); 0 = none */
   attributesEvery: number;
+  /** every n-th service is scaled by a ScalableTarget (issue 15: 100 of 500); 0 = none */
+  autoscaledEvery: number;
 }
 
 export const ISSUE_SIZE: ScaleSize = {
@@ -33,6 +35,7 @@ export const ISSUE_SIZE: ScaleSize = {
   securityGroups: 100,
   rulesPerSecurityGroup: 4,
   attributesEvery: 10,
+  autoscaledEvery: 5,
 };
 
 /** A few of everything: for the smoke test. */
@@ -46,6 +49,7 @@ export const SMOKE_SIZE: ScaleSize = {
   securityGroups: 3,
   rulesPerSecurityGroup: 4,
   attributesEvery: 4,
+  autoscaledEvery: 3,
 };
 
 export const LISTENER_PORTS = [80, 8080, 8081, 8082, 8083, 8084, 8085, 8086, 8087, 8088] as const;
@@ -85,6 +89,8 @@ export interface InvService {
   image: string;
   /** declared only when its target group is forwarded to */
   targetGroup: string | undefined;
+  /** a ScalableTarget (min 1, max 4, one CPU target-tracking policy) scales it */
+  autoscaled: boolean;
 }
 
 export interface InvIngressRule {
@@ -186,6 +192,7 @@ export function buildInventory(size: ScaleSize = ISSUE_SIZE): ScaleInventory {
         family: name,
         image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${name}:1.0`,
         targetGroup: tg.forwarded ? tg.name : undefined,
+        autoscaled: size.autoscaledEvery > 0 && index % size.autoscaledEvery === 0,
       });
     }
   }
@@ -206,6 +213,7 @@ export function inventoryCounts(inv: ScaleInventory): Record<string, number> {
   return {
     clusters: inv.clusters.length,
     services: inv.services.length,
+    autoscaledServices: inv.services.filter((s) => s.autoscaled).length,
     taskDefinitionFamilies: new Set(inv.services.map((s) => s.family)).size,
     loadBalancers: inv.loadBalancers.length,
     targetGroups: inv.targetGroups.length,

@@ -1,7 +1,7 @@
 // The AWS services the controller talks to (sqs: the optional --events-queue), and how each is named in IAM and in
 // the SDK's per-service endpoint variable.
 
-export const AWS_SERVICES = ['ecs', 'elbv2', 'ec2', 'sqs'] as const;
+export const AWS_SERVICES = ['ecs', 'elbv2', 'ec2', 'sqs', 'autoscaling', 'ssm'] as const;
 export type AwsService = (typeof AWS_SERVICES)[number];
 
 /** IAM action prefix, as in `elasticloadbalancing:DescribeRules`. */
@@ -10,6 +10,8 @@ export const IAM_PREFIX: Record<AwsService, string> = {
   elbv2: 'elasticloadbalancing',
   ec2: 'ec2',
   sqs: 'sqs',
+  autoscaling: 'application-autoscaling',
+  ssm: 'ssm',
 };
 
 /** The SDK's per-service endpoint variable (from each client's serviceId). */
@@ -18,6 +20,8 @@ export const ENDPOINT_ENV: Record<AwsService, string> = {
   elbv2: 'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
   ec2: 'AWS_ENDPOINT_URL_EC2',
   sqs: 'AWS_ENDPOINT_URL_SQS',
+  autoscaling: 'AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING',
+  ssm: 'AWS_ENDPOINT_URL_SSM',
 };
 
 /** `elasticloadbalancing:DescribeRules` */

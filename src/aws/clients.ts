@@ -1,11 +1,14 @@
-// The three SDK clients the controller uses, each with the call counter and the
+// The SDK clients the controller uses (ECS, ELBv2, EC2, Application Auto Scaling, SSM), each with the call counter and the
 // client-side rate limiter in its middleware stack, bounded retries, and a total deadline on
 // every attempt (request-deadline.ts) behind a gate the daemon closes on a timed-out cycle.
 // Region and credentials come from the SDK's default chain (env, profile, SSO, ECS task
 // role, instance role). Endpoints come from the SDK's own AWS_ENDPOINT_URL and
 // AWS_ENDPOINT_URL_<SERVICE> support (AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_EC2,
-// AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2) or a profile's endpoint_url: never hard-coded.
+// AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2,
+// AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING, AWS_ENDPOINT_URL_SSM) or a profile's endpoint_url: never hard-coded.
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -58,6 +61,10 @@ export interface AwsClients {
   ec2: EC2Client;
   /** the --events-queue's client (CloudTrail events through EventBridge); idle without a queue */
   sqs: SQSClient;
+  /** Application Auto Scaling (the ScalableTarget kind) */
+  autoscaling: ApplicationAutoScalingClient;
+  /** SSM Parameter Store (images CI writes: imageFrom.ssmParameter) */
+  ssm: SSMClient;
   /** attempts per service/operation/outcome */
   calls: CallCounter;
   /** undefined when client-side rate limiting is off */
@@ -121,26 +128,35 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   const ec2 = new EC2Client(common);
   // a long poll waits up to 20 s for a message: the socket may be idle that long
   const sqs = new SQSClient({ ...common, requestHandler: { connectionTimeout: opts.connectTimeoutMs ?? 3_000, socketTimeout: 25_000 } });
+  const autoscaling = new ApplicationAutoScalingClient(common);
+  const ssm = new SSMClient(common);
   instrument(ecs.middlewareStack as unknown as StackLike, 'ecs', calls, limiter);
   instrument(elbv2.middlewareStack as unknown as StackLike, 'elbv2', calls, limiter);
   instrument(ec2.middlewareStack as unknown as StackLike, 'ec2', calls, limiter);
   instrument(sqs.middlewareStack as unknown as StackLike, 'sqs', calls, limiter);
+  instrument(autoscaling.middlewareStack as unknown as StackLike, 'autoscaling', calls, limiter);
+  instrument(ssm.middlewareStack as unknown as StackLike, 'ssm', calls, limiter);
   if (opts.extendStack) {
     opts.extendStack(ecs.middlewareStack as unknown as StackLike, 'ecs');
     opts.extendStack(elbv2.middlewareStack as unknown as StackLike, 'elbv2');
     opts.extendStack(ec2.middlewareStack as unknown as StackLike, 'ec2');
+    opts.extendStack(autoscaling.middlewareStack as unknown as StackLike, 'autoscaling');
   }
   const gate = opts.gate ?? new RequestGate();
   const deadlineMs = opts.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   applyRequestDeadline(ecs, deadlineMs, gate, 'ECS request');
   applyRequestDeadline(elbv2, deadlineMs, gate, 'ELBv2 request');
   applyRequestDeadline(ec2, deadlineMs, gate, 'EC2 request');
+  applyRequestDeadline(autoscaling, deadlineMs, gate, 'Application Auto Scaling request');
+  applyRequestDeadline(ssm, deadlineMs, gate, 'SSM request');
 
   return {
     ecs,
     elbv2,
     ec2,
     sqs,
+    autoscaling,
+    ssm,
     calls,
     limiter,
     gate,
@@ -149,6 +165,8 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
       elbv2.destroy();
       ec2.destroy();
       sqs.destroy();
+      autoscaling.destroy();
+      ssm.destroy();
     },
   };
 }

@@ -6,6 +6,13 @@
 //   (per category, plus one account-level bucket of 40 / 10 shared by every ELB API action)
 // - EC2: https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
 //   (each API has its own bucket of its category's size)
+// - Application Auto Scaling: AWS publishes no bucket sizes, only that its API calls share one
+//   bucket per account and Region, apart from EC2 Auto Scaling's
+//   (https://repost.aws/knowledge-center/autoscaling-api-calls-throttled). The controller assumes
+//   a conservative 20 burst / 5 per second for the whole service (override with
+//   ECS_RECONCILER_RATE_LIMITS=autoscaling:account=<burst>/<rate>).
+// - SSM: https://docs.aws.amazon.com/general/latest/gr/ssm.html (GetParameter, GetParameters,
+//   GetParametersByPath: 40 transactions per second by default, shared; burst unpublished)
 import type { AwsService } from './aws-service.js';
 
 export interface BucketConfig {
@@ -33,6 +40,8 @@ export const BUCKET_CLASSES = [
   'ec2:mutate',
   'ec2:tags',
   'sqs:messages',
+  'autoscaling:account',
+  'ssm:get-parameters',
 ] as const;
 export type BucketClass = (typeof BUCKET_CLASSES)[number];
 
@@ -75,6 +84,10 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<BucketClass, BucketConfig>> = 
   // SQS publishes no per-API request bucket for standard queues (nearly unlimited); the event
   // source's receives and deletes (--events-queue) are still bounded, so a bug cannot spin
   'sqs:messages': { capacity: 50, refillPerSecond: 20 },
+  // Application Auto Scaling: one shared bucket per account and Region, size unpublished (see above)
+  'autoscaling:account': { capacity: 20, refillPerSecond: 5 },
+  // SSM GetParameter(s): 40 per second (the default throughput), burst taken as one second's worth
+  'ssm:get-parameters': { capacity: 40, refillPerSecond: 40 },
 };
 
 /** EC2 evaluates each API on its own: its buckets are instantiated per operation. */
@@ -125,6 +138,10 @@ export function bucketClassesFor(service: AwsService, operation: string): Bucket
       return ['ec2:mutate'];
     case 'sqs':
       return ['sqs:messages'];
+    case 'autoscaling':
+      return ['autoscaling:account'];
+    case 'ssm':
+      return ['ssm:get-parameters'];
   }
 }
 

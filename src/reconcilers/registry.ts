@@ -6,6 +6,7 @@ import { listenerRuleReconciler } from './listener-rule/reconciler.js';
 import { listenerReconciler } from './listener/reconciler.js';
 import { securityGroupIngressReconciler } from './security-group-ingress/reconciler.js';
 import { serviceReconciler } from './service/reconciler.js';
+import { scalableTargetReconciler } from './scalable-target/reconciler.js';
 import type { Reconciler } from './shared/reconciler.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { RolloutStatus } from './shared/rollout-status.js';
@@ -18,6 +19,7 @@ const BY_KIND = {
   ListenerRule: listenerRuleReconciler,
   SecurityGroupIngress: securityGroupIngressReconciler,
   Service: serviceReconciler,
+  ScalableTarget: scalableTargetReconciler,
 } satisfies { [K in Kind]: Reconciler<K, unknown> };
 
 /** Each kind's AWS writes, by kind (the real ones; tests of ordering pass fakes of the same shape). */

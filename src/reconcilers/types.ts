@@ -5,6 +5,7 @@ import type { ListenerRuleTypes } from './listener-rule/types.js';
 import type { ListenerTypes } from './listener/types.js';
 import type { SecurityGroupIngressTypes } from './security-group-ingress/types.js';
 import type { ServiceTypes } from './service/types.js';
+import type { ScalableTargetTypes } from './scalable-target/types.js';
 import type { ChangeBase } from './shared/resource-types.js';
 import type { TargetGroupTypes } from './target-group/types.js';
 
@@ -14,6 +15,7 @@ export type { ListenerRead, ListenersRead, LiveListener, LiveLoadBalancer } from
 export type { LiveRule, RuleRead } from './listener-rule/types.js';
 export type { LiveIngressRule, LiveSecurityGroup, SecurityGroupsRead } from './security-group-ingress/types.js';
 export type { EcsObservation, LiveService, LiveTaskDefinition } from './service/types.js';
+export type { LiveScalableTarget, LiveScalingPolicy, ScalableTargetsRead } from './scalable-target/types.js';
 
 /** Per kind: what its read returns (raw), what it adds to LiveState (live), what its changes carry. */
 export interface KindTypes {
@@ -22,6 +24,7 @@ export interface KindTypes {
   ListenerRule: ListenerRuleTypes;
   SecurityGroupIngress: SecurityGroupIngressTypes;
   Service: ServiceTypes;
+  ScalableTarget: ScalableTargetTypes;
 }
 
 // a kind left out of KindTypes fails here, by name (and not as noise in every kind's code)

@@ -154,6 +154,8 @@ function checkContainers(doc: ServiceDoc, fargate: boolean, err: Report): void {
 }
 
 function checkImage(c: RawContainer, path: Path, err: Report): void {
+  // imageFrom instead of image: the image is read from SSM each cycle
+  if (c.image === undefined) return;
   if (/\$\{[^}]*\}?/.test(c.image)) {
     err(path, C.imageReference, `image '${c.image}' holds a literal \${...} that no variable replaced: define the variable (--values, or the target's values) or write the image out`);
   } else if (/\s/.test(c.image)) {

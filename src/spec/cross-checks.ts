@@ -9,6 +9,8 @@ import { isKnownSpecPath, knownSpecPaths } from './ignore-paths.js';
 import { checkListenerRules, checkListeners, checkTargetGroups } from './cross-checks-routing.js';
 import { checkSecurityGroupIngress } from './cross-checks-security-group.js';
 import { checkServices } from './cross-checks-service.js';
+import { checkScalableTargets } from './cross-checks-scalable-target.js';
+import { checkImageSources } from './cross-checks-image-source.js';
 
 /**
  * All cross-document checks. `identified` holds every document whose kind and name are known
@@ -26,6 +28,8 @@ export function runCrossChecks(valid: readonly ValidDoc[], identified: readonly 
     ...checkListenerRules(docsOf(valid, 'ListenerRule')),
     ...checkSecurityGroupIngress(docsOf(valid, 'SecurityGroupIngress')),
     ...checkServices(docsOf(valid, 'Service'), docsOf(valid, 'TargetGroup')),
+    ...checkScalableTargets(docsOf(valid, 'ScalableTarget'), identified),
+    ...checkImageSources(docsOf(valid, 'Service')),
   ];
 }
 
@@ -51,6 +55,13 @@ function targetGroupUses(valid: readonly ValidDoc[]): { doc: ValidDoc; path: (st
       uses.push({ doc, path: ['spec', 'defaultAction', 'forward', 'targetGroup'], ref: doc.spec.defaultAction.forward.targetGroup });
     } else if (doc.kind === 'ListenerRule' && doc.spec.action.forward) {
       uses.push({ doc, path: ['spec', 'action', 'forward', 'targetGroup'], ref: doc.spec.action.forward.targetGroup });
+    } else if (doc.kind === 'ScalableTarget') {
+      (doc.spec.scalingPolicies ?? []).forEach((p, i) => {
+        const ref = p.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.targetGroup;
+        if (ref !== undefined) {
+          uses.push({ doc, path: ['spec', 'scalingPolicies', i, 'targetTrackingScalingPolicyConfiguration', 'predefinedMetricSpecification', 'targetGroup'], ref });
+        }
+      });
     } else if (doc.kind === 'Service') {
       (doc.spec.loadBalancers ?? []).forEach((lb, i) => uses.push({ doc, path: ['spec', 'loadBalancers', i, 'targetGroup'], ref: lb.targetGroup }));
     }

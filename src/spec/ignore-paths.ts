@@ -41,12 +41,16 @@ function root(kind: Kind): Located {
 
 /**
  * True when `path` names a field of the kind's spec: dot-separated field names, lists
- * transparent; below an open map (tags, attributes, environment) the rest is the key, dots and all.
+ * transparent (an item may be named: `containers[api].image`); below an open map (tags, attributes, environment) the rest is the key, dots and all.
  */
 export function isKnownSpecPath(kind: Kind, path: string): boolean {
   if (path.split('.').some((segment) => segment === '')) return false;
   let at: Located | undefined = root(kind);
-  for (const segment of path.split('.')) {
+  for (const raw of path.split('.')) {
+    // a list item by its name (`containers[api]`, `containers[*]`) names a field of the list's items
+    const item = /^([^[\]]+)\[[^\]]+\]$/.exec(raw);
+    const segment = item?.[1] ?? raw;
+    if (item === null && /[[\]]/.test(raw)) return false;
     at = step(at, segment);
     if (at === undefined) return false;
     if (at.mapKey === true) return true;

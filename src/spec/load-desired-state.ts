@@ -18,6 +18,7 @@ import { SPEC_ERROR_CODES as C, dedupeErrors, fileError, sortErrors, targetError
 import { normaliseListener, normaliseListenerRule, normaliseSecurityGroupIngress, normaliseTargetGroup } from './normalise-resources.js';
 import { normaliseService } from './normalise-service.js';
 import { lookupSitesOf } from './lookup-sites.js';
+import { normaliseScalableTarget } from './normalise-scalable-target.js';
 import type { LoadOptions } from './load-options.js';
 
 /** Files read at the same time. */
@@ -119,6 +120,8 @@ function normaliseSpec(doc: ValidDoc): DesiredResource['spec'] {
       return normaliseSecurityGroupIngress(doc.spec);
     case 'Service':
       return normaliseService(doc.spec);
+    case 'ScalableTarget':
+      return normaliseScalableTarget(doc.spec);
   }
 }
 

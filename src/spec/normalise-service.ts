@@ -91,7 +91,8 @@ export function normaliseContainer(raw: RawContainer, networkMode: TaskDefinitio
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return withDefined({
     name: raw.name,
-    image: raw.image,
+    image: raw.image ?? '',
+    imageFrom: raw.imageFrom === undefined ? undefined : { ...raw.imageFrom },
     essential: raw.essential ?? true,
     portMappings: (raw.portMappings ?? []).map((pm) =>
       withDefined({

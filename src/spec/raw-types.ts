@@ -1,5 +1,5 @@
 // The YAML documents as users write them, once they passed the JSON Schemas (before defaults).
-import type { Kind, KindSpecs } from './types.js';
+import type { ImageSource, Kind, KindSpecs } from './types.js';
 import type { ParsedDocument } from './parse-documents.js';
 
 export type RawTags = Record<string, string>;
@@ -81,7 +81,9 @@ export interface RawSecurityGroupIngressSpec {
 
 export interface RawContainer {
   name: string;
-  image: string;
+  /** exactly one of image and imageFrom (cross-checks-image-source.ts) */
+  image?: string;
+  imageFrom?: ImageSource;
   essential?: boolean;
   portMappings?: { containerPort: number; hostPort?: number; protocol?: 'tcp' | 'udp'; name?: string; appProtocol?: 'http' | 'http2' | 'grpc' }[];
   cpu?: number;
@@ -130,6 +132,24 @@ export interface RawServiceSpec {
   [awsField: string]: unknown;
 }
 
+export interface RawScalableTargetSpec {
+  service: string;
+  minCapacity: number;
+  maxCapacity: number;
+  scalingPolicies?: {
+    policyName: string;
+    policyType?: 'TargetTrackingScaling';
+    targetTrackingScalingPolicyConfiguration: {
+      targetValue: number;
+      predefinedMetricSpecification: { predefinedMetricType: import('./types.js').PredefinedMetricType; targetGroup?: string };
+      scaleInCooldown?: number;
+      scaleOutCooldown?: number;
+      disableScaleIn?: boolean;
+    };
+  }[];
+  scheduledActions?: { scheduledActionName: string; schedule: string; timezone?: string; scalableTargetAction: { minCapacity?: number; maxCapacity?: number } }[];
+}
+
 /** The YAML shapes of the kinds whose normalisation changes the shape (defaults, references). */
 interface RawSpecs {
   TargetGroup: RawTargetGroupSpec;
@@ -137,6 +157,7 @@ interface RawSpecs {
   ListenerRule: RawListenerRuleSpec;
   SecurityGroupIngress: RawSecurityGroupIngressSpec;
   Service: RawServiceSpec;
+  ScalableTarget: RawScalableTargetSpec;
 }
 
 /** A kind without an entry in RawSpecs is written in YAML exactly as its normalised spec. */

@@ -90,6 +90,13 @@ export const SPEC_ERROR_CODES = {
   variableSyntax: 'variables.syntax',
   variableInSecret: 'variables.in-secret',
   lookupShape: 'lookup.shape',
+  // shared ownership and scaling (issue 15)
+  scalableTargetService: 'scalable-target.service',
+  scalableTargetDuplicate: 'scalable-target.duplicate-service',
+  scalableTargetCapacity: 'scalable-target.capacity',
+  scalableTargetMetric: 'scalable-target.metric',
+  scalableTargetDuplicateName: 'scalable-target.duplicate-name',
+  imageSource: 'service.image-source',
 } as const;
 
 export type SpecErrorCode = (typeof SPEC_ERROR_CODES)[keyof typeof SPEC_ERROR_CODES];

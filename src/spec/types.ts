@@ -3,7 +3,7 @@
 // fields AWS defaults and users may leave out (health check, attributes) stay optional
 // so that plan() compares only what was declared.
 
-export const KINDS = ['TargetGroup', 'Listener', 'ListenerRule', 'SecurityGroupIngress', 'Service'] as const;
+export const KINDS = ['TargetGroup', 'Listener', 'ListenerRule', 'SecurityGroupIngress', 'Service', 'ScalableTarget'] as const;
 export type Kind = (typeof KINDS)[number];
 export type Policy = 'enforce' | 'observe';
 
@@ -191,9 +191,18 @@ export interface ContainerHealthCheck {
   startPeriodSeconds?: number;
 }
 
+/** Where an image comes from instead of a literal (issue 15): read each cycle, a new value is a rollout. */
+export interface ImageSource {
+  /** a String parameter CI writes: the image, or its tag when `repository` is given */
+  ssmParameter: string;
+  repository?: string;
+}
+
 export interface ContainerSpec {
   name: string;
+  /** '' in the loaded state when `imageFrom` names the source; the plan fills in the value read */
   image: string;
+  imageFrom?: ImageSource;
   essential: boolean;
   portMappings: PortMapping[];
   cpu?: number;
@@ -257,6 +266,52 @@ export interface ServiceSpec {
   aws?: Record<string, unknown>;
 }
 
+// ---------- ScalableTarget (Application Auto Scaling of one ECS service) ----------
+
+export const PREDEFINED_METRIC_TYPES = ['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization', 'ALBRequestCountPerTarget'] as const;
+export type PredefinedMetricType = (typeof PREDEFINED_METRIC_TYPES)[number];
+
+/** PutScalingPolicy's TargetTrackingScalingPolicyConfiguration, camelCase; the resource label as a target group name. */
+export interface TargetTrackingConfiguration {
+  targetValue: number;
+  predefinedMetricSpecification: {
+    predefinedMetricType: PredefinedMetricType;
+    /** ALBRequestCountPerTarget only: a declared TargetGroup's name (the ResourceLabel is derived from it) */
+    targetGroup?: string;
+  };
+  /** compared only when declared (AWS fills its own default in) */
+  scaleInCooldown?: number;
+  scaleOutCooldown?: number;
+  /** default false (AWS's) */
+  disableScaleIn: boolean;
+}
+
+export interface ScalingPolicySpec {
+  policyName: string;
+  policyType: 'TargetTrackingScaling';
+  targetTrackingScalingPolicyConfiguration: TargetTrackingConfiguration;
+}
+
+export interface ScheduledActionSpec {
+  scheduledActionName: string;
+  /** `at(...)`, `rate(...)` or `cron(...)`, as AWS takes it */
+  schedule: string;
+  /** default UTC (AWS's) */
+  timezone: string;
+  scalableTargetAction: { minCapacity?: number; maxCapacity?: number };
+}
+
+export interface ScalableTargetSpec {
+  /** the declared Service (metadata.name) this target scales; its cluster comes from that Service */
+  service: string;
+  minCapacity: number;
+  maxCapacity: number;
+  /** sorted by policyName */
+  scalingPolicies: ScalingPolicySpec[];
+  /** sorted by scheduledActionName */
+  scheduledActions: ScheduledActionSpec[];
+}
+
 // ---------- the whole ----------
 
 /** Each kind's normalised spec. */
@@ -266,6 +321,7 @@ export interface KindSpecs {
   ListenerRule: ListenerRuleSpec;
   SecurityGroupIngress: SecurityGroupIngressSpec;
   Service: ServiceSpec;
+  ScalableTarget: ScalableTargetSpec;
 }
 
 export type DesiredResource = { [K in Kind]: ResourceMeta<K> & { spec: KindSpecs[K] } }[Kind];
@@ -278,6 +334,7 @@ export interface DesiredState {
   listenerRules: DesiredOf<'ListenerRule'>[];
   securityGroupIngress: DesiredOf<'SecurityGroupIngress'>[];
   services: DesiredOf<'Service'>[];
+  scalableTargets: DesiredOf<'ScalableTarget'>[];
   /** the files read, relative to the source directory, sorted */
   files: string[];
 }
@@ -289,6 +346,7 @@ export const DESIRED_KEYS = {
   ListenerRule: 'listenerRules',
   SecurityGroupIngress: 'securityGroupIngress',
   Service: 'services',
+  ScalableTarget: 'scalableTargets',
 } as const satisfies { [K in Kind]: keyof DesiredState };
 
 /** An empty desired state (every kind's list empty). */

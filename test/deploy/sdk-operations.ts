@@ -13,6 +13,8 @@ export const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-sqs': 'sqs',
   '@aws-sdk/client-sts': 'sts',
   '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
+  '@aws-sdk/client-ssm': 'ssm',
 };
 
 /** Aggregated clients (`new ECS().describeServices()`) hide their calls from this scan. */
@@ -162,6 +164,21 @@ export const IMPLIED_ACTIONS: Record<string, { action: string; why: string }[]> 
     { action: 'iam:PassRole', why: 'executionRoleArn / taskRoleArn' },
   ],
   'ecs:CreateService': [{ action: 'ecs:TagResource', why: 'created with tags' }],
+  // https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_id-based-policy-examples.html
+  // (permissions required for API actions on target services and CloudWatch)
+  'application-autoscaling:RegisterScalableTarget': [
+    { action: 'ecs:DescribeServices', why: 'Application Auto Scaling checks the service as the caller' },
+    { action: 'ecs:UpdateService', why: 'Application Auto Scaling checks the service as the caller' },
+    { action: 'iam:CreateServiceLinkedRole', why: 'AWSServiceRoleForApplicationAutoScaling_ECSService on first use' },
+  ],
+  'application-autoscaling:PutScalingPolicy': [
+    { action: 'cloudwatch:DescribeAlarms', why: 'target tracking alarms, created as the caller' },
+    { action: 'cloudwatch:PutMetricAlarm', why: 'target tracking alarms, created as the caller' },
+  ],
+  'application-autoscaling:DeleteScalingPolicy': [
+    { action: 'cloudwatch:DescribeAlarms', why: 'the policy\'s alarms, deleted as the caller' },
+    { action: 'cloudwatch:DeleteAlarms', why: 'the policy\'s alarms, deleted as the caller' },
+  ],
 };
 
 /** Everything the task role needs: the called operations plus what they imply. */

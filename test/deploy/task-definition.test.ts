@@ -149,6 +149,7 @@ describe('deploy/service.json against desired/ecs-reconciler.yaml', () => {
       securityGroups: [],
       services: [normaliseService(described, normaliseTaskDefinition(registered(taskDefinitionJson), []))],
       clusters: [cluster!],
+      scalableTargets: [],
     };
     const plan = planAll({ ...desired, listenerRules: [], securityGroupIngress: [] }, live, { prune: false, ownerId: 'ecs-reconciler' });
     expect(plan.conflicts).toEqual([]);

@@ -171,7 +171,7 @@ export function observeFixtureDesired(vpcId: string, groupIds: string[]): Desire
       tags: {},
     },
   }));
-  return { targetGroups, listeners, listenerRules, securityGroupIngress, services, files: ['fixture.yaml'] };
+  return { targetGroups, listeners, listenerRules, securityGroupIngress, services, scalableTargets: [], files: ['fixture.yaml'] };
 }
 
 export interface Inventory {

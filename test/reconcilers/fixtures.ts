@@ -137,7 +137,7 @@ export function service(name: string, spec: Partial<ServiceSpec> = {}, o: MetaOv
 }
 
 export function desiredState(parts: Partial<DesiredState> = {}): DesiredState {
-  return { targetGroups: [], listeners: [], listenerRules: [], securityGroupIngress: [], services: [], files: ['test.yaml'], ...parts };
+  return { targetGroups: [], listeners: [], listenerRules: [], securityGroupIngress: [], services: [], scalableTargets: [], files: ['test.yaml'], ...parts };
 }
 
 /** The pre-existing world: one ALB `web-alb` and the cluster `payments`, nothing managed yet. */
@@ -150,6 +150,7 @@ export function liveState(parts: Partial<LiveState> = {}): LiveState {
     securityGroups: [],
     services: [],
     clusters: ['payments'],
+    scalableTargets: [],
     ...parts,
   };
 }
@@ -184,7 +185,7 @@ export function liveTargetGroupOf(d: DesiredOf<'TargetGroup'>, tags: Tags = {}):
 // ---------- plan changes, an apply context and fake appliers (the apply tests) ----------
 
 export function emptyLive(): LiveState {
-  return { loadBalancers: [], targetGroups: [], listeners: [], rules: [], securityGroups: [], services: [], clusters: [] };
+  return { loadBalancers: [], targetGroups: [], listeners: [], rules: [], securityGroups: [], services: [], clusters: [], scalableTargets: [] };
 }
 
 const changeMeta = (kind: string, name: string) => ({
@@ -385,6 +386,7 @@ export function fakeAppliers(fail: string[] = []): FakeAppliers {
       apply: (c, ctx) => run(c.action === 'delete' ? 'deleteService' : 'service', c.id, ctx),
       move: (o, ctx, s) => run('moveService', s.arn, ctx, undefined, o.id),
     },
+    ScalableTarget: { apply: (c, ctx) => run('scalableTarget', c.id, ctx) },
   };
   return { appliers, calls, maxInFlight: () => max };
 }

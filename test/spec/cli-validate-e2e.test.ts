@@ -93,7 +93,7 @@ describe('validate: other inputs', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       ok: true,
       errors: [],
-      summary: { total: 10, byKind: { TargetGroup: 2, Listener: 3, ListenerRule: 2, SecurityGroupIngress: 1, Service: 2 } },
+      summary: { total: 10, byKind: { TargetGroup: 2, Listener: 3, ListenerRule: 2, SecurityGroupIngress: 1, Service: 2, ScalableTarget: 0 } },
     });
   });
 

@@ -17,7 +17,7 @@ describe('README examples', () => {
     expect(result.ok ? [] : result.errors).toEqual([]);
     if (result.ok) {
       const s = result.state;
-      expect([s.targetGroups, s.listeners, s.listenerRules, s.securityGroupIngress, s.services].map((k) => k.length)).toEqual([1, 1, 1, 1, 2]);
+      expect([s.targetGroups, s.listeners, s.listenerRules, s.securityGroupIngress, s.services, s.scalableTargets].map((k) => k.length)).toEqual([1, 1, 1, 1, 2, 1]);
     }
   });
 });

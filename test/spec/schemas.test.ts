@@ -31,6 +31,7 @@ describe('schemas/', () => {
       'document.schema.json',
       'listener-rule.schema.json',
       'listener.schema.json',
+      'scalable-target.schema.json',
       'security-group-ingress.schema.json',
       'service.schema.json',
       'target-group.schema.json',

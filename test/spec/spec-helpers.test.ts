@@ -122,6 +122,7 @@ describe('summariseState / formatSummary', () => {
     listenerRules: Array(counts.listenerRules ?? 0).fill({}),
     securityGroupIngress: Array(counts.securityGroupIngress ?? 0).fill({}),
     services: Array(counts.services ?? 0).fill({}),
+    scalableTargets: Array(counts.scalableTargets ?? 0).fill({}),
     files: [],
   });
 

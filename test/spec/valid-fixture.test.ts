@@ -20,7 +20,7 @@ describe('valid fixture', () => {
   it('loads every kind, sorted by name, with the files read', async () => {
     const state = await load();
     expect(state.files).toEqual(['nested/firewall-and-service.yml', 'routing.yaml']);
-    expect(summariseState(state).byKind).toEqual({ TargetGroup: 2, Listener: 3, ListenerRule: 2, SecurityGroupIngress: 1, Service: 2 });
+    expect(summariseState(state).byKind).toEqual({ TargetGroup: 2, Listener: 3, ListenerRule: 2, SecurityGroupIngress: 1, Service: 2, ScalableTarget: 0 });
     expect(state.targetGroups.map((r) => r.id)).toEqual(['TargetGroup/client-tg', 'TargetGroup/users-tg']);
     expect(state.listeners.map((r) => r.name)).toEqual(['web-8080', 'web-http', 'web-https']);
     expect(state.services.map((r) => [r.name, r.source])).toEqual([

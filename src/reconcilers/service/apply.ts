@@ -61,7 +61,7 @@ function requireDesired(change: ServiceChange): DesiredOf<'Service'> {
 }
 
 function loadBalancers(change: ServiceChange, ctx: ApplyContext): EcsLoadBalancer[] {
-  return requireDesired(change).spec.loadBalancers.map((lb) => ({
+  return (change.writeSpec ?? requireDesired(change).spec).loadBalancers.map((lb) => ({
     targetGroupArn: 'arn' in lb.targetGroup ? lb.targetGroup.arn : resolveTargetGroupArn(ctx, lb.targetGroup.name, change.id),
     containerName: lb.containerName,
     containerPort: lb.containerPort,
@@ -157,7 +157,8 @@ function touches(change: ServiceChange, field: string): boolean {
 
 async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<void> {
   const desired = requireDesired(change);
-  const spec = desired.spec;
+  // ignored fields (and a scaler's desiredCount) at their live value: see ignored-live.ts
+  const spec = change.writeSpec ?? desired.spec;
   const live = change.live;
   const arn = live?.arn ?? change.liveId;
   if (live === undefined || arn === undefined) throw new Error(`${change.id}: update without a live service`);

@@ -14,6 +14,9 @@ import type { ChangeOf, FieldDiff, LiveService } from '../types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
 import { serviceRollout } from './rollout.js';
 import { diffServiceFields, replaceConflict } from './service-fields.js';
+import { keepIgnoredLive } from './ignored-live.js';
+import { ownersOf } from './owners.js';
+import { withImagesRead } from './image-parameters.js';
 
 type DesiredService = DesiredOf<'Service'>;
 
@@ -85,7 +88,14 @@ export function planServices(ctx: PlanContext): KindPlan {
   const out: KindPlan = { changes: [], conflicts: [] };
   const accounted = new Set<string>();
   const active = activeServices(ctx.live.services);
-  for (const d of desired) {
+  for (const fromFile of desired) {
+    // images CI writes (imageFrom) filled in from this cycle's read; unreadable: this service alone waits
+    const read = withImagesRead(fromFile, ctx.live.imageParameters);
+    if ('error' in read) {
+      out.conflicts.push({ id: fromFile.id, message: read.error });
+      continue;
+    }
+    const d = read.desired;
     const s = d.spec;
     const base = { kind: 'Service' as const, name: d.name, id: d.id, policy: d.policy, desiredHash: d.specHash, desired: d };
     if (!ctx.live.clusters.includes(s.cluster)) {
@@ -110,16 +120,21 @@ export function planServices(ctx: PlanContext): KindPlan {
       out.conflicts.push({ id: d.id, message: replace });
       continue;
     }
-    const diffs = withoutIgnored(diffService(d, live, ctx.targetGroups), d.ignore);
+    const all = diffService(d, live, ctx.targetGroups);
+    const owners = ownersOf(d, ctx.desired);
+    const ignore = [...d.ignore, ...owners.keys()];
+    const diffs = withoutIgnored(all, ignore);
+    const { writeSpec, kept } = keepIgnoredLive(d, live, all, ignore, owners);
+    const shared = { writeSpec, ...(kept.length === 0 ? {} : { kept }) };
     const registerTaskDefinition = diffs.some((f) => f.path.startsWith('taskDefinition.'));
     const rollout = d.policy === 'observe' ? undefined : serviceRollout(live, d.specHash);
     const failed = rollout !== undefined && (rollout.state === 'rollout-failed' || rollout.state === 'rolled-back');
     if (failed) {
-      out.changes.push({ ...base, ...heldDecision(rollout, diffs, ctx.retryFailed === true), live, liveId: live.arn, registerTaskDefinition, rollout });
+      out.changes.push({ ...base, ...heldDecision(rollout, diffs, ctx.retryFailed === true), live, liveId: live.arn, registerTaskDefinition, rollout, ...shared });
       continue;
     }
     const decision = decideUpdate({ diffs, tags: live.tags, ownerId: ctx.ownerId, id: d.id, desiredHash: d.specHash, policy: d.policy });
-    out.changes.push({ ...base, ...decision, diffs, live, liveId: live.arn, registerTaskDefinition, ...(rollout === undefined ? {} : { rollout }) });
+    out.changes.push({ ...base, ...decision, diffs, live, liveId: live.arn, registerTaskDefinition, ...(rollout === undefined ? {} : { rollout }), ...shared });
   }
   if (!ctx.prune) return out;
   const declared = new Set(desired.map((d) => d.name));

@@ -29,6 +29,7 @@ import { normaliseTaskDefinition } from './task-definition-normalise.js';
 import type { EcsObservation, LiveService, LiveTaskDefinition } from './types.js';
 import type { DesiredState } from '../../spec/types.js';
 import { cachedTaskDefinition, type TaskDefinitionCache, retainTaskDefinitions } from './task-definition-cache.js';
+import { parameterNames, readImageParameters } from './image-parameters.js';
 
 /** AWS limits per call */
 export const DESCRIBE_CLUSTERS_MAX = 100;
@@ -100,6 +101,9 @@ export async function readServices(
 ): Promise<EcsObservation> {
   const byCluster = servicesByCluster(desired);
   const owned = io.owned ? readOwnedServices(clients, cache, byCluster, io.ownerId) : Promise.resolve([]);
+  // images CI writes: one GetParameters per 10 names, alongside the ECS reads
+  const parameters = parameterNames(desired).length === 0 ? Promise.resolve(undefined) : readImageParameters(desired, clients);
+  parameters.catch(() => undefined); // awaited below
   if (byCluster.size === 0) return { clusters: [], services: await owned };
 
   const clusters = await existingClusters(clients, byCluster);
@@ -123,7 +127,8 @@ export async function readServices(
     ...found.flatMap((svc) => (svc.taskDefinition ? [svc.taskDefinition] : [])),
     ...ours.map((svc) => svc.taskDefinition.arn),
   ]);
-  return { clusters, services: [...services, ...ours] };
+  const imageParameters = await parameters;
+  return { clusters, services: [...services, ...ours], ...(imageParameters === undefined ? {} : { imageParameters }) };
 }
 
 function isOurs(tags: readonly { key?: string; value?: string }[] | undefined, ownerId: string): boolean {

@@ -21,6 +21,7 @@ import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-defi
 import { serviceExport } from './export.js';
 import { resolvedIds } from '../shared/lookup-placeholders.js';
 import { changeRouteLines } from './service-fields.js';
+import { renderValue } from '../../log/render-value.js';
 
 export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   kind: 'Service',
@@ -44,10 +45,16 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   pollRollouts: pollServiceRollouts,
   detailLines: (c) => [
     ...(c.action === 'update' && c.hold === undefined ? changeRouteLines(c.diffs) : []),
+    // fields another owner holds: what the writes send instead of the file's value
+    ...(c.action === 'update' ? (c.kept ?? []).map((k) => `    ${k.path}: keeps live ${renderValue(k.live)} (${k.owner === 'ignored' ? 'ignored' : `owned by ${k.owner}`})`) : []),
     ...(c.registerTaskDefinition && c.action === 'update' && c.hold === undefined ? ['    (registers a new task definition revision and rolls the service onto it)'] : []),
     ...(c.rollout !== undefined && c.rollout.state !== 'in-sync' ? [`    ${c.rollout.state}: ${c.rollout.detail}`] : []),
   ],
-  planJson: (c) => ({ registerTaskDefinition: c.registerTaskDefinition, ...(c.rollout === undefined ? {} : { rollout: c.rollout }) }),
+  planJson: (c) => ({
+    registerTaskDefinition: c.registerTaskDefinition,
+    ...(c.rollout === undefined ? {} : { rollout: c.rollout }),
+    ...(c.kept === undefined ? {} : { kept: c.kept }),
+  }),
   exporter: serviceExport,
   events: serviceEvents,
 };

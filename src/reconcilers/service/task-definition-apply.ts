@@ -115,7 +115,8 @@ export async function findRevisionByContentHash(ctx: ApplyContext, family: strin
 export async function ensureTaskDefinition(change: ChangeOf<'Service'>, ctx: ApplyContext): Promise<string> {
   const desired = change.desired;
   if (desired === undefined) throw new Error(`${change.id}: no desired task definition`);
-  const spec = desired.spec.taskDefinition;
+  // on an existing service, the ignored fields at their live value (ignored-live.ts)
+  const spec = (change.writeSpec ?? desired.spec).taskDefinition;
   const hash = taskDefinitionContentHash(spec);
   const running = change.live?.taskDefinition;
   if (running !== undefined && running.tags[TAG_CONTENT_HASH] === hash) return running.arn;

@@ -1,8 +1,9 @@
 // Service (and the task definition it runs): its live shapes and what its changes carry. Its read
 // normalises as it goes (the task definition cache holds normalised revisions), so raw is live.
-import type { ServiceNetwork, TaskDefinitionSpec } from '../../spec/types.js';
+import type { ServiceNetwork, ServiceSpec, TaskDefinitionSpec } from '../../spec/types.js';
 import type { Tags } from '../shared/resource-types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
+import type { ImageParameters } from './image-parameters.js';
 
 export interface LiveTaskDefinition {
   arn: string;
@@ -67,6 +68,16 @@ export interface EcsObservation {
   /** clusters that exist (not INACTIVE), by name */
   clusters: string[];
   services: LiveService[];
+  /** the SSM parameters `imageFrom` names, read this cycle (absent: none named) */
+  imageParameters?: ImageParameters;
+}
+
+/** One field another owner keeps: its path, the live value shown (secrets as `(secret)`) and who owns it. */
+export interface KeptField {
+  path: string;
+  live: unknown;
+  /** `ignored` (metadata.ignore) or the owner, e.g. `ScalableTarget/api (Application Auto Scaling)` */
+  owner: string;
 }
 
 export interface ServiceTypes {
@@ -80,5 +91,12 @@ export interface ServiceTypes {
     rollout?: RolloutStatus;
     /** write: record the failed spec hash as held (tag); retry: deploy a held hash again (--retry-failed) */
     hold?: 'write' | 'retry';
+    /**
+     * what the writes send to an existing service: the file's spec with every field another owner
+     * holds (metadata.ignore, a scaler's desiredCount) at its live value (absent on create)
+     */
+    writeSpec?: ServiceSpec;
+    /** the fields another owner holds that differ from the file, with the live value kept */
+    kept?: KeptField[];
   };
 }
