@@ -185,6 +185,12 @@ export async function runScaleBench(opts: ScaleOptions): Promise<ScaleReport> {
         cycles.push(first);
         const firstMinimum = minimumReadCalls(inv, { uncachedRevisions: inv.services.length }).total;
         log(`[${tag}] ${label}: ${(first.durationMs / 1000).toFixed(1)} s, ${first.reads} reads, ${first.writes.length} writes, ${first.throttled} throttled, peak RSS ${mb(first.peakRssKb)} MB`);
+        const t = first.writeTimeline;
+        if (t !== undefined) {
+          const s = (ms: number): string => (ms / 1000).toFixed(1);
+          const kinds = Object.entries(t.byKind).map(([k, v]) => `${k} ${v.writes} writes ${s(v.firstMs)}-${s(v.lastMs)} s`);
+          log(`[${tag}] ${label}: writes from ${s(t.firstWriteMs)} s to ${s(t.lastWriteMs)} s of the cycle (${kinds.join('; ')})`);
+        }
         const steady: CycleRecord[] = [];
         let last = first;
         for (let c = 1; c <= opts.steadyCycles; c++) {
