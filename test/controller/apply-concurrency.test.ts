@@ -10,8 +10,9 @@ import { RequestGate } from '../../src/aws/request-gate.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { AwsService } from '../../src/aws/aws-service.js';
 import type { ApplyContext } from '../../src/reconcilers/shared/apply-context.js';
-import type { Change, Plan } from '../../src/reconcilers/types.js';
-import { fakeAppliers, fakeContext, listenerChange, ruleChange, serviceChange, sgChange, tgChange } from '../reconcilers/fixtures.js';
+import type { Change, LiveState, Plan } from '../../src/reconcilers/types.js';
+import { TAG_OWNER, TAG_RESOURCE } from '../../src/reconcilers/types.js';
+import { emptyLive, fakeAppliers, fakeContext, OWNER, listenerChange, ruleChange, serviceChange, sgChange, tgChange } from '../reconcilers/fixtures.js';
 
 const plan = (changes: Change[]): Plan => ({ changes, conflicts: [] });
 
@@ -84,9 +85,17 @@ function bucketedAppliers(clock: VirtualClock, opts: { latencyMs?: number; slow?
     ...a,
     TargetGroup: { ...tg, apply: (c: Parameters<typeof tg.apply>[0], x: ApplyContext) => write('elbv2', 'AddTags', c.id, () => tg.apply(c, x)) },
     Listener: { ...l, apply: (c: Parameters<typeof l.apply>[0], x: ApplyContext) => write('elbv2', 'AddTags', c.id, () => l.apply(c, x)) },
-    ListenerRule: { ...r, apply: (c: Parameters<typeof r.apply>[0], x: ApplyContext, o: Parameters<typeof r.apply>[2]) => write('elbv2', 'AddTags', c.id, () => r.apply(c, x, o)) },
+    ListenerRule: {
+      ...r,
+      apply: (c: Parameters<typeof r.apply>[0], x: ApplyContext, o: Parameters<typeof r.apply>[2]) => write('elbv2', 'AddTags', c.id, () => r.apply(c, x, o)),
+      move: (...m: Parameters<typeof r.move>) => write('elbv2', 'ModifyRule', `move:${m[2]}`, () => r.move(...m)),
+    },
     SecurityGroupIngress: { ...sg, apply: (c: Parameters<typeof sg.apply>[0], x: ApplyContext) => write('ec2', 'CreateTags', c.id, () => sg.apply(c, x)) },
-    Service: { ...svc, apply: (c: Parameters<typeof svc.apply>[0], x: ApplyContext) => write('ecs', 'TagResource', c.id, () => svc.apply(c, x)) },
+    Service: {
+      ...svc,
+      apply: (c: Parameters<typeof svc.apply>[0], x: ApplyContext) => write('ecs', 'TagResource', c.id, () => svc.apply(c, x)),
+      move: (...m: Parameters<typeof svc.move>) => write('ecs', 'UpdateService', `move:${m[2].arn}`, () => svc.move(...m)),
+    },
   } as typeof a;
   const at = (what: Event['what'], id: string): number => {
     const e = events.find((x) => x.what === what && x.id === id);
@@ -141,6 +150,38 @@ describe('applyPlan: writes of different AWS services side by side', () => {
     expect(fake.at('start', 'Service/svc-b')).toBeLessThan(fake.at('end', 'TargetGroup/a'));
     expect(fake.at('start', 'Service/svc-free')).toBe(0);
     expect(fake.at('start', 'SecurityGroupIngress/sg')).toBe(0);
+  });
+
+  it('a target group replace moves its rule before its service (ECS needs the new group forwarded to first)', async () => {
+    const clock = new VirtualClock();
+    const fake = bucketedAppliers(clock, { slow: { 'move:arn:rule/r': 1000 } });
+    const oldArn = 'arn:tg/old';
+    const live: LiveState = {
+      ...emptyLive(),
+      rules: [
+        {
+          arn: 'arn:rule/r',
+          listenerArn: 'arn:l',
+          priority: 7,
+          conditions: { pathPatterns: ['/r'], hostHeaders: [], httpRequestMethods: [], sourceIps: [] },
+          action: { type: 'forward', targetGroupArn: oldArn },
+          tags: { [TAG_OWNER]: OWNER, [TAG_RESOURCE]: 'ListenerRule/r' },
+        },
+      ],
+      services: [
+        {
+          arn: 'arn:svc/s',
+          name: 's',
+          clusterName: 'c',
+          loadBalancers: [{ targetGroupArn: oldArn, containerName: 'web', containerPort: 80 }],
+          tags: { [TAG_OWNER]: OWNER, [TAG_RESOURCE]: 'Service/s' },
+        } as unknown as LiveState['services'][number],
+      ],
+    };
+    const report = await clock.run(applyPlan(plan([tgChange('tg', 'replace', oldArn)]), fakeContext(live), { appliers: fake.appliers }));
+    expect(report.ok).toBe(true);
+    expect(fake.calls).toContain('moveService:arn:svc/s');
+    expect(fake.at('start', 'move:arn:svc/s')).toBeGreaterThanOrEqual(fake.at('end', 'move:arn:rule/r'));
   });
 
   it('skips a service whose target group failed, in another AWS service\'s phase, as before', async () => {
