@@ -21,9 +21,38 @@ export interface CycleRecord {
   /** drift.detected / drift.corrected events of this cycle: resource -> drifted field paths */
   driftDetected: Record<string, string[]>;
   driftCorrected: string[];
+  /** when the writes ran, from the daemon's apply.write lines (ms from the cycle's start): the cold apply's timeline */
+  writeTimeline: WriteTimeline | undefined;
   /** VmHWM of the daemon after the cycle (peak RSS so far), kB */
   peakRssKb: number | undefined;
   rssKb: number | undefined;
+}
+
+export interface WriteTimeline {
+  /** first write started: load, observe and plan before it */
+  firstWriteMs: number;
+  /** last write done */
+  lastWriteMs: number;
+  /** per kind: its first write started, its last write done (kinds of different AWS services overlap) */
+  byKind: Record<string, { firstMs: number; lastMs: number; writes: number }>;
+}
+
+/** From the apply.write lines of one cycle ending with `done` (pino's ISO `time`). */
+function writeTimeline(lines: readonly LogLine[], done: LogLine): WriteTimeline | undefined {
+  const end = Date.parse(String(done.time));
+  const start = end - Number(done.durationMs);
+  const writes = lines.filter((l) => l.event === 'apply.write' && (l.phase === 'started' || l.phase === 'done'));
+  if (writes.length === 0 || Number.isNaN(start)) return undefined;
+  const byKind: WriteTimeline['byKind'] = {};
+  for (const l of writes) {
+    const at = Date.parse(String(l.time)) - start;
+    const k = (byKind[String(l.kind)] ??= { firstMs: at, lastMs: at, writes: 0 });
+    k.firstMs = Math.min(k.firstMs, at);
+    k.lastMs = Math.max(k.lastMs, at);
+    if (l.phase === 'done') k.writes += 1;
+  }
+  const all = Object.values(byKind);
+  return { firstWriteMs: Math.min(...all.map((k) => k.firstMs)), lastWriteMs: Math.max(...all.map((k) => k.lastMs)), byKind };
 }
 
 export interface DaemonDriverOptions {
@@ -107,6 +136,7 @@ export class DaemonDriver {
       throttled: proxy.count('ecs', undefined, { outcome: 'rate-limited' }) + proxy.count('elbv2', undefined, { outcome: 'rate-limited' }) + proxy.count('ec2', undefined, { outcome: 'rate-limited' }),
       driftDetected: Object.fromEntries(lines.filter((l) => l.event === 'drift.detected').map((l) => [String(l.resource), fieldPaths(l)])),
       driftCorrected: lines.filter((l) => l.event === 'drift.corrected').map((l) => String(l.resource)),
+      writeTimeline: writeTimeline(lines, done),
       peakRssKb: mem?.hwmKb,
       rssKb: mem?.rssKb,
     };

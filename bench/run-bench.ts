@@ -1,6 +1,6 @@
 // `npm run bench [-- scale|soak] [options]`: runs the scale benchmark and/or the daemon soak,
 // prints the Markdown tables, writes bench/out/<name>.json and .md, exits 1 when a "must hold"
-// fails. Options: --size issue|smoke, --latency <ms>, --steady <n>, --drifts <n>, --seed <n>,
+// fails. Options: --size issue|fifth|smoke, --latency <ms>, --steady <n>, --drifts <n>, --seed <n>,
 // --quotas 40/10,200/50 (ELBv2 describe+account buckets, one run each), --calibrate <n> (steady
 // cycles straight to moto, to show moto's own time; 0 = skip), --soak-cycles <n>,
 // --soak-interval <ms>. BENCH_CONTROLLER_NODE_OPTIONS=... passes node flags to the controller
@@ -14,7 +14,7 @@ import type { BucketSize } from './aws-buckets.js';
 import { REPO_ROOT } from './controller-process.js';
 import { scaleMarkdown } from './scale-report.js';
 import { runScaleBench } from './scale.js';
-import { ISSUE_SIZE, SMOKE_SIZE } from './scale-inventory.js';
+import { FIFTH_SIZE, ISSUE_SIZE, SMOKE_SIZE, type ScaleSize } from './scale-inventory.js';
 import { runSoak, soakMarkdown } from './soak.js';
 import { importScaleMarkdown, runImportScale } from './import-scale.js';
 import { faultSoakMarkdown, runFaultSoak } from './fault-soak.js';
@@ -52,6 +52,14 @@ function quotas(raw: string): BucketSize[] {
   });
 }
 
+/** --size issue (the default), fifth (a bucket-bound cold apply in ~1 min) or smoke */
+function sizeOf(raw: string | undefined): ScaleSize {
+  const sizes: Record<string, ScaleSize> = { issue: ISSUE_SIZE, fifth: FIFTH_SIZE, smoke: SMOKE_SIZE };
+  const size = sizes[raw ?? 'issue'];
+  if (size === undefined) throw new Error(`--size: expected issue, fifth or smoke, got "${raw}"`);
+  return size;
+}
+
 const which = positionals[0] ?? 'all';
 if (!['all', 'scale', 'soak', 'import', 'fault-soak'].includes(which)) {
   process.stderr.write(`unknown benchmark "${which}": use scale, soak, import, fault-soak or all\n`);
@@ -66,7 +74,7 @@ const log = (line: string): void => {
 let ok = true;
 
 if (which === 'all' || which === 'scale') {
-  const size = values.size === 'smoke' ? SMOKE_SIZE : ISSUE_SIZE;
+  const size = sizeOf(values.size);
   const report = await runScaleBench({
     size,
     latencyMs: int('latency', values.latency),

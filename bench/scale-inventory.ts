@@ -38,6 +38,23 @@ export const ISSUE_SIZE: ScaleSize = {
   autoscaledEvery: 5,
 };
 
+/**
+ * One fifth of the issue size (100 services, 100 target groups, 60 rules): big enough that the
+ * cold apply's writes outlast AWS's bursts (bucket-bound, ~1 min), small enough to compare the
+ * cold apply against the buckets' time before and after a change without the 6-minute run.
+ */
+export const FIFTH_SIZE: ScaleSize = {
+  clusters: 1,
+  servicesPerCluster: 100,
+  loadBalancers: 1,
+  targetGroupsPerLoadBalancer: 100,
+  listenersPerLoadBalancer: 3,
+  rulesPerListener: 20,
+  securityGroups: 20,
+  rulesPerSecurityGroup: 4,
+  attributesEvery: 10,
+};
+
 /** A few of everything: for the smoke test. */
 export const SMOKE_SIZE: ScaleSize = {
   clusters: 2,

@@ -1,16 +1,19 @@
 // applyPlan: execute a plan against AWS in dependency order. Policy `observe` and --dry-run never
 // write; deletions pass the prune guard first; a failed write does not stop independent writes,
-// but the steps that need what it would have made are skipped and reported.
+// but the steps that need what it would have made are skipped and reported. The phases of
+// different AWS services run side by side, each service's bucket kept busy (apply-schedule.ts).
 import { APPLY_ORDER, awsAppliers, reconcilerOf, RECONCILERS, type Appliers } from '../reconcilers/registry.js';
 import type { ApplyContext, WriteRecord } from '../reconcilers/shared/apply-context.js';
 import { MissingDependencyError } from '../reconcilers/shared/apply-context.js';
 import { ApplyWriteError } from '../reconcilers/shared/apply-write.js';
-import { changeKey, deletePhaseOf, phaseOf, type ApplyStep, type Phase } from '../reconcilers/shared/steps.js';
+import { changeKey, DELETE_STAGE, deletePhaseOf, phaseOf, type ApplyStep, type Phase } from '../reconcilers/shared/steps.js';
+import type { AwsService } from '../aws/aws-service.js';
 import type { Change, ChangeOf, Plan } from '../reconcilers/types.js';
 import type { Kind } from '../spec/types.js';
 import { LogEvent } from '../log/log-events.js';
 import type { ApplyReport, ChangeOutcome, ChangeStatus } from './apply-report.js';
 import { checkPruneGuard, DEFAULT_MAX_DELETES, deletionsIn, withDeletionsHeld } from './prune-guard.js';
+import { runScheduled, type SchedulePlan } from './apply-schedule.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -22,13 +25,22 @@ export const PHASES: readonly Phase[] = [
   ...[...APPLY_ORDER].reverse().map((k) => deletePhaseOf(k)),
 ];
 
+/** The AWS service each phase writes to: its kind's (a move made for another kind's phase writes that kind's API). */
+const SERVICE_OF_PHASE: ReadonlyMap<Phase, AwsService> = new Map(
+  RECONCILERS.flatMap((r) => [...r.applyStages, DELETE_STAGE].map((stage): [Phase, AwsService] => [phaseOf(r.kind, stage), r.service])),
+);
+
+function schedulePlan(limit: number): SchedulePlan {
+  return { phases: PHASES, laneOf: (p) => SERVICE_OF_PHASE.get(p), isDelete: (p) => p.endsWith(`:${DELETE_STAGE}`), limit };
+}
+
 export interface ApplyOptions {
   dryRun?: boolean;
   /** --prune: deletions of our resources that left the files may run (subject to the guard) */
   prune?: boolean;
   /** --max-deletes (default 5) */
   maxDeletes?: number;
-  /** writes in flight at once within one phase (default 4) */
+  /** steps in flight at once per AWS service (default 4; ECS, ELBv2 and EC2 run side by side) */
   concurrency?: number;
   /** resources in the desired state; default: the plan's changes that are not deletions */
   desiredResourceCount?: number;
@@ -41,18 +53,6 @@ interface StepResult {
   reason?: string;
   operation?: string;
   note?: string;
-}
-
-async function runBounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function oneLine(err: unknown): string {
@@ -145,15 +145,7 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
       }
     }
   };
-  if (opts.dryRun !== true) {
-    for (const phase of PHASES) {
-      await runBounded(
-        inPhase(steps, phase),
-        opts.concurrency ?? DEFAULT_CONCURRENCY,
-        runStep,
-      );
-    }
-  }
+  if (opts.dryRun !== true) await runScheduled(PHASES.flatMap((phase) => inPhase(steps, phase)), schedulePlan(opts.concurrency ?? DEFAULT_CONCURRENCY), runStep);
 
   const outcomes = active.map((c) => outcomeOf(c, pre.get(changeKey(c)), steps, results, writes));
   const unmatched = plan.conflicts.filter((c) => !active.some((a) => a.id === c.id));

@@ -1,5 +1,6 @@
 // applyPlan with fake appliers: ordering, concurrency bound, dependency skipping, policies,
-// dry run, conflicts and the prune guard (target-group replace: apply-replace.test.ts). No AWS.
+// dry run, conflicts and the prune guard (target-group replace: apply-replace.test.ts; writes of
+// different AWS services side by side: apply-concurrency.test.ts). No AWS.
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/controller/apply.js';
 import { formatApplySummary } from '../../src/controller/apply-report.js';
@@ -11,7 +12,7 @@ import { emptyLive, fakeAppliers, fakeContext, listenerChange, ruleChange, servi
 const plan = (changes: Change[], conflicts: Plan['conflicts'] = []): Plan => ({ changes, conflicts });
 
 describe('applyPlan ordering', () => {
-  it('writes target groups, listeners, rules, SG ingress, services; then deletes in reverse order', async () => {
+  it('writes target groups, listeners, rules in order, SG ingress beside them (EC2), services after their ELBv2 writes; then deletes in reverse order', async () => {
     const fake = fakeAppliers();
     const changes: Change[] = [
       serviceChange('svc', 'create', ['tg']),
@@ -28,9 +29,9 @@ describe('applyPlan ordering', () => {
     const report = await applyPlan(plan(changes), fakeContext(), { prune: true, maxDeletes: 10, appliers: fake.appliers, concurrency: 1 });
     expect(fake.calls).toEqual([
       'tg:TargetGroup/tg',
+      'sg:SecurityGroupIngress/sg',
       'listener:Listener/l',
       'rule:ListenerRule/r',
-      'sg:SecurityGroupIngress/sg',
       'service:Service/svc',
       'deleteService:Service/old-svc',
       'deleteSG:SecurityGroupIngress/old-sg',
@@ -42,7 +43,7 @@ describe('applyPlan ordering', () => {
     expect(formatApplySummary(report)).toBe('Apply: 10 writes made, 0 failed, 0 skipped.');
   });
 
-  it.each([1, 2, 4])('runs at most %i writes of one phase at once', async (concurrency) => {
+  it.each([1, 2, 4])('runs at most %i writes of one AWS service at once', async (concurrency) => {
     const fake = fakeAppliers();
     const changes = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => tgChange(n, 'create'));
     await applyPlan(plan(changes), fakeContext(), { appliers: fake.appliers, concurrency });

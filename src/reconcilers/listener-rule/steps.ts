@@ -5,7 +5,7 @@
 import type { ApplyContext } from '../shared/apply-context.js';
 import { listenerKey } from '../shared/apply-context.js';
 import { forwardName } from '../shared/forward-names.js';
-import { deletePhaseOf, phaseOf, singleStep, targetGroupCreates, type ApplyStep, type StepInput } from '../shared/steps.js';
+import { deletePhaseOf, phaseOf, singleStep, targetGroupCreates, targetGroupIds, type ApplyStep, type StepInput } from '../shared/steps.js';
 import type { ChangeOf, LiveRule } from '../types.js';
 import type { ListenerRuleAppliers } from './apply.js';
 import type { PriorityMove } from './priorities.js';
@@ -77,7 +77,8 @@ export function listenerRuleSteps(input: StepInput<'ListenerRule'>, ctx: ApplyCo
   for (const c of rules) {
     const listener = ruleListener(c, ctx);
     const desired = c.desired;
-    const needs = desired === undefined ? [] : targetGroupCreates(input.all, forwardName(desired.spec.action));
+    const forwards = desired === undefined ? [] : forwardName(desired.spec.action);
+    const needs = targetGroupCreates(input.all, forwards);
     const ref = desired?.spec.listener;
     if (ref !== undefined && !('arn' in ref)) {
       const l = input.all.find(
@@ -86,7 +87,9 @@ export function listenerRuleSteps(input: StepInput<'ListenerRule'>, ctx: ApplyCo
       if (l !== undefined) needs.push(l.id);
     }
     const priorityKey = `priorities:${listener ?? ''}`;
-    steps.push(singleStep(c, phaseOf('ListenerRule'), (x, view) => appliers.apply(c, x, { tagSpecHash: !view.notDone(priorityKey) }), { needs }));
+    steps.push(
+      singleStep(c, phaseOf('ListenerRule'), (x, view) => appliers.apply(c, x, { tagSpecHash: !view.notDone(priorityKey) }), { needs, touches: targetGroupIds(forwards) }),
+    );
   }
   for (const c of deletes) steps.push(singleStep(c, deletePhaseOf('ListenerRule'), (x) => appliers.apply(c, x, {})));
   return steps;

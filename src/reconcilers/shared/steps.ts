@@ -1,6 +1,10 @@
 // What a kind's apply turns its changes into: steps, each in a phase, each naming the steps it
-// needs. The controller runs the phases in the registry's order (each kind's stages, then the
-// deletes in reverse) and skips what depends on a failure.
+// needs and the declared resources it touches. The controller keeps the registry's phase order
+// among the phases of one AWS service (each kind's stages, then the deletes in reverse, which
+// wait for everything before them) and runs the phases of different AWS services side by side:
+// they draw from different request buckets. Across services only what a step names orders it:
+// `needs` (must have succeeded) and `touches` (an earlier-phase step of another service that
+// touches the same resource finishes first). It skips what depends on a failure.
 import type { Kind } from '../../spec/types.js';
 import type { Change, ChangeOf } from '../types.js';
 import type { ApplyContext } from './apply-context.js';
@@ -31,6 +35,13 @@ export interface ApplyStep {
   changeIds: string[];
   /** keys of steps that must have succeeded first */
   needs: string[];
+  /**
+   * declared resources (`Kind/name`) this step writes or relies on being written: a step of an
+   * earlier phase of another AWS service that touches one of them finishes before this one
+   * starts (a service follows the rule that forwards to its target group: ECS refuses a target
+   * group no load balancer forwards to). Phases of one service keep their order without it.
+   */
+  touches?: string[];
   /** a reason to skip, checked just before running (e.g. the target group is still in use) */
   precheck?: (ctx: ApplyContext) => string | undefined;
   /** a string it resolves to is a note for the report (what was deliberately left alone, and why) */
@@ -57,13 +68,26 @@ export function targetGroupCreates(all: readonly Change[], names: readonly strin
   return names.map((n) => `TargetGroup/${n}`).filter((id) => creates.has(id));
 }
 
+/** `TargetGroup/<name>` of each named target group: what a step forwarding to them touches. */
+export function targetGroupIds(names: readonly string[]): string[] {
+  return names.map((n) => `TargetGroup/${n}`);
+}
+
 /** One step per change: the common shape of a write (or delete) of one resource. */
 export function singleStep(
   c: Change,
   phase: Phase,
   run: ApplyStep['run'],
-  extra: Partial<Pick<ApplyStep, 'needs' | 'precheck'>> = {},
+  extra: Partial<Pick<ApplyStep, 'needs' | 'precheck' | 'touches'>> = {},
 ): ApplyStep {
   const key = changeKey(c);
-  return { key, phase, changeIds: [key], needs: extra.needs ?? [], run, ...(extra.precheck ? { precheck: extra.precheck } : {}) };
+  return {
+    key,
+    phase,
+    changeIds: [key],
+    needs: extra.needs ?? [],
+    run,
+    ...(extra.precheck ? { precheck: extra.precheck } : {}),
+    ...(extra.touches !== undefined && extra.touches.length > 0 ? { touches: extra.touches } : {}),
+  };
 }

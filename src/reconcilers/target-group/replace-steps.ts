@@ -52,7 +52,7 @@ export function buildReplaceSteps(
     const oldArn = c.live?.arn ?? c.liveId;
     if (oldArn === undefined) continue;
     const owner = { id: c.id, name: c.name };
-    const base = { changeIds: [c.id], needs: [c.id] };
+    const base = { changeIds: [c.id], needs: [c.id], touches: [c.id] };
     for (const l of ctx.live.listeners) {
       if (!forwardTargets(l.defaultAction).includes(oldArn) || !moveNeeded(input.all, l.arn, l.tags, ctx, 'Listener')) continue;
       steps.push({

@@ -16,7 +16,7 @@ export function targetGroupSteps(
 ): ApplyStep[] {
   const steps: ApplyStep[] = [];
   for (const c of input.executable) {
-    if (c.action !== 'delete') steps.push(singleStep(c, phaseOf('TargetGroup'), (x) => appliers.apply(c, x)));
+    if (c.action !== 'delete') steps.push(singleStep(c, phaseOf('TargetGroup'), (x) => appliers.apply(c, x), { touches: [c.id] }));
   }
   steps.push(...buildReplaceSteps(input, ctx, appliers, all));
   for (const c of input.executable) {
