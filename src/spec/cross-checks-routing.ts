@@ -1,7 +1,7 @@
 // AWS constraints on TargetGroup, Listener and ListenerRule documents that the schemas cannot
 // express: what the user would otherwise learn from an ELBv2 error at apply time.
 import type { SpecError } from './types.js';
-import type { ValidDocOf } from './raw-types.js';
+import type { RawAction, ValidDocOf } from './raw-types.js';
 import { SPEC_ERROR_CODES as C, suggestionSuffix } from './spec-errors.js';
 import { docError, groupBy, namePosition, where } from './check-error.js';
 import { cidrProblem } from './cidr.js';
@@ -124,6 +124,61 @@ export function checkListenerRules(docs: readonly ValidDocOf<'ListenerRule'>[]):
         out.push(docError(dup, ['spec', 'priority'], C.rulePriority,
           `priority ${priority} on listener ${key} is already used by ${same[0]!.id} at ${where(namePosition(same[0]!))}: priorities must be unique per listener; pick another`));
       }
+    }
+  }
+  return out;
+}
+
+/** Every target group a forward names, with its path below `forward`. */
+export function forwardTargetGroupRefs(forward: RawAction['forward']): { path: (string | number)[]; ref: string }[] {
+  if (forward === undefined) return [];
+  if (forward.targetGroups === undefined) return forward.targetGroup === undefined ? [] : [{ path: ['targetGroup'], ref: forward.targetGroup }];
+  return forward.targetGroups.map((t, i) => ({ path: ['targetGroups', i, 'targetGroup'], ref: t.targetGroup }));
+}
+
+type ActionDoc = ValidDocOf<'Listener'> | ValidDocOf<'ListenerRule'>;
+
+function forwardOf(doc: ActionDoc): { at: string; forward: RawAction['forward'] } {
+  return doc.kind === 'Listener' ? { at: 'defaultAction', forward: doc.spec.defaultAction.forward } : { at: 'action', forward: doc.spec.action.forward };
+}
+
+/**
+ * Weighted forwards: each target group once, stickiness with its duration, every declared target
+ * group in one VPC (AWS refuses a forward across VPCs at apply time).
+ */
+export function checkForwards(
+  listeners: readonly ValidDocOf<'Listener'>[],
+  rules: readonly ValidDocOf<'ListenerRule'>[],
+  targetGroups: readonly ValidDocOf<'TargetGroup'>[],
+): SpecError[] {
+  const out: SpecError[] = [];
+  const vpcOf = new Map(targetGroups.map((t) => [t.name, t.spec.vpcId]));
+  for (const doc of [...listeners, ...rules] as ActionDoc[]) {
+    const { at, forward } = forwardOf(doc);
+    if (forward?.targetGroups === undefined) continue;
+    const base = ['spec', at, 'forward'];
+    const seen = new Map<string, number>();
+    forward.targetGroups.forEach((t, i) => {
+      const first = seen.get(t.targetGroup);
+      if (first !== undefined) {
+        out.push(docError(doc, [...base, 'targetGroups', i, 'targetGroup'], C.forwardDuplicate,
+          `target group '${t.targetGroup}' is already listed at targetGroups[${first}]: a forward names each target group once; merge the two entries into one weight`));
+      } else seen.set(t.targetGroup, i);
+    });
+    const s = forward.stickiness;
+    if (s?.enabled === true && s.durationSeconds === undefined) {
+      out.push(docError(doc, [...base, 'stickiness'], C.forwardStickiness,
+        'enabled target group stickiness needs durationSeconds (1..604800, AWS has no default): add it, e.g. durationSeconds: 3600', 'key'));
+    }
+    if (s?.enabled === false && s.durationSeconds !== undefined) {
+      out.push(docError(doc, [...base, 'stickiness', 'durationSeconds'], C.forwardStickiness,
+        'durationSeconds applies only to enabled stickiness: remove it or set enabled: true', 'key'));
+    }
+    const vpcs = forward.targetGroups.flatMap((t, i) => (vpcOf.has(t.targetGroup) ? [{ i, name: t.targetGroup, vpc: vpcOf.get(t.targetGroup)! }] : []));
+    const other = vpcs.find((v) => v.vpc !== vpcs[0]!.vpc);
+    if (other !== undefined) {
+      out.push(docError(doc, [...base, 'targetGroups', other.i, 'targetGroup'], C.forwardVpc,
+        `target group '${other.name}' is in ${other.vpc} but '${vpcs[0]!.name}' is in ${vpcs[0]!.vpc}: the target groups of one forward must be in one VPC; use target groups of the load balancer's VPC`));
     }
   }
   return out;

@@ -5,7 +5,11 @@ import type { ParsedDocument } from './parse-documents.js';
 export type RawTags = Record<string, string>;
 
 export interface RawAction {
-  forward?: { targetGroup: string };
+  forward?: {
+    targetGroup?: string;
+    targetGroups?: { targetGroup: string; weight?: number }[];
+    stickiness?: { enabled: boolean; durationSeconds?: number };
+  };
   fixedResponse?: { statusCode: number | string; contentType?: string; messageBody?: string };
   redirect?: {
     statusCode: 'HTTP_301' | 'HTTP_302';

@@ -32,8 +32,22 @@ export interface ResourceMeta<K extends Kind = Kind> {
 /** A reference to a declared TargetGroup by name, or a literal ARN of one we do not manage. */
 export type TargetGroupRef = { name: string } | { arn: string };
 
-export type Action =
+/** One target group of a weighted forward; weight 0..999 (AWS's default 1 filled in). */
+export interface WeightedTargetGroup {
+  targetGroup: TargetGroupRef;
+  weight: number;
+}
+
+/**
+ * A forward: to one target group (`targetGroup`), or weighted across 1..5 (`targetGroups`, sorted
+ * by reference) with target group stickiness, kept only when enabled (disabled equals absent).
+ */
+export type ForwardAction =
   | { type: 'forward'; targetGroup: TargetGroupRef }
+  | { type: 'forward'; targetGroups: WeightedTargetGroup[]; stickiness?: { enabled: true; durationSeconds: number } };
+
+export type Action =
+  | ForwardAction
   | { type: 'fixed-response'; statusCode: string; contentType?: string; messageBody?: string }
   | {
       type: 'redirect';

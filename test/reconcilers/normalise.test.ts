@@ -20,6 +20,16 @@ describe('actions', () => {
       [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-b', Weight: 20 }, { TargetGroupArn: 'tg-a', Weight: 80 }] } }],
       { type: 'forward', targetGroupArn: 'tg-a', weighted: [{ targetGroupArn: 'tg-a', weight: 80 }, { targetGroupArn: 'tg-b', weight: 20 }] },
     ],
+    [
+      'weighted forward with enabled stickiness',
+      [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-b', Weight: 10 }, { TargetGroupArn: 'tg-a', Weight: 90 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 } } }],
+      { type: 'forward', targetGroupArn: 'tg-a', weighted: [{ targetGroupArn: 'tg-a', weight: 90 }, { targetGroupArn: 'tg-b', weight: 10 }], stickiness: { enabled: true, durationSeconds: 3600 } },
+    ],
+    [
+      'disabled stickiness (what AWS returns for every forward) dropped; a missing weight is AWS default 1',
+      [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-b' }, { TargetGroupArn: 'tg-a', Weight: 3 }], TargetGroupStickinessConfig: { Enabled: false, DurationSeconds: 60 } } }],
+      { type: 'forward', targetGroupArn: 'tg-a', weighted: [{ targetGroupArn: 'tg-a', weight: 3 }, { targetGroupArn: 'tg-b', weight: 1 }] },
+    ],
     ['fixed-response, empty body dropped', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: '' } }], { type: 'fixed-response', statusCode: '404', contentType: 'text/plain' }],
     [
       'redirect placeholders dropped',

@@ -47,6 +47,12 @@ describe('actions', () => {
       { type: 'fixed-response', statusCode: '404', contentType: 'text/plain', messageBody: 'Resource not found' }],
     ['fixed response, sparse', '    fixedResponse: { statusCode: "503" }\n', { type: 'fixed-response', statusCode: '503' }],
     ['redirect, port as a string', '    redirect: { statusCode: HTTP_301, protocol: HTTPS, port: 443 }\n', { type: 'redirect', statusCode: 'HTTP_301', protocol: 'HTTPS', port: '443' }],
+    ['weighted forward: sorted by target group, AWS default weight 1, disabled stickiness dropped',
+      '    forward:\n      targetGroups: [{ targetGroup: users-tg, weight: 90 }, { targetGroup: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/beta/0f1a" }]\n      stickiness: { enabled: false }\n',
+      { type: 'forward', targetGroups: [{ targetGroup: { arn: 'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/beta/0f1a' }, weight: 1 }, { targetGroup: { name: 'users-tg' }, weight: 90 }] }],
+    ['weighted forward with enabled stickiness kept',
+      '    forward:\n      targetGroups: [{ targetGroup: users-tg, weight: 0 }]\n      stickiness: { enabled: true, durationSeconds: 3600 }\n',
+      { type: 'forward', targetGroups: [{ targetGroup: { name: 'users-tg' }, weight: 0 }], stickiness: { enabled: true, durationSeconds: 3600 } }],
   ])('%s', (_name, action, expected) => {
     expect(rule({ action }).spec.action).toEqual(expected);
   });

@@ -87,4 +87,25 @@ describe('document.schema.json', () => {
     expect(validateDocument(doc(kind, spec))).toBe(false);
     expect(validateDocument.errors?.map((e) => e.keyword)).toContain(keyword);
   });
+
+  const rule = (forward: unknown): unknown =>
+    doc('ListenerRule', { listener: { loadBalancer: 'alb', port: 80 }, priority: 1, conditions: { pathPatterns: ['/'] }, action: { forward } });
+  const groups = (n: number, weight = 1) => Array.from({ length: n }, (_, i) => ({ targetGroup: `tg-${i}`, weight }));
+
+  it.each<[string, unknown, boolean]>([
+    ['a single targetGroup', { targetGroup: 'tg' }, true],
+    ['weighted targetGroups with stickiness', { targetGroups: groups(2, 50), stickiness: { enabled: true, durationSeconds: 3600 } }, true],
+    ['five groups, weights 0 and 999', { targetGroups: [...groups(4, 0), { targetGroup: 'x', weight: 999 }] }, true],
+    ['a weight left out (AWS default)', { targetGroups: [{ targetGroup: 'tg' }] }, true],
+    ['six groups', { targetGroups: groups(6) }, false],
+    ['weight 1000', { targetGroups: groups(1, 1000) }, false],
+    ['a negative weight', { targetGroups: groups(1, -1) }, false],
+    ['both targetGroup and targetGroups', { targetGroup: 'tg', targetGroups: groups(1) }, false],
+    ['stickiness beside a single targetGroup', { targetGroup: 'tg', stickiness: { enabled: false } }, false],
+    ['stickiness without enabled', { targetGroups: groups(2), stickiness: { durationSeconds: 60 } }, false],
+    ['a stickiness duration over 7 days', { targetGroups: groups(2), stickiness: { enabled: true, durationSeconds: 604801 } }, false],
+    ['an empty targetGroups list', { targetGroups: [] }, false],
+  ])('forward: %s', (_label, forward, ok) => {
+    expect(validateDocument(rule(forward))).toBe(ok);
+  });
 });

@@ -1,0 +1,189 @@
+// Weighted forwards (issue 13) against moto, through the fault proxy: a 90/10 canary with group
+// stickiness applied and planned empty; a commit moving the weights is one ModifyRule and one
+// rollout.applied line; weights changed by hand are DRIFT with both weight sets and one apply
+// corrects them; a target group of the weighted forward replaced (port change) moves the forward
+// with its weights and stickiness kept. The tests run in order on one world.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeRulesCommand, DescribeTargetGroupsCommand, ModifyRuleCommand, type Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportCycle } from '../../src/controller/cycle-report.js';
+import { DriftIncidents } from '../../src/notify/drift-incidents.js';
+import { alternateTargetGroupName } from '../../src/reconcilers/target-group/names.js';
+import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
+import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../../src/demo/worlds/world-building-blocks.js';
+import { FaultProxy } from '../support/fault-proxy.js';
+import { motoUrl, resetMoto } from '../support/moto-test-context.js';
+import { applyWith, loadOk, pendingChanges, planDir, type ApplyRun } from './apply-support.js';
+
+let clients: TestClients;
+let proxy: FaultProxy;
+let dir: string;
+let vpcId: string;
+
+interface Canary {
+  blue: number;
+  green: number;
+  greenPort?: number;
+  stickiness?: number;
+}
+
+let current: Canary = { blue: 90, green: 10, stickiness: 3600 };
+
+function canaryYaml(c: Canary): string {
+  const tg = (name: string, port: number) =>
+    `apiVersion: ecs-reconciler/v1\nkind: TargetGroup\nmetadata: { name: ${name} }\nspec:\n  vpcId: ${vpcId}\n  protocol: HTTP\n  port: ${port}\n  healthCheck: { path: /health }\n`;
+  const stickiness = c.stickiness === undefined ? '' : `      stickiness: { enabled: true, durationSeconds: ${c.stickiness} }\n`;
+  return [
+    tg('canary-blue', 80),
+    tg('canary-green', c.greenPort ?? 8080),
+    `apiVersion: ecs-reconciler/v1\nkind: Listener\nmetadata: { name: canary-http }\nspec:\n  loadBalancer: canary-alb\n  port: 80\n  protocol: HTTP\n  defaultAction: { fixedResponse: { statusCode: 404 } }\n`,
+    `apiVersion: ecs-reconciler/v1\nkind: ListenerRule\nmetadata: { name: canary-api }\nspec:\n  listener: { loadBalancer: canary-alb, port: 80 }\n  priority: 10\n  conditions: { pathPatterns: ["/api*"] }\n  action:\n    forward:\n      targetGroups:\n        - { targetGroup: canary-blue, weight: ${c.blue} }\n        - { targetGroup: canary-green, weight: ${c.green} }\n${stickiness}`,
+  ].join('---\n');
+}
+
+function applyCanary(change: Partial<Canary>) {
+  current = { ...current, ...change };
+  return applyWith(proxy, dir, 'canary.yaml', canaryYaml(current));
+}
+
+async function canaryRule(): Promise<Rule> {
+  const { Rules } = await clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: await listenerArn(clients, 'canary-alb', 80) }));
+  const rule = (Rules ?? []).find((r) => r.Priority === '10');
+  if (rule === undefined) throw new Error('canary rule not found');
+  return rule;
+}
+
+async function arnOf(name: string): Promise<string> {
+  const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({}));
+  const tg = TargetGroups?.find((t) => t.TargetGroupName === name);
+  if (tg?.TargetGroupArn === undefined) throw new Error(`${name} not found`);
+  return tg.TargetGroupArn;
+}
+
+/** name -> weight of the rule's forward, and its stickiness, as moto holds them. */
+async function liveForward(): Promise<{ weights: Record<string, number>; stickiness: unknown }> {
+  const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({}));
+  const nameOf = new Map((TargetGroups ?? []).map((t) => [t.TargetGroupArn, t.TargetGroupName]));
+  const forward = (await canaryRule()).Actions?.[0]?.ForwardConfig;
+  return {
+    weights: Object.fromEntries((forward?.TargetGroups ?? []).map((t) => [nameOf.get(t.TargetGroupArn) ?? t.TargetGroupArn, t.Weight])),
+    stickiness: forward?.TargetGroupStickinessConfig,
+  };
+}
+
+/** The daemon's cycle report for one apply: the rollout.applied lines it logs. */
+async function rolloutLines(run: ApplyRun): Promise<Record<string, unknown>[]> {
+  const lines: Record<string, unknown>[] = [];
+  const quiet = () => undefined;
+  const logger = { info: (o: Record<string, unknown>) => lines.push(o), warn: quiet, error: quiet, debug: quiet, child: () => logger } as never;
+  const deps = {
+    logger,
+    incidents: new DriftIncidents({ notify: quiet }),
+    status: { setResources: quiet, setOutlook: quiet } as never,
+    metrics: { recordDrift: quiet, setResourceStates: quiet, setRolloutsInProgress: quiet, recordRollout: quiet } as never,
+    dryRun: false,
+  };
+  reportCycle(deps, { revision: 'c2', state: await loadOk(dir) }, run.plan, run.report);
+  return lines.filter((l) => l.event === 'rollout.applied');
+}
+
+beforeAll(async () => {
+  await resetMoto();
+  clients = createTestClients(motoUrl());
+  vpcId = await createVpc(clients, 'canary-vpc', '10.13.0.0/16');
+  const subnets = await createSubnets(clients, vpcId, [
+    { name: 'a', cidr: '10.13.1.0/24', az: 'us-east-1a' },
+    { name: 'b', cidr: '10.13.2.0/24', az: 'us-east-1b' },
+  ]);
+  const sg = await createSecurityGroup(clients, vpcId, 'canary-alb-sg', 'alb');
+  await createAlb(clients, 'canary-alb', subnets, [sg]);
+  proxy = new FaultProxy({ target: motoUrl() });
+  await proxy.start();
+  dir = mkdtempSync(join(tmpdir(), 'apply-weighted-'));
+});
+
+afterAll(async () => {
+  clients.destroy();
+  await proxy.stop();
+});
+
+describe('a weighted forward with group stickiness (in order, one world)', () => {
+  it('creates the 90/10 canary with stickiness; the next plan is empty', async () => {
+    const { report, ops, lines } = await applyCanary({});
+    expect(report.ok, lines.join('\n')).toBe(true);
+    expect(ops).toEqual(['CreateTargetGroup', 'CreateTargetGroup', 'CreateListener', 'CreateRule']);
+    expect(await liveForward()).toEqual({ weights: { 'canary-blue': 90, 'canary-green': 10 }, stickiness: { Enabled: true, DurationSeconds: 3600 } });
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('a commit moving the weights to 50/50 is one ModifyRule and one rollout.applied line', async () => {
+    const run = await applyCanary({ blue: 50, green: 50 });
+    expect(run.report.ok, run.lines.join('\n')).toBe(true);
+    expect(run.ops.filter((op) => op !== 'AddTags')).toEqual(['ModifyRule']);
+    expect(run.report.outcomes).toEqual([expect.objectContaining({ id: 'ListenerRule/canary-api', cause: 'rollout', status: 'applied' })]);
+    const rollouts = await rolloutLines(run);
+    expect(rollouts).toEqual([
+      expect.objectContaining({
+        resource: 'ListenerRule/canary-api',
+        commit: 'c2',
+        fields: [{ path: 'action', live: 'forward canary-blue (weight 90), canary-green (weight 10), stickiness 3600s', desired: 'forward canary-blue (weight 50), canary-green (weight 50), stickiness 3600s' }],
+      }),
+    ]);
+    expect((await liveForward()).weights).toEqual({ 'canary-blue': 50, 'canary-green': 50 });
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('weights changed by hand are DRIFT with both weight sets; one apply corrects them', async () => {
+    const rule = await canaryRule();
+    const [blue, green] = [await arnOf('canary-blue'), await arnOf('canary-green')];
+    await clients.elbv2.send(
+      new ModifyRuleCommand({
+        RuleArn: rule.RuleArn,
+        Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 20 }, { TargetGroupArn: green, Weight: 80 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 } } }],
+      }),
+    );
+    const plan = await planDir(dir, motoUrl());
+    expect(pendingChanges(plan)).toEqual([
+      'update ListenerRule/canary-api (drift) action: "forward canary-blue (weight 20), canary-green (weight 80), stickiness 3600s" -> "forward canary-blue (weight 50), canary-green (weight 50), stickiness 3600s"',
+    ]);
+    const { report, ops } = await applyCanary({});
+    expect(ops).toEqual(['ModifyRule']);
+    expect(report.outcomes).toEqual([expect.objectContaining({ id: 'ListenerRule/canary-api', cause: 'drift', status: 'applied' })]);
+    expect((await liveForward()).weights).toEqual({ 'canary-blue': 50, 'canary-green': 50 });
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('stickiness turned off by hand is DRIFT; apply turns it back on', async () => {
+    const rule = await canaryRule();
+    const [blue, green] = [await arnOf('canary-blue'), await arnOf('canary-green')];
+    await clients.elbv2.send(
+      new ModifyRuleCommand({
+        RuleArn: rule.RuleArn,
+        Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 50 }, { TargetGroupArn: green, Weight: 50 }] } }],
+      }),
+    );
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([
+      'update ListenerRule/canary-api (drift) action: "forward canary-blue (weight 50), canary-green (weight 50)" -> "forward canary-blue (weight 50), canary-green (weight 50), stickiness 3600s"',
+    ]);
+    const { ops } = await applyCanary({});
+    expect(ops).toEqual(['ModifyRule']);
+    expect((await liveForward()).stickiness).toEqual({ Enabled: true, DurationSeconds: 3600 });
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('replaces a target group of the weighted forward (port change): new group, forward moved with its weights, old group deleted', async () => {
+    const oldGreen = await arnOf('canary-green');
+    const { report, ops, lines } = await applyCanary({ greenPort: 8081 });
+    expect(report.ok, lines.join('\n')).toBe(true);
+    expect(ops).toEqual(['CreateTargetGroup', 'ModifyRule', 'DeleteTargetGroup']);
+    const newGreen = await arnOf(alternateTargetGroupName('canary-green'));
+    expect(newGreen).not.toBe(oldGreen);
+    expect(await liveForward()).toEqual({
+      weights: { 'canary-blue': 50, [alternateTargetGroupName('canary-green')]: 50 },
+      stickiness: { Enabled: true, DurationSeconds: 3600 },
+    });
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+});
