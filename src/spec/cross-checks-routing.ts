@@ -97,6 +97,17 @@ export function checkListeners(docs: readonly ValidDocOf<'Listener'>[]): SpecErr
   return out;
 }
 
+/**
+ * Condition values as AWS counts them toward its limit of 5 per rule: every distinct value of a
+ * list, every value of each http-header condition (the header name is free), every query-string
+ * key/value pair.
+ */
+function conditionValueCount(field: string, values: readonly unknown[]): number {
+  if (field === 'httpHeaders') return (values as { values: string[] }[]).reduce((n, h) => n + new Set(h.values).size, 0);
+  if (field === 'queryStrings') return new Set((values as { key?: string; value: string }[]).map((q) => `${q.key ?? ''}=${q.value}`)).size;
+  return new Set(values as string[]).size;
+}
+
 function listenerKey(doc: ValidDocOf<'ListenerRule'>): string {
   const l = doc.spec.listener;
   return 'arn' in l ? l.arn : `${l.loadBalancer}:${l.port}`;
@@ -106,13 +117,18 @@ export function checkListenerRules(docs: readonly ValidDocOf<'ListenerRule'>[]):
   const out: SpecError[] = [];
   for (const doc of docs) {
     const c = doc.spec.conditions;
-    const counts = Object.entries(c).map(([field, values]) => [field, new Set(values as string[]).size] as const);
+    const counts = Object.entries(c).map(([field, values]) => [field, conditionValueCount(field, values as unknown[])] as const);
     const total = counts.reduce((sum, [, n]) => sum + n, 0);
     if (total > MAX_CONDITION_VALUES) {
       const detail = counts.map(([field, n]) => `${field} ${n}`).join(', ');
       out.push(docError(doc, ['spec', 'conditions'], C.ruleConditionLimit,
         `rule has ${total} condition values (${detail}); AWS allows at most ${MAX_CONDITION_VALUES} per rule: split it into two rules with different priorities`, 'key'));
     }
+    (c.httpHeaders ?? []).forEach((h, i) => {
+      if (h.name.toLowerCase() !== 'host') return;
+      out.push(docError(doc, ['spec', 'conditions', 'httpHeaders', i, 'name'], C.ruleHostHeaderName,
+        'AWS does not allow an http-header condition on Host: move the values to conditions.hostHeaders'));
+    });
     (c.sourceIps ?? []).forEach((cidr, i) => {
       const problem = cidrProblem(cidr);
       if (problem !== undefined) out.push(docError(doc, ['spec', 'conditions', 'sourceIps', i], problem.code, problem.message));

@@ -22,6 +22,7 @@ import type {
 } from './raw-types.js';
 import { sortIngressRules } from './ingress-rule-key.js';
 import { parseCidr } from './cidr.js';
+import { optionalConditions } from './rule-conditions.js';
 
 export function targetGroupRef(ref: string): TargetGroupRef {
   return ref.startsWith('arn:') ? { arn: ref } : { name: ref };
@@ -110,6 +111,7 @@ export function normaliseListenerRule(raw: RawListenerRuleSpec): ListenerRuleSpe
       hostHeaders: sortedUnique(c.hostHeaders),
       httpRequestMethods: sortedUnique(c.httpRequestMethods),
       sourceIps: sortedUnique(c.sourceIps?.map(canonicalCidr)),
+      ...optionalConditions(c),
     },
     action: normaliseAction(raw.action),
   };

@@ -57,6 +57,8 @@ export interface RawListenerRuleSpec {
     hostHeaders?: string[];
     httpRequestMethods?: string[];
     sourceIps?: string[];
+    httpHeaders?: { name: string; values: string[] }[];
+    queryStrings?: { key?: string; value: string }[];
   };
   action: RawAction;
 }

@@ -47,6 +47,7 @@ export const SPEC_ERROR_CODES = {
   forwardDuplicate: 'forward.duplicate-target-group',
   forwardStickiness: 'forward.stickiness',
   forwardVpc: 'forward.vpc',
+  ruleHostHeaderName: 'listener-rule.http-header-host',
   sgDuplicateGroup: 'security-group.duplicate-group',
   sgDuplicateRule: 'security-group.duplicate-rule',
   sgPortAndRange: 'security-group.port-and-range',

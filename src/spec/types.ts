@@ -108,6 +108,23 @@ export interface RuleConditions {
   hostHeaders: string[];
   httpRequestMethods: string[];
   sourceIps: string[];
+  /**
+   * http-header conditions, one per entry (AND), values sorted and de-duplicated (OR); sorted by
+   * name. Absent when there are none (so specs without them keep their spec hash).
+   */
+  httpHeaders?: HttpHeaderCondition[];
+  /** the key/value pairs of one query-string condition (OR), sorted; absent when there are none */
+  queryStrings?: QueryStringPair[];
+}
+
+export interface HttpHeaderCondition {
+  name: string;
+  values: string[];
+}
+
+export interface QueryStringPair {
+  key?: string;
+  value: string;
 }
 
 export interface ListenerRuleSpec {

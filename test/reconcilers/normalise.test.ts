@@ -55,9 +55,19 @@ describe('rule conditions', () => {
     ['SourceIpConfig', [{ Field: 'source-ip', SourceIpConfig: { Values: ['10.0.0.0/8'] } }], { sourceIps: ['10.0.0.0/8'] }],
     ['two conditions of one field merge', [{ Field: 'path-pattern', Values: ['/x'] }, { Field: 'path-pattern', PathPatternConfig: { Values: ['/y'] } }], { pathPatterns: ['/x', '/y'] }],
     [
-      'fields the spec cannot express are kept aside',
-      [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Env', Values: ['prod'] } }, { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '2' }] } }],
-      { unsupported: ['http-header:X-Env=prod', 'query-string:v=2'] },
+      'HttpHeaderConfig: one entry per condition, values sorted',
+      [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Env', Values: ['prod', 'beta'] } }, { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Canary', Values: ['always'] } }],
+      { httpHeaders: [{ name: 'X-Canary', values: ['always'] }, { name: 'X-Env', values: ['beta', 'prod'] }] },
+    ],
+    [
+      'QueryStringConfig: the pairs of every query-string condition in one sorted list, an empty key dropped',
+      [{ Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '2' }] } }, { Field: 'query-string', QueryStringConfig: { Values: [{ Key: '', Value: 'beta' }, { Key: 'v', Value: '2' }] } }],
+      { queryStrings: [{ value: 'beta' }, { key: 'v', value: '2' }] },
+    ],
+    [
+      'what the spec cannot express (regex values, unknown fields) is kept aside',
+      [{ Field: 'host-header', HostHeaderConfig: { RegexValues: ['^a.*$'] } }, { Field: 'geo', Values: ['eu'] }],
+      { unsupported: ['geo=eu', 'host-header~^a.*$'] },
     ],
   ])('%s', (_label, conditions, expected) => {
     expect(normaliseConditions(conditions)).toEqual({ pathPatterns: [], hostHeaders: [], httpRequestMethods: [], sourceIps: [], unsupported: [], ...expected });

@@ -70,6 +70,21 @@ describe('ListenerRule', () => {
   });
 
   it.each([
+    ['http headers sorted by name, values sorted and de-duplicated',
+      '    httpHeaders: [{ name: X-Env, values: [prod, beta, prod] }, { name: X-Canary, values: [always] }]\n',
+      { httpHeaders: [{ name: 'X-Canary', values: ['always'] }, { name: 'X-Env', values: ['beta', 'prod'] }] }],
+    ['query strings sorted, duplicates dropped, a pair without a key kept without one',
+      '    queryStrings: [{ key: version, value: beta }, { value: preview }, { key: version, value: beta }]\n',
+      { queryStrings: [{ value: 'preview' }, { key: 'version', value: 'beta' }] }],
+  ])('%s', (_name, conditions, expected) => {
+    expect(rule({ conditions }).spec.conditions).toEqual({ pathPatterns: [], hostHeaders: [], httpRequestMethods: [], sourceIps: [], ...expected });
+  });
+
+  it('a rule without http-header or query-string conditions has neither key (its spec hash is unchanged)', () => {
+    expect(Object.keys(rule({}).spec.conditions).sort()).toEqual(['hostHeaders', 'httpRequestMethods', 'pathPatterns', 'sourceIps']);
+  });
+
+  it.each([
     ['{ loadBalancer: web-alb, port: 80 }', { loadBalancer: 'web-alb', port: 80 }],
     ['{ arn: "arn:aws:elasticloadbalancing:us-east-2:123456789012:listener/app/a/1/2" }', { arn: 'arn:aws:elasticloadbalancing:us-east-2:123456789012:listener/app/a/1/2' }],
   ])('listener %s', (listener, expected) => {

@@ -108,4 +108,19 @@ describe('document.schema.json', () => {
   ])('forward: %s', (_label, forward, ok) => {
     expect(validateDocument(rule(forward))).toBe(ok);
   });
+
+  const conditions = (c: unknown): unknown =>
+    doc('ListenerRule', { listener: { loadBalancer: 'alb', port: 80 }, priority: 1, conditions: c, action: { forward: { targetGroup: 'tg' } } });
+
+  it.each<[string, unknown, boolean]>([
+    ['an http header', { httpHeaders: [{ name: 'X-Canary', values: ['always'] }] }, true],
+    ['a query string with and without a key', { queryStrings: [{ key: 'version', value: 'beta' }, { value: 'preview' }] }, true],
+    ['a header without values', { httpHeaders: [{ name: 'X-Canary', values: [] }] }, false],
+    ['a header name with a space', { httpHeaders: [{ name: 'X Canary', values: ['a'] }] }, false],
+    ['a header name over 40 characters', { httpHeaders: [{ name: 'X'.repeat(41), values: ['a'] }] }, false],
+    ['a query string without a value', { queryStrings: [{ key: 'version' }] }, false],
+    ['a query string with an empty key', { queryStrings: [{ key: '', value: 'beta' }] }, false],
+  ])('conditions: %s', (_label, c, ok) => {
+    expect(validateDocument(conditions(c))).toBe(ok);
+  });
 });

@@ -1,8 +1,10 @@
-// Weighted forwards (issue 13) against moto, through the fault proxy: a 90/10 canary with group
-// stickiness applied and planned empty; a commit moving the weights is one ModifyRule and one
-// rollout.applied line; weights changed by hand are DRIFT with both weight sets and one apply
-// corrects them; a target group of the weighted forward replaced (port change) moves the forward
-// with its weights and stickiness kept. The tests run in order on one world.
+// Routing breadth (issue 13) against moto, through the fault proxy. Weighted forwards: a 90/10
+// canary with group stickiness applied and planned empty; a commit moving the weights is one
+// ModifyRule and one rollout.applied line; weights changed by hand are DRIFT with both weight sets
+// and one apply corrects them; a target group of the weighted forward replaced (port change)
+// moves the forward with its weights and stickiness kept. Conditions: a beta rule routed by an
+// http header and a query string, each changed by hand and corrected. The tests run in order on
+// one world.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,8 @@ interface Canary {
   green: number;
   greenPort?: number;
   stickiness?: number;
+  /** the beta rule: X-Canary header values and query strings */
+  beta?: { headers: string[]; query: { key?: string; value: string }[] };
 }
 
 let current: Canary = { blue: 90, green: 10, stickiness: 3600 };
@@ -40,6 +44,14 @@ function canaryYaml(c: Canary): string {
     tg('canary-green', c.greenPort ?? 8080),
     `apiVersion: ecs-reconciler/v1\nkind: Listener\nmetadata: { name: canary-http }\nspec:\n  loadBalancer: canary-alb\n  port: 80\n  protocol: HTTP\n  defaultAction: { fixedResponse: { statusCode: 404 } }\n`,
     `apiVersion: ecs-reconciler/v1\nkind: ListenerRule\nmetadata: { name: canary-api }\nspec:\n  listener: { loadBalancer: canary-alb, port: 80 }\n  priority: 10\n  conditions: { pathPatterns: ["/api*"] }\n  action:\n    forward:\n      targetGroups:\n        - { targetGroup: canary-blue, weight: ${c.blue} }\n        - { targetGroup: canary-green, weight: ${c.green} }\n${stickiness}`,
+    ...(c.beta === undefined
+      ? []
+      : [
+          `apiVersion: ecs-reconciler/v1\nkind: ListenerRule\nmetadata: { name: canary-beta }\nspec:\n  listener: { loadBalancer: canary-alb, port: 80 }\n  priority: 5\n  conditions:\n` +
+            `    httpHeaders: [{ name: X-Canary, values: [${c.beta.headers.join(', ')}] }]\n` +
+            `    queryStrings: [${c.beta.query.map((q) => `{ ${q.key === undefined ? '' : `key: ${q.key}, `}value: ${q.value} }`).join(', ')}]\n` +
+            `  action: { forward: { targetGroup: canary-green } }\n`,
+        ]),
   ].join('---\n');
 }
 
@@ -48,10 +60,10 @@ function applyCanary(change: Partial<Canary>) {
   return applyWith(proxy, dir, 'canary.yaml', canaryYaml(current));
 }
 
-async function canaryRule(): Promise<Rule> {
+async function canaryRule(priority = '10'): Promise<Rule> {
   const { Rules } = await clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: await listenerArn(clients, 'canary-alb', 80) }));
-  const rule = (Rules ?? []).find((r) => r.Priority === '10');
-  if (rule === undefined) throw new Error('canary rule not found');
+  const rule = (Rules ?? []).find((r) => r.Priority === priority);
+  if (rule === undefined) throw new Error(`rule at priority ${priority} not found`);
   return rule;
 }
 
@@ -187,3 +199,46 @@ describe('a weighted forward with group stickiness (in order, one world)', () =>
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
 });
+
+describe('http-header and query-string conditions (in order, same world)', () => {
+  const beta = { headers: ['always', 'yes'], query: [{ key: 'version', value: 'beta' }, { value: 'preview' }] };
+
+  it('creates a rule routed by a header and query strings; the next plan is empty', async () => {
+    const { report, ops, lines } = await applyCanary({ beta });
+    expect(report.ok, lines.join('\n')).toBe(true);
+    expect(ops).toEqual(['CreateRule']);
+    const conditions = (await canaryRule('5')).Conditions ?? [];
+    expect(conditions.find((c) => c.Field === 'http-header')?.HttpHeaderConfig).toEqual({ HttpHeaderName: 'X-Canary', Values: ['always', 'yes'] });
+    expect(conditions.find((c) => c.Field === 'query-string')?.QueryStringConfig?.Values).toEqual([{ Value: 'preview' }, { Key: 'version', Value: 'beta' }]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('a header value and a query string changed by hand are DRIFT with both values; one apply corrects them', async () => {
+    const rule = await canaryRule('5');
+    await clients.elbv2.send(
+      new ModifyRuleCommand({
+        RuleArn: rule.RuleArn,
+        Conditions: [
+          { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Canary', Values: ['never'] } },
+          { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'version', Value: 'stable' }] } },
+        ],
+      }),
+    );
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([
+      'update ListenerRule/canary-beta (drift) conditions.httpHeaders: ["x-canary: never"] -> ["x-canary: always,yes"]; conditions.queryStrings: ["version=stable"] -> ["=preview","version=beta"]',
+    ]);
+    const { report, ops } = await applyCanary({});
+    expect(ops).toEqual(['ModifyRule']);
+    expect(report.outcomes).toEqual([expect.objectContaining({ id: 'ListenerRule/canary-beta', cause: 'drift', status: 'applied' })]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('a commit changing the query strings is a rollout of one ModifyRule', async () => {
+    const { report, ops } = await applyCanary({ beta: { ...beta, query: [{ key: 'version', value: 'beta2' }] } });
+    expect(ops.filter((op) => op !== 'AddTags')).toEqual(['ModifyRule']);
+    expect(report.outcomes).toEqual([expect.objectContaining({ id: 'ListenerRule/canary-beta', cause: 'rollout', status: 'applied' })]);
+    expect((await canaryRule('5')).Conditions?.find((c) => c.Field === 'query-string')?.QueryStringConfig?.Values).toEqual([{ Key: 'version', Value: 'beta2' }]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+});
+
