@@ -47,7 +47,7 @@ describe('actions', () => {
 });
 
 describe('rule conditions', () => {
-  it.each<[string, RuleCondition[], Record<string, string[]>]>([
+  it.each<[string, RuleCondition[], Record<string, unknown[]>]>([
     ['legacy Values', [{ Field: 'path-pattern', Values: ['/b', '/a'] }], { pathPatterns: ['/a', '/b'] }],
     ['PathPatternConfig', [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/b', '/a', '/a'] } }], { pathPatterns: ['/a', '/b'] }],
     ['HostHeaderConfig', [{ Field: 'host-header', HostHeaderConfig: { Values: ['b.example.com', 'a.example.com'] } }], { hostHeaders: ['a.example.com', 'b.example.com'] }],
