@@ -77,13 +77,19 @@ export function checkTargetGroups(docs: readonly ValidDocOf<'TargetGroup'>[]): S
 export function checkListeners(docs: readonly ValidDocOf<'Listener'>[]): SpecError[] {
   const out: SpecError[] = [];
   for (const doc of docs) {
-    const { protocol, certificateArn, sslPolicy } = doc.spec;
+    const { protocol, certificateArn } = doc.spec;
     if (protocol === 'HTTPS' && certificateArn === undefined) {
       out.push(docError(doc, ['spec', 'protocol'], C.listenerCertificate, 'an HTTPS listener needs spec.certificateArn (an ACM certificate ARN): add it or use protocol HTTP'));
     }
+    const extra = doc.spec.additionalCertificates;
+    const index = extra?.indexOf(certificateArn ?? '') ?? -1;
+    if (index >= 0) {
+      out.push(docError(doc, ['spec', 'additionalCertificates', index], C.listenerCertificate,
+        'the default certificate (certificateArn) is not an additional certificate: remove it from additionalCertificates'));
+    }
     if (protocol === 'HTTP') {
-      for (const field of ['certificateArn', 'sslPolicy'] as const) {
-        if ((field === 'certificateArn' ? certificateArn : sslPolicy) === undefined) continue;
+      for (const field of ['certificateArn', 'sslPolicy', 'additionalCertificates'] as const) {
+        if (doc.spec[field] === undefined) continue;
         out.push(docError(doc, ['spec', field], C.listenerCertificate, `${field} applies only to HTTPS listeners: remove it or set protocol: HTTPS`, 'key'));
       }
     }

@@ -97,6 +97,7 @@ export function normaliseListener(raw: RawListenerSpec): ListenerSpec {
     protocol: raw.protocol,
     certificateArn: raw.certificateArn,
     sslPolicy: raw.sslPolicy,
+    additionalCertificates: raw.additionalCertificates === undefined ? undefined : sortedUnique(raw.additionalCertificates),
     defaultAction: normaliseAction(raw.defaultAction),
   });
 }

@@ -46,6 +46,7 @@ export interface RawListenerSpec {
   protocol: 'HTTP' | 'HTTPS';
   certificateArn?: string;
   sslPolicy?: string;
+  additionalCertificates?: string[];
   defaultAction: RawAction;
 }
 

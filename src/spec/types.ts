@@ -94,6 +94,8 @@ export interface ListenerSpec {
   /** required for HTTPS */
   certificateArn?: string;
   sslPolicy?: string;
+  /** SNI certificates, sorted; absent: not managed (not even read) */
+  additionalCertificates?: string[];
   defaultAction: Action;
 }
 

@@ -8,7 +8,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeRulesCommand, DescribeTargetGroupsCommand, ModifyRuleCommand, type Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  AddListenerCertificatesCommand,
+  DescribeListenerCertificatesCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+  ModifyRuleCommand,
+  RemoveListenerCertificatesCommand,
+  type Rule,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCycle } from '../../src/controller/cycle-report.js';
 import { DriftIncidents } from '../../src/notify/drift-incidents.js';
@@ -16,6 +24,7 @@ import { alternateTargetGroupName } from '../../src/reconcilers/target-group/nam
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../../src/demo/worlds/world-building-blocks.js';
 import { FaultProxy } from '../support/fault-proxy.js';
+import { requestMotoCertificate } from '../support/moto-acm.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
 import { applyWith, loadOk, pendingChanges, planDir, type ApplyRun } from './apply-support.js';
 
@@ -31,6 +40,8 @@ interface Canary {
   stickiness?: number;
   /** the beta rule: X-Canary header values and query strings */
   beta?: { headers: string[]; query: { key?: string; value: string }[] };
+  /** an HTTPS listener on 443: its default certificate and its SNI certificates */
+  https?: { certificate: string; additional: string[] };
 }
 
 let current: Canary = { blue: 90, green: 10, stickiness: 3600 };
@@ -51,6 +62,12 @@ function canaryYaml(c: Canary): string {
             `    httpHeaders: [{ name: X-Canary, values: [${c.beta.headers.join(', ')}] }]\n` +
             `    queryStrings: [${c.beta.query.map((q) => `{ ${q.key === undefined ? '' : `key: ${q.key}, `}value: ${q.value} }`).join(', ')}]\n` +
             `  action: { forward: { targetGroup: canary-green } }\n`,
+        ]),
+    ...(c.https === undefined
+      ? []
+      : [
+          `apiVersion: ecs-reconciler/v1\nkind: Listener\nmetadata: { name: canary-https }\nspec:\n  loadBalancer: canary-alb\n  port: 443\n  protocol: HTTPS\n` +
+            `  certificateArn: ${c.https.certificate}\n  additionalCertificates: [${c.https.additional.join(', ')}]\n  defaultAction: { fixedResponse: { statusCode: 404 } }\n`,
         ]),
   ].join('---\n');
 }
@@ -238,6 +255,58 @@ describe('http-header and query-string conditions (in order, same world)', () =>
     expect(ops.filter((op) => op !== 'AddTags')).toEqual(['ModifyRule']);
     expect(report.outcomes).toEqual([expect.objectContaining({ id: 'ListenerRule/canary-beta', cause: 'rollout', status: 'applied' })]);
     expect((await canaryRule('5')).Conditions?.find((c) => c.Field === 'query-string')?.QueryStringConfig?.Values).toEqual([{ Key: 'version', Value: 'beta2' }]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+});
+
+describe('SNI certificates on an HTTPS listener (in order, same world)', () => {
+  let certs: Record<'main' | 'api' | 'shop' | 'other', string>;
+  const sni = async (): Promise<{ arn: string; isDefault: boolean }[]> => {
+    const { Certificates } = await clients.elbv2.send(new DescribeListenerCertificatesCommand({ ListenerArn: await listenerArn(clients, 'canary-alb', 443) }));
+    return (Certificates ?? []).map((c) => ({ arn: c.CertificateArn!, isDefault: c.IsDefault === true }));
+  };
+
+  beforeAll(async () => {
+    const [main, api, shop, other] = await Promise.all(
+      ['example.com', 'api.example.com', 'shop.example.com', 'other.example.com'].map((d) => requestMotoCertificate(motoUrl(), d)),
+    );
+    certs = { main: main!, api: api!, shop: shop!, other: other! };
+  });
+
+  it('creates the listener with its default certificate, then adds the SNI certificates; the next plan is empty', async () => {
+    const { report, ops, lines } = await applyCanary({ https: { certificate: certs.main, additional: [certs.api, certs.shop] } });
+    expect(report.ok, lines.join('\n')).toBe(true);
+    expect(ops).toEqual(['CreateListener', 'AddListenerCertificates']);
+    const live = await sni();
+    expect(live.filter((c) => c.isDefault).map((c) => c.arn)).toEqual([certs.main]);
+    expect(live.filter((c) => !c.isDefault).map((c) => c.arn).sort()).toEqual([certs.api, certs.shop].sort());
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('reads them with one DescribeListenerCertificates, for the one listener that declares them', async () => {
+    proxy.resetCounts();
+    expect(pendingChanges(await planDir(dir, proxy.url))).toEqual([]);
+    expect(proxy.count('elbv2', 'DescribeListenerCertificates')).toBe(1);
+  });
+
+  it('an SNI certificate swapped by hand is DRIFT with both sets; apply adds and removes one each', async () => {
+    const arn = await listenerArn(clients, 'canary-alb', 443);
+    await clients.elbv2.send(new RemoveListenerCertificatesCommand({ ListenerArn: arn, Certificates: [{ CertificateArn: certs.shop }] }));
+    await clients.elbv2.send(new AddListenerCertificatesCommand({ ListenerArn: arn, Certificates: [{ CertificateArn: certs.other }] }));
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([
+      `update Listener/canary-https (drift) additionalCertificates: ${JSON.stringify([certs.api, certs.other].sort())} -> ${JSON.stringify([certs.api, certs.shop].sort())}`,
+    ]);
+    const { ops } = await applyCanary({});
+    expect(ops).toEqual(['AddListenerCertificates', 'RemoveListenerCertificates']);
+    expect((await sni()).map((c) => c.arn).sort()).toEqual([certs.main, certs.api, certs.shop].sort());
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('a commit dropping one is one RemoveListenerCertificates', async () => {
+    const { report, ops } = await applyCanary({ https: { certificate: certs.main, additional: [certs.api] } });
+    expect(ops.filter((op) => op !== 'AddTags')).toEqual(['RemoveListenerCertificates']);
+    expect(report.outcomes).toEqual([expect.objectContaining({ id: 'Listener/canary-https', cause: 'rollout', status: 'applied' })]);
+    expect((await sni()).map((c) => c.arn)).toEqual([certs.main, certs.api]);
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
 });

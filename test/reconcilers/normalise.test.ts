@@ -135,6 +135,16 @@ describe('target groups and listeners', () => {
     const l = normaliseListener({ ListenerArn: 'l', LoadBalancerArn: 'lb', Port: 443, Protocol: 'HTTPS', SslPolicy: 'p', Certificates: [{ CertificateArn: 'c2' }, { CertificateArn: 'c1', IsDefault: true }], DefaultActions: [{ Type: 'forward', TargetGroupArn: 't' }] }, 'alb', []);
     expect(l).toEqual({ arn: 'l', loadBalancerArn: 'lb', loadBalancerName: 'alb', port: 443, protocol: 'HTTPS', certificateArn: 'c1', sslPolicy: 'p', defaultAction: { type: 'forward', targetGroupArn: 't' }, tags: {} });
   });
+
+  it.each<[string, string[] | undefined, unknown]>([
+    ['SNI certificates not read: no additionalCertificates at all', undefined, undefined],
+    ['none: an empty list', [], []],
+    ['sorted and de-duplicated', ['c3', 'c2', 'c3'], ['c2', 'c3']],
+  ])('listener: %s', (_label, read, expected) => {
+    const l = normaliseListener({ ListenerArn: 'l', Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: 'c1' }] }, 'alb', [], read);
+    expect(l.additionalCertificates).toEqual(expected);
+    expect('additionalCertificates' in l).toBe(read !== undefined);
+  });
 });
 
 describe('task definitions and services', () => {

@@ -57,6 +57,16 @@ describe('actions', () => {
     expect(rule({ action }).spec.action).toEqual(expected);
   });
 
+  it.each<[string, string, unknown]>([
+    ['additionalCertificates left out: not managed', '', undefined],
+    ['additionalCertificates sorted', '  additionalCertificates: ["arn:aws:acm:us-east-1:123456789012:certificate/b", "arn:aws:acm:us-east-1:123456789012:certificate/a"]\n',
+      ['arn:aws:acm:us-east-1:123456789012:certificate/a', 'arn:aws:acm:us-east-1:123456789012:certificate/b']],
+    ['additionalCertificates: [] kept (exactly none)', '  additionalCertificates: []\n', []],
+  ])('listener: %s', (_name, extra, expected) => {
+    const spec = `  port: 443\n  protocol: HTTPS\n  certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/main"\n${extra}`;
+    expect(expectState(loadText(listenerDoc('l', spec))).listeners[0]!.spec.additionalCertificates).toEqual(expected);
+  });
+
   it('normalises a listener default action the same way', () => {
     const l = expectState(loadText(listenerDoc('l'))).listeners[0]!;
     expect(l.spec).toEqual({ loadBalancer: 'web-alb', port: 80, protocol: 'HTTP', defaultAction: { type: 'fixed-response', statusCode: '404' } });

@@ -123,4 +123,19 @@ describe('document.schema.json', () => {
   ])('conditions: %s', (_label, c, ok) => {
     expect(validateDocument(conditions(c))).toBe(ok);
   });
+
+  const https = (extra: Record<string, unknown>): unknown =>
+    doc('Listener', { loadBalancer: 'alb', port: 443, protocol: 'HTTPS', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/a', defaultAction: { fixedResponse: { statusCode: 404 } }, ...extra });
+  const cert = (n: number): string => `arn:aws:acm:us-east-1:123456789012:certificate/${n}`;
+
+  it.each<[string, unknown, boolean]>([
+    ['two SNI certificates', [cert(1), cert(2)], true],
+    ['none', [], true],
+    ['an IAM server certificate', ['arn:aws:iam::123456789012:server-certificate/x'], true],
+    ['a listed certificate twice', [cert(1), cert(1)], false],
+    ['not a certificate ARN', ['example.com'], false],
+    ['26 of them', Array.from({ length: 26 }, (_, i) => cert(i)), false],
+  ])('additionalCertificates: %s', (_label, additionalCertificates, ok) => {
+    expect(validateDocument(https({ additionalCertificates }))).toBe(ok);
+  });
 });
