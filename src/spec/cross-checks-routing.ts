@@ -1,6 +1,6 @@
 // AWS constraints on TargetGroup, Listener and ListenerRule documents that the schemas cannot
 // express: what the user would otherwise learn from an ELBv2 error at apply time.
-import type { SpecError } from './types.js';
+import { NLB_PROTOCOLS, type SpecError } from './types.js';
 import type { RawAction, ValidDocOf } from './raw-types.js';
 import { SPEC_ERROR_CODES as C, suggestionSuffix } from './spec-errors.js';
 import { docError, groupBy, namePosition, where } from './check-error.js';
@@ -23,6 +23,25 @@ export const TARGET_GROUP_ATTRIBUTE_KEYS = [
   'stickiness.app_cookie.cookie_name',
   'stickiness.app_cookie.duration_seconds',
   'stickiness.lb_cookie.duration_seconds',
+  'target_group_health.dns_failover.minimum_healthy_targets.count',
+  'target_group_health.dns_failover.minimum_healthy_targets.percentage',
+  'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count',
+  'target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage',
+];
+
+/** Target group attribute keys of network load balancer target groups (TCP, UDP, TCP_UDP, TLS). */
+export const NLB_TARGET_GROUP_ATTRIBUTE_KEYS = [
+  'deregistration_delay.timeout_seconds',
+  'deregistration_delay.connection_termination.enabled',
+  'load_balancing.cross_zone.enabled',
+  'preserve_client_ip.enabled',
+  'proxy_protocol_v2.enabled',
+  'stickiness.enabled',
+  'stickiness.type',
+  'target_failover.on_deregistration',
+  'target_failover.on_unhealthy',
+  'target_health_state.unhealthy.connection_termination.enabled',
+  'target_health_state.unhealthy.draining_interval_seconds',
   'target_group_health.dns_failover.minimum_healthy_targets.count',
   'target_group_health.dns_failover.minimum_healthy_targets.percentage',
   'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count',
@@ -65,10 +84,12 @@ export function checkTargetGroups(docs: readonly ValidDocOf<'TargetGroup'>[]): S
           `health check matcher '${bad}' is not valid: use HTTP codes from 200 to 499, a range low-high with low <= high`));
       }
     }
+    const nlb = NLB_PROTOCOLS.includes(doc.spec.protocol);
+    const keys = nlb ? NLB_TARGET_GROUP_ATTRIBUTE_KEYS : TARGET_GROUP_ATTRIBUTE_KEYS;
     for (const key of Object.keys(doc.spec.attributes ?? {})) {
-      if (TARGET_GROUP_ATTRIBUTE_KEYS.includes(key)) continue;
+      if (keys.includes(key)) continue;
       out.push(docError(doc, ['spec', 'attributes', key], C.tgAttribute,
-        `'${key}' is not an attribute of application load balancer target groups${suggestionSuffix(key, TARGET_GROUP_ATTRIBUTE_KEYS)}`, 'key'));
+        `'${key}' is not an attribute of ${nlb ? 'network' : 'application'} load balancer target groups${suggestionSuffix(key, keys)}`, 'key'));
     }
   }
   return out;
@@ -78,8 +99,9 @@ export function checkListeners(docs: readonly ValidDocOf<'Listener'>[]): SpecErr
   const out: SpecError[] = [];
   for (const doc of docs) {
     const { protocol, certificateArn } = doc.spec;
-    if (protocol === 'HTTPS' && certificateArn === undefined) {
-      out.push(docError(doc, ['spec', 'protocol'], C.listenerCertificate, 'an HTTPS listener needs spec.certificateArn (an ACM certificate ARN): add it or use protocol HTTP'));
+    if ((protocol === 'HTTPS' || protocol === 'TLS') && certificateArn === undefined) {
+      const other = protocol === 'HTTPS' ? 'HTTP' : 'TCP';
+      out.push(docError(doc, ['spec', 'protocol'], C.listenerCertificate, `${protocol === 'HTTPS' ? 'an' : 'a'} ${protocol} listener needs spec.certificateArn (an ACM certificate ARN): add it or use protocol ${other}`));
     }
     const extra = doc.spec.additionalCertificates;
     const index = extra?.indexOf(certificateArn ?? '') ?? -1;
@@ -87,11 +109,15 @@ export function checkListeners(docs: readonly ValidDocOf<'Listener'>[]): SpecErr
       out.push(docError(doc, ['spec', 'additionalCertificates', index], C.listenerCertificate,
         'the default certificate (certificateArn) is not an additional certificate: remove it from additionalCertificates'));
     }
-    if (protocol === 'HTTP') {
+    if (protocol !== 'HTTPS' && protocol !== 'TLS') {
+      const secure = protocol === 'HTTP' ? 'HTTPS' : 'TLS';
       for (const field of ['certificateArn', 'sslPolicy', 'additionalCertificates'] as const) {
         if (doc.spec[field] === undefined) continue;
-        out.push(docError(doc, ['spec', field], C.listenerCertificate, `${field} applies only to HTTPS listeners: remove it or set protocol: HTTPS`, 'key'));
+        out.push(docError(doc, ['spec', field], C.listenerCertificate, `${field} applies only to HTTPS and TLS listeners: remove it or set protocol: ${secure}`, 'key'));
       }
+    }
+    if (doc.spec.alpnPolicy !== undefined && protocol !== 'TLS') {
+      out.push(docError(doc, ['spec', 'alpnPolicy'], C.listenerAlpn, `alpnPolicy applies only to TLS listeners (network load balancers), not ${protocol}: remove it or set protocol: TLS`, 'key'));
     }
   }
   for (const [key, group] of groupBy(docs, (d) => `${d.spec.loadBalancer}:${d.spec.port}`)) {

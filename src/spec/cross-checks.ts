@@ -7,6 +7,7 @@ import { docError, docsOf, groupBy, namePosition, where } from './check-error.js
 import type { IdentifiedDoc } from './check-error.js';
 import { isKnownSpecPath, knownSpecPaths } from './ignore-paths.js';
 import { checkForwards, checkListenerRules, checkListeners, checkTargetGroups, forwardTargetGroupRefs } from './cross-checks-routing.js';
+import { checkNetworkRouting } from './cross-checks-nlb.js';
 import { checkSecurityGroupIngress } from './cross-checks-security-group.js';
 import { checkServices } from './cross-checks-service.js';
 
@@ -25,6 +26,7 @@ export function runCrossChecks(valid: readonly ValidDoc[], identified: readonly 
     ...checkListeners(docsOf(valid, 'Listener')),
     ...checkListenerRules(docsOf(valid, 'ListenerRule')),
     ...checkForwards(docsOf(valid, 'Listener'), docsOf(valid, 'ListenerRule'), docsOf(valid, 'TargetGroup')),
+    ...checkNetworkRouting(docsOf(valid, 'Listener'), docsOf(valid, 'ListenerRule'), docsOf(valid, 'TargetGroup')),
     ...checkSecurityGroupIngress(docsOf(valid, 'SecurityGroupIngress')),
     ...checkServices(docsOf(valid, 'Service'), docsOf(valid, 'TargetGroup')),
   ];

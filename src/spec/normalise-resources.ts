@@ -82,6 +82,7 @@ export function normaliseTargetGroup(raw: RawTargetGroupSpec): TargetGroupSpec {
   return {
     vpcId: raw.vpcId,
     protocol: raw.protocol,
+    ...(raw.protocolVersion === undefined ? {} : { protocolVersion: raw.protocolVersion }),
     port: raw.port,
     targetType: raw.targetType ?? 'instance',
     healthCheck,
@@ -97,6 +98,7 @@ export function normaliseListener(raw: RawListenerSpec): ListenerSpec {
     protocol: raw.protocol,
     certificateArn: raw.certificateArn,
     sslPolicy: raw.sslPolicy,
+    alpnPolicy: raw.alpnPolicy,
     additionalCertificates: raw.additionalCertificates === undefined ? undefined : sortedUnique(raw.additionalCertificates),
     defaultAction: normaliseAction(raw.defaultAction),
   });

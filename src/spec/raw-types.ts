@@ -1,5 +1,5 @@
 // The YAML documents as users write them, once they passed the JSON Schemas (before defaults).
-import type { Kind, KindSpecs } from './types.js';
+import type { ElbProtocol, Kind, KindSpecs } from './types.js';
 import type { ParsedDocument } from './parse-documents.js';
 
 export type RawTags = Record<string, string>;
@@ -23,12 +23,13 @@ export interface RawAction {
 
 export interface RawTargetGroupSpec {
   vpcId: string;
-  protocol: 'HTTP' | 'HTTPS';
+  protocol: ElbProtocol;
+  protocolVersion?: 'HTTP1' | 'HTTP2' | 'GRPC';
   port: number;
   targetType?: 'instance' | 'ip';
   healthCheck?: {
     path?: string;
-    protocol?: 'HTTP' | 'HTTPS';
+    protocol?: 'HTTP' | 'HTTPS' | 'TCP';
     port?: number | string;
     intervalSeconds?: number;
     timeoutSeconds?: number;
@@ -43,9 +44,10 @@ export interface RawTargetGroupSpec {
 export interface RawListenerSpec {
   loadBalancer: string;
   port: number;
-  protocol: 'HTTP' | 'HTTPS';
+  protocol: ElbProtocol;
   certificateArn?: string;
   sslPolicy?: string;
+  alpnPolicy?: 'HTTP1Only' | 'HTTP2Only' | 'HTTP2Optional' | 'HTTP2Preferred' | 'None';
   additionalCertificates?: string[];
   defaultAction: RawAction;
 }

@@ -61,9 +61,13 @@ export type Action =
 
 // ---------- TargetGroup ----------
 
+/** HTTP/HTTPS: application load balancers; the rest: network load balancers. */
+export type ElbProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'UDP' | 'TCP_UDP' | 'TLS';
+export const NLB_PROTOCOLS: readonly ElbProtocol[] = ['TCP', 'UDP', 'TCP_UDP', 'TLS'];
+
 export interface HealthCheckSpec {
   path?: string;
-  protocol?: 'HTTP' | 'HTTPS';
+  protocol?: 'HTTP' | 'HTTPS' | 'TCP';
   /** `traffic-port` or a port number as a string */
   port?: string;
   intervalSeconds?: number;
@@ -76,7 +80,9 @@ export interface HealthCheckSpec {
 
 export interface TargetGroupSpec {
   vpcId: string;
-  protocol: 'HTTP' | 'HTTPS';
+  protocol: ElbProtocol;
+  /** HTTP1 | HTTP2 | GRPC; absent: not declared (AWS's HTTP1 for HTTP/HTTPS groups) */
+  protocolVersion?: 'HTTP1' | 'HTTP2' | 'GRPC';
   port: number;
   targetType: 'instance' | 'ip';
   healthCheck: HealthCheckSpec;
@@ -90,10 +96,12 @@ export interface TargetGroupSpec {
 export interface ListenerSpec {
   loadBalancer: string;
   port: number;
-  protocol: 'HTTP' | 'HTTPS';
-  /** required for HTTPS */
+  protocol: ElbProtocol;
+  /** required for HTTPS and TLS */
   certificateArn?: string;
   sslPolicy?: string;
+  /** TLS listeners only */
+  alpnPolicy?: 'HTTP1Only' | 'HTTP2Only' | 'HTTP2Optional' | 'HTTP2Preferred' | 'None';
   /** SNI certificates, sorted; absent: not managed (not even read) */
   additionalCertificates?: string[];
   defaultAction: Action;

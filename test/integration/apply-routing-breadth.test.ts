@@ -23,6 +23,12 @@ import { DriftIncidents } from '../../src/notify/drift-incidents.js';
 import { alternateTargetGroupName } from '../../src/reconcilers/target-group/names.js';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { createAlb, createSecurityGroup, createSubnets, createVpc, listenerArn } from '../../src/demo/worlds/world-building-blocks.js';
+import {
+  CreateLoadBalancerCommand,
+  DescribeListenersCommand,
+  ModifyListenerCommand,
+  ModifyTargetGroupCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { requestMotoCertificate } from '../support/moto-acm.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
@@ -42,6 +48,10 @@ interface Canary {
   beta?: { headers: string[]; query: { key?: string; value: string }[] };
   /** an HTTPS listener on 443: its default certificate and its SNI certificates */
   https?: { certificate: string; additional: string[] };
+  /** the network load balancer: a TCP listener to a TCP target group, a TLS listener with ALPN */
+  nlb?: { interval: number; tls?: { certificate: string; alpn: string } };
+  /** a GRPC target group of the ALB: its protocol version */
+  grpc?: string;
 }
 
 let current: Canary = { blue: 90, green: 10, stickiness: 3600 };
@@ -68,6 +78,24 @@ function canaryYaml(c: Canary): string {
       : [
           `apiVersion: ecs-reconciler/v1\nkind: Listener\nmetadata: { name: canary-https }\nspec:\n  loadBalancer: canary-alb\n  port: 443\n  protocol: HTTPS\n` +
             `  certificateArn: ${c.https.certificate}\n  additionalCertificates: [${c.https.additional.join(', ')}]\n  defaultAction: { fixedResponse: { statusCode: 404 } }\n`,
+        ]),
+    ...(c.nlb === undefined
+      ? []
+      : [
+          `apiVersion: ecs-reconciler/v1\nkind: TargetGroup\nmetadata: { name: canary-db }\nspec:\n  vpcId: ${vpcId}\n  protocol: TCP\n  port: 5432\n  targetType: ip\n` +
+            `  healthCheck: { protocol: TCP, intervalSeconds: ${c.nlb.interval}, healthyThreshold: 3, unhealthyThreshold: 3 }\n`,
+          `apiVersion: ecs-reconciler/v1\nkind: Listener\nmetadata: { name: canary-db }\nspec:\n  loadBalancer: canary-nlb\n  port: 5432\n  protocol: TCP\n  defaultAction: { forward: { targetGroup: canary-db } }\n`,
+          ...(c.nlb.tls === undefined
+            ? []
+            : [
+                `apiVersion: ecs-reconciler/v1\nkind: Listener\nmetadata: { name: canary-tls }\nspec:\n  loadBalancer: canary-nlb\n  port: 443\n  protocol: TLS\n` +
+                  `  certificateArn: ${c.nlb.tls.certificate}\n  alpnPolicy: ${c.nlb.tls.alpn}\n  defaultAction: { forward: { targetGroup: canary-db } }\n`,
+              ]),
+        ]),
+    ...(c.grpc === undefined
+      ? []
+      : [
+          `apiVersion: ecs-reconciler/v1\nkind: TargetGroup\nmetadata: { name: canary-grpc }\nspec:\n  vpcId: ${vpcId}\n  protocol: HTTP\n  protocolVersion: ${c.grpc}\n  port: 50051\n  healthCheck: { path: /grpc.health.v1.Health/Check }\n`,
         ]),
   ].join('---\n');
 }
@@ -128,6 +156,7 @@ beforeAll(async () => {
   ]);
   const sg = await createSecurityGroup(clients, vpcId, 'canary-alb-sg', 'alb');
   await createAlb(clients, 'canary-alb', subnets, [sg]);
+  await clients.elbv2.send(new CreateLoadBalancerCommand({ Name: 'canary-nlb', Type: 'network', Scheme: 'internal', Subnets: subnets }));
   proxy = new FaultProxy({ target: motoUrl() });
   await proxy.start();
   dir = mkdtempSync(join(tmpdir(), 'apply-weighted-'));
@@ -307,6 +336,53 @@ describe('SNI certificates on an HTTPS listener (in order, same world)', () => {
     expect(ops.filter((op) => op !== 'AddTags')).toEqual(['RemoveListenerCertificates']);
     expect(report.outcomes).toEqual([expect.objectContaining({ id: 'Listener/canary-https', cause: 'rollout', status: 'applied' })]);
     expect((await sni()).map((c) => c.arn)).toEqual([certs.main, certs.api]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+});
+
+describe('a network load balancer: TCP and TLS listeners, a TCP health check; a GRPC target group (in order, same world)', () => {
+  let cert: string;
+  beforeAll(async () => {
+    cert = await requestMotoCertificate(motoUrl(), 'db.example.com');
+  });
+  const tgOf = async (name: string) => (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }))).TargetGroups![0]!;
+
+  it('creates the TCP target group, the TCP listener and the TLS listener with its ALPN policy; the next plan is empty', async () => {
+    const { report, ops, lines } = await applyCanary({ nlb: { interval: 10, tls: { certificate: cert, alpn: 'HTTP2Preferred' } } });
+    expect(report.ok, lines.join('\n')).toBe(true);
+    expect(ops).toEqual(['CreateTargetGroup', 'CreateListener', 'CreateListener']);
+    const tg = await tgOf('canary-db');
+    expect([tg.Protocol, tg.HealthCheckProtocol, tg.HealthCheckIntervalSeconds]).toEqual(['TCP', 'TCP', 10]);
+    const { Listeners } = await clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [await listenerArn(clients, 'canary-nlb', 443)] }));
+    expect([Listeners![0]!.Protocol, Listeners![0]!.AlpnPolicy]).toEqual(['TLS', ['HTTP2Preferred']]);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('a TCP health check changed by hand is DRIFT; one apply corrects it', async () => {
+    await clients.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: (await tgOf('canary-db')).TargetGroupArn, HealthCheckIntervalSeconds: 30 }));
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual(['update TargetGroup/canary-db (drift) healthCheck.intervalSeconds: 30 -> 10']);
+    const { ops } = await applyCanary({});
+    expect(ops).toEqual(['ModifyTargetGroup']);
+    expect((await tgOf('canary-db')).HealthCheckIntervalSeconds).toBe(10);
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+  });
+
+  it('the ALPN policy: moto ignores AlpnPolicy in ModifyListener (test/README.md), so its drift is a unit plan test', async () => {
+    const arn = await listenerArn(clients, 'canary-nlb', 443);
+    await clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: arn, AlpnPolicy: ['HTTP1Only'] }));
+    const { Listeners } = await clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [arn] }));
+    expect(Listeners![0]!.AlpnPolicy).toEqual(['HTTP2Preferred']);
+  });
+
+  it('creates a GRPC target group; a new protocolVersion in the files replaces it', async () => {
+    const first = await applyCanary({ grpc: 'GRPC' });
+    expect(first.ops).toEqual(['CreateTargetGroup']);
+    expect((await tgOf('canary-grpc')).ProtocolVersion).toBe('GRPC');
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+    const { report, ops, lines } = await applyCanary({ grpc: 'HTTP2' });
+    expect(report.ok, lines.join('\n')).toBe(true);
+    expect(ops).toEqual(['CreateTargetGroup', 'DeleteTargetGroup']);
+    expect((await tgOf(alternateTargetGroupName('canary-grpc'))).ProtocolVersion).toBe('HTTP2');
     expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
   });
 });

@@ -136,6 +136,14 @@ describe('target groups and listeners', () => {
     expect(l).toEqual({ arn: 'l', loadBalancerArn: 'lb', loadBalancerName: 'alb', port: 443, protocol: 'HTTPS', certificateArn: 'c1', sslPolicy: 'p', defaultAction: { type: 'forward', targetGroupArn: 't' }, tags: {} });
   });
 
+  it('listener: the ALPN policy of a TLS listener; target group: its protocol version', () => {
+    expect(normaliseListener({ ListenerArn: 'l', Port: 443, Protocol: 'TLS', AlpnPolicy: ['HTTP2Preferred'] }, 'nlb', []).alpnPolicy).toBe('HTTP2Preferred');
+    expect('alpnPolicy' in normaliseListener({ ListenerArn: 'l', Port: 443, Protocol: 'TLS', AlpnPolicy: [] }, 'nlb', [])).toBe(false);
+    expect(normaliseTargetGroup({ TargetGroupArn: 't', Protocol: 'HTTP', ProtocolVersion: 'GRPC' }, undefined, []).protocolVersion).toBe('GRPC');
+    const tcp = normaliseTargetGroup({ TargetGroupArn: 't', Protocol: 'TCP', HealthCheckProtocol: 'TCP' }, undefined, []);
+    expect(['protocolVersion' in tcp, tcp.healthCheck.protocol]).toEqual([false, 'TCP']);
+  });
+
   it.each<[string, string[] | undefined, unknown]>([
     ['SNI certificates not read: no additionalCertificates at all', undefined, undefined],
     ['none: an empty list', [], []],

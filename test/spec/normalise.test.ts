@@ -27,10 +27,20 @@ describe('TargetGroup', () => {
     ['targetType instance, healthCheck sparse, attributes and tags empty', '', { targetType: 'instance', healthCheck: {}, attributes: {}, tags: {} }],
     ['health check port and matcher become strings', '  healthCheck: { port: 8080, matcher: 200 }\n', { healthCheck: { port: '8080', matcher: '200' } }],
     ['traffic-port kept', '  healthCheck: { port: traffic-port }\n', { healthCheck: { port: 'traffic-port' } }],
+    ['protocolVersion kept when declared', '  protocolVersion: GRPC\n', { protocolVersion: 'GRPC' }],
     ['attribute values become strings', '  attributes: { deregistration_delay.timeout_seconds: 30, stickiness.enabled: true }\n',
       { attributes: { 'deregistration_delay.timeout_seconds': '30', 'stickiness.enabled': 'true' } }],
   ])('%s', (_name, spec, expected) => {
     expect(tg(spec).spec).toMatchObject(expected);
+  });
+
+  it('a TCP target group with a TCP health check', () => {
+    const r = expectState(loadText(targetGroupDoc('tg', '  healthCheck: { protocol: TCP, intervalSeconds: 10 }\n').replace('protocol: HTTP\n', 'protocol: TCP\n'))).targetGroups[0]!;
+    expect(r.spec).toMatchObject({ protocol: 'TCP', healthCheck: { protocol: 'TCP', intervalSeconds: 10 } });
+  });
+
+  it('has no protocolVersion unless declared (its spec hash is unchanged)', () => {
+    expect('protocolVersion' in tg().spec).toBe(false);
   });
 
   it('keeps exactly the health check fields given', () => {

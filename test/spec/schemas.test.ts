@@ -138,4 +138,22 @@ describe('document.schema.json', () => {
   ])('additionalCertificates: %s', (_label, additionalCertificates, ok) => {
     expect(validateDocument(https({ additionalCertificates }))).toBe(ok);
   });
+
+  const tgDoc = (extra: Record<string, unknown>): unknown => doc('TargetGroup', { vpcId: 'vpc-0a', protocol: 'HTTP', port: 80, ...extra });
+  const lDoc = (extra: Record<string, unknown>): unknown =>
+    doc('Listener', { loadBalancer: 'nlb', port: 5432, protocol: 'TCP', defaultAction: { forward: { targetGroup: 'db' } }, ...extra });
+
+  it.each<[string, unknown, boolean]>([
+    ['a TCP target group with a TCP health check', tgDoc({ protocol: 'TCP', healthCheck: { protocol: 'TCP' } }), true],
+    ['UDP, TCP_UDP and TLS target groups', tgDoc({ protocol: 'TCP_UDP' }), true],
+    ['protocolVersion GRPC', tgDoc({ protocolVersion: 'GRPC' }), true],
+    ['protocolVersion HTTP3', tgDoc({ protocolVersion: 'HTTP3' }), false],
+    ['a GENEVE target group (gateway load balancers are not managed)', tgDoc({ protocol: 'GENEVE' }), false],
+    ['a UDP health check', tgDoc({ protocol: 'UDP', healthCheck: { protocol: 'UDP' } }), false],
+    ['a TCP listener', lDoc({}), true],
+    ['a TLS listener with an ALPN policy', lDoc({ protocol: 'TLS', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/a', alpnPolicy: 'HTTP2Preferred' }), true],
+    ['an unknown ALPN policy', lDoc({ protocol: 'TLS', alpnPolicy: 'HTTP3' }), false],
+  ])('network load balancers: %s', (_label, document, ok) => {
+    expect(validateDocument(document)).toBe(ok);
+  });
 });

@@ -57,10 +57,11 @@ function defaultAction(change: ListenerChange, ctx: ApplyContext): ElbAction {
   return toElbAction(requireDesired(change).spec.defaultAction, (name) => resolveTargetGroupArn(ctx, name, change.id));
 }
 
-function certificates(desired: DesiredOf<'Listener'>): { Certificates?: { CertificateArn: string }[]; SslPolicy?: string } {
+function certificates(desired: DesiredOf<'Listener'>): { Certificates?: { CertificateArn: string }[]; SslPolicy?: string; AlpnPolicy?: string[] } {
   return {
     ...(desired.spec.certificateArn === undefined ? {} : { Certificates: [{ CertificateArn: desired.spec.certificateArn }] }),
     ...(desired.spec.sslPolicy === undefined ? {} : { SslPolicy: desired.spec.sslPolicy }),
+    ...(desired.spec.alpnPolicy === undefined ? {} : { AlpnPolicy: [desired.spec.alpnPolicy] }),
   };
 }
 
@@ -159,7 +160,7 @@ async function syncAdditionalCertificates(
   }
 }
 
-const MODIFIABLE = ['defaultAction', 'protocol', 'port', 'certificateArn', 'sslPolicy'];
+const MODIFIABLE = ['defaultAction', 'protocol', 'port', 'certificateArn', 'sslPolicy', 'alpnPolicy'];
 
 async function updateListener(change: ListenerChange, ctx: ApplyContext): Promise<void> {
   const desired = requireDesired(change);

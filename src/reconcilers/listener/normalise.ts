@@ -18,6 +18,8 @@ export function normaliseListener(listener: Listener, loadBalancerName: string, 
   };
   if (certificate?.CertificateArn !== undefined) out.certificateArn = certificate.CertificateArn;
   if (listener.SslPolicy !== undefined && listener.SslPolicy !== '') out.sslPolicy = listener.SslPolicy;
+  const alpn = listener.AlpnPolicy?.[0];
+  if (alpn !== undefined && alpn !== '') out.alpnPolicy = alpn;
   if (additionalCertificates !== undefined) out.additionalCertificates = [...new Set(additionalCertificates)].sort();
   return out;
 }

@@ -31,6 +31,8 @@ export interface LiveListener {
   protocol: string;
   certificateArn?: string;
   sslPolicy?: string;
+  /** TLS listeners: the one ALPN policy AWS holds */
+  alpnPolicy?: string;
   /** SNI certificates, sorted; absent when not read */
   additionalCertificates?: string[];
   defaultAction: LiveAction;
