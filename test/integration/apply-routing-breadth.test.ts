@@ -30,7 +30,7 @@ import {
   ModifyTargetGroupCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { FaultProxy } from '../support/fault-proxy.js';
-import { requestMotoCertificate } from '../support/moto-acm.js';
+import { requestEmulatorCertificate as requestMotoCertificate } from '../../src/demo/worlds/acm-certificates.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
 import { applyWith, loadOk, pendingChanges, planDir, type ApplyRun } from './apply-support.js';
 
