@@ -53,6 +53,7 @@ export const FIFTH_SIZE: ScaleSize = {
   securityGroups: 20,
   rulesPerSecurityGroup: 4,
   attributesEvery: 10,
+  autoscaledEvery: 5,
 };
 
 /** A few of everything: for the smoke test. */

@@ -6,7 +6,8 @@ import { SPEC_ERROR_CODES as C, nearestName } from './spec-errors.js';
 import { docError, docsOf, groupBy, namePosition, where } from './check-error.js';
 import type { IdentifiedDoc } from './check-error.js';
 import { isKnownSpecPath, knownSpecPaths } from './ignore-paths.js';
-import { checkListenerRules, checkListeners, checkTargetGroups } from './cross-checks-routing.js';
+import { checkForwards, checkListenerRules, checkListeners, checkTargetGroups, forwardTargetGroupRefs } from './cross-checks-routing.js';
+import { checkNetworkRouting } from './cross-checks-nlb.js';
 import { checkSecurityGroupIngress } from './cross-checks-security-group.js';
 import { checkServices } from './cross-checks-service.js';
 import { checkScalableTargets } from './cross-checks-scalable-target.js';
@@ -26,6 +27,8 @@ export function runCrossChecks(valid: readonly ValidDoc[], identified: readonly 
     ...checkTargetGroups(docsOf(valid, 'TargetGroup')),
     ...checkListeners(docsOf(valid, 'Listener')),
     ...checkListenerRules(docsOf(valid, 'ListenerRule')),
+    ...checkForwards(docsOf(valid, 'Listener'), docsOf(valid, 'ListenerRule'), docsOf(valid, 'TargetGroup')),
+    ...checkNetworkRouting(docsOf(valid, 'Listener'), docsOf(valid, 'ListenerRule'), docsOf(valid, 'TargetGroup')),
     ...checkSecurityGroupIngress(docsOf(valid, 'SecurityGroupIngress')),
     ...checkServices(docsOf(valid, 'Service'), docsOf(valid, 'TargetGroup')),
     ...checkScalableTargets(docsOf(valid, 'ScalableTarget'), identified),
@@ -51,10 +54,10 @@ export function checkDuplicateIdentities(identified: readonly IdentifiedDoc[]): 
 function targetGroupUses(valid: readonly ValidDoc[]): { doc: ValidDoc; path: (string | number)[]; ref: string }[] {
   const uses: { doc: ValidDoc; path: (string | number)[]; ref: string }[] = [];
   for (const doc of valid) {
-    if (doc.kind === 'Listener' && doc.spec.defaultAction.forward) {
-      uses.push({ doc, path: ['spec', 'defaultAction', 'forward', 'targetGroup'], ref: doc.spec.defaultAction.forward.targetGroup });
-    } else if (doc.kind === 'ListenerRule' && doc.spec.action.forward) {
-      uses.push({ doc, path: ['spec', 'action', 'forward', 'targetGroup'], ref: doc.spec.action.forward.targetGroup });
+    if (doc.kind === 'Listener' || doc.kind === 'ListenerRule') {
+      const at = doc.kind === 'Listener' ? 'defaultAction' : 'action';
+      const forward = doc.kind === 'Listener' ? doc.spec.defaultAction.forward : doc.spec.action.forward;
+      for (const use of forwardTargetGroupRefs(forward)) uses.push({ doc, path: ['spec', at, 'forward', ...use.path], ref: use.ref });
     } else if (doc.kind === 'ScalableTarget') {
       (doc.spec.scalingPolicies ?? []).forEach((p, i) => {
         const ref = p.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.targetGroup;

@@ -2,6 +2,7 @@
 // (TargetGroup, Listener, ListenerRule, SecurityGroupIngress; Service is in normalise-service.ts).
 import type {
   Action,
+  ForwardAction,
   HealthCheckSpec,
   IngressRule,
   IngressSource,
@@ -22,13 +23,33 @@ import type {
 import { sortIngressRules } from './ingress-rule-key.js';
 import { parseCidr } from './cidr.js';
 import { LOOKUP_PLACEHOLDER } from './types.js';
+import { optionalConditions } from './rule-conditions.js';
 
 export function targetGroupRef(ref: string): TargetGroupRef {
   return ref.startsWith('arn:') ? { arn: ref } : { name: ref };
 }
 
+/** AWS's weight of a ForwardConfig target group that gives none. */
+export const DEFAULT_FORWARD_WEIGHT = 1;
+
+function refKey(ref: TargetGroupRef): string {
+  return 'arn' in ref ? ref.arn : ref.name;
+}
+
+export function normaliseForward(raw: NonNullable<RawAction['forward']>): ForwardAction {
+  if (raw.targetGroups === undefined) return { type: 'forward', targetGroup: targetGroupRef(raw.targetGroup ?? '') };
+  const targetGroups = raw.targetGroups
+    .map((t) => ({ targetGroup: targetGroupRef(t.targetGroup), weight: t.weight ?? DEFAULT_FORWARD_WEIGHT }))
+    .sort((a, b) => refKey(a.targetGroup).localeCompare(refKey(b.targetGroup)));
+  const s = raw.stickiness;
+  // disabled stickiness is what AWS has without any: the same normalised action
+  return s?.enabled === true
+    ? { type: 'forward', targetGroups, stickiness: { enabled: true, durationSeconds: s.durationSeconds ?? 0 } }
+    : { type: 'forward', targetGroups };
+}
+
 export function normaliseAction(raw: RawAction): Action {
-  if (raw.forward !== undefined) return { type: 'forward', targetGroup: targetGroupRef(raw.forward.targetGroup) };
+  if (raw.forward !== undefined) return normaliseForward(raw.forward);
   if (raw.fixedResponse !== undefined) {
     const { statusCode, contentType, messageBody } = raw.fixedResponse;
     return withDefined({ type: 'fixed-response' as const, statusCode: String(statusCode), contentType, messageBody });
@@ -62,6 +83,7 @@ export function normaliseTargetGroup(raw: RawTargetGroupSpec): TargetGroupSpec {
   return {
     vpcId: raw.vpcId ?? `${LOOKUP_PLACEHOLDER}vpc`,
     protocol: raw.protocol,
+    ...(raw.protocolVersion === undefined ? {} : { protocolVersion: raw.protocolVersion }),
     port: raw.port,
     targetType: raw.targetType ?? 'instance',
     healthCheck,
@@ -77,6 +99,8 @@ export function normaliseListener(raw: RawListenerSpec): ListenerSpec {
     protocol: raw.protocol,
     certificateArn: raw.certificateArn,
     sslPolicy: raw.sslPolicy,
+    alpnPolicy: raw.alpnPolicy,
+    additionalCertificates: raw.additionalCertificates === undefined ? undefined : sortedUnique(raw.additionalCertificates),
     defaultAction: normaliseAction(raw.defaultAction),
   });
 }
@@ -91,6 +115,7 @@ export function normaliseListenerRule(raw: RawListenerRuleSpec): ListenerRuleSpe
       hostHeaders: sortedUnique(c.hostHeaders),
       httpRequestMethods: sortedUnique(c.httpRequestMethods),
       sourceIps: sortedUnique(c.sourceIps?.map(canonicalCidr)),
+      ...optionalConditions(c),
     },
     action: normaliseAction(raw.action),
   };

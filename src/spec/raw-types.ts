@@ -1,5 +1,5 @@
 // The YAML documents as users write them, once they passed the JSON Schemas (before defaults).
-import type { ImageSource, Kind, KindSpecs } from './types.js';
+import type { ElbProtocol, ImageSource, Kind, KindSpecs } from './types.js';
 import type { ParsedDocument } from './parse-documents.js';
 
 export type RawTags = Record<string, string>;
@@ -8,7 +8,11 @@ export type RawTags = Record<string, string>;
 export type RawSecurityGroupLookup = { name: string; tags?: never } | { tags: RawTags; name?: never };
 
 export interface RawAction {
-  forward?: { targetGroup: string };
+  forward?: {
+    targetGroup?: string;
+    targetGroups?: { targetGroup: string; weight?: number }[];
+    stickiness?: { enabled: boolean; durationSeconds?: number };
+  };
   fixedResponse?: { statusCode: number | string; contentType?: string; messageBody?: string };
   redirect?: {
     statusCode: 'HTTP_301' | 'HTTP_302';
@@ -24,12 +28,13 @@ export interface RawTargetGroupSpec {
   /** exactly one of vpcId | vpc */
   vpcId?: string;
   vpc?: { tags: RawTags };
-  protocol: 'HTTP' | 'HTTPS';
+  protocol: ElbProtocol;
+  protocolVersion?: 'HTTP1' | 'HTTP2' | 'GRPC';
   port: number;
   targetType?: 'instance' | 'ip';
   healthCheck?: {
     path?: string;
-    protocol?: 'HTTP' | 'HTTPS';
+    protocol?: 'HTTP' | 'HTTPS' | 'TCP';
     port?: number | string;
     intervalSeconds?: number;
     timeoutSeconds?: number;
@@ -44,9 +49,11 @@ export interface RawTargetGroupSpec {
 export interface RawListenerSpec {
   loadBalancer: string;
   port: number;
-  protocol: 'HTTP' | 'HTTPS';
+  protocol: ElbProtocol;
   certificateArn?: string;
   sslPolicy?: string;
+  alpnPolicy?: 'HTTP1Only' | 'HTTP2Only' | 'HTTP2Optional' | 'HTTP2Preferred' | 'None';
+  additionalCertificates?: string[];
   defaultAction: RawAction;
 }
 
@@ -58,6 +65,8 @@ export interface RawListenerRuleSpec {
     hostHeaders?: string[];
     httpRequestMethods?: string[];
     sourceIps?: string[];
+    httpHeaders?: { name: string; values: string[] }[];
+    queryStrings?: { key?: string; value: string }[];
   };
   action: RawAction;
 }

@@ -78,6 +78,11 @@ function mapOne(e: ErrorObject, ctx: MapContext): SpecError {
     }
     case 'required':
       return at(ctx, path, 'key', C.required, `missing required field '${String(p.missingProperty)}' in ${container(ctx, path)}`);
+    case 'dependentRequired': {
+      // e.g. forward.stickiness without forward.targetGroups
+      const [field, needed] = [String(p.property), String(p.missingProperty)];
+      return at(ctx, [...path, field], 'key', C.required, `${label}.${field} needs ${label}.${needed}: add ${needed}, or remove ${field}`);
+    }
     case 'type':
       return at(ctx, path, 'value', C.type, typeMessage(label, String(p.type).split(','), e.data, got, sensitive));
     case 'enum': {

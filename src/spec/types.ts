@@ -60,8 +60,22 @@ export const LOOKUP_PLACEHOLDER = 'lookup:';
 /** A reference to a declared TargetGroup by name, or a literal ARN of one we do not manage. */
 export type TargetGroupRef = { name: string } | { arn: string };
 
-export type Action =
+/** One target group of a weighted forward; weight 0..999 (AWS's default 1 filled in). */
+export interface WeightedTargetGroup {
+  targetGroup: TargetGroupRef;
+  weight: number;
+}
+
+/**
+ * A forward: to one target group (`targetGroup`), or weighted across 1..5 (`targetGroups`, sorted
+ * by reference) with target group stickiness, kept only when enabled (disabled equals absent).
+ */
+export type ForwardAction =
   | { type: 'forward'; targetGroup: TargetGroupRef }
+  | { type: 'forward'; targetGroups: WeightedTargetGroup[]; stickiness?: { enabled: true; durationSeconds: number } };
+
+export type Action =
+  | ForwardAction
   | { type: 'fixed-response'; statusCode: string; contentType?: string; messageBody?: string }
   | {
       type: 'redirect';
@@ -75,9 +89,13 @@ export type Action =
 
 // ---------- TargetGroup ----------
 
+/** HTTP/HTTPS: application load balancers; the rest: network load balancers. */
+export type ElbProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'UDP' | 'TCP_UDP' | 'TLS';
+export const NLB_PROTOCOLS: readonly ElbProtocol[] = ['TCP', 'UDP', 'TCP_UDP', 'TLS'];
+
 export interface HealthCheckSpec {
   path?: string;
-  protocol?: 'HTTP' | 'HTTPS';
+  protocol?: 'HTTP' | 'HTTPS' | 'TCP';
   /** `traffic-port` or a port number as a string */
   port?: string;
   intervalSeconds?: number;
@@ -90,7 +108,9 @@ export interface HealthCheckSpec {
 
 export interface TargetGroupSpec {
   vpcId: string;
-  protocol: 'HTTP' | 'HTTPS';
+  protocol: ElbProtocol;
+  /** HTTP1 | HTTP2 | GRPC; absent: not declared (AWS's HTTP1 for HTTP/HTTPS groups) */
+  protocolVersion?: 'HTTP1' | 'HTTP2' | 'GRPC';
   port: number;
   targetType: 'instance' | 'ip';
   healthCheck: HealthCheckSpec;
@@ -104,10 +124,14 @@ export interface TargetGroupSpec {
 export interface ListenerSpec {
   loadBalancer: string;
   port: number;
-  protocol: 'HTTP' | 'HTTPS';
-  /** required for HTTPS */
+  protocol: ElbProtocol;
+  /** required for HTTPS and TLS */
   certificateArn?: string;
   sslPolicy?: string;
+  /** TLS listeners only */
+  alpnPolicy?: 'HTTP1Only' | 'HTTP2Only' | 'HTTP2Optional' | 'HTTP2Preferred' | 'None';
+  /** SNI certificates, sorted; absent: not managed (not even read) */
+  additionalCertificates?: string[];
   defaultAction: Action;
 }
 
@@ -122,6 +146,23 @@ export interface RuleConditions {
   hostHeaders: string[];
   httpRequestMethods: string[];
   sourceIps: string[];
+  /**
+   * http-header conditions, one per entry (AND), values sorted and de-duplicated (OR); sorted by
+   * name. Absent when there are none (so specs without them keep their spec hash).
+   */
+  httpHeaders?: HttpHeaderCondition[];
+  /** the key/value pairs of one query-string condition (OR), sorted; absent when there are none */
+  queryStrings?: QueryStringPair[];
+}
+
+export interface HttpHeaderCondition {
+  name: string;
+  values: string[];
+}
+
+export interface QueryStringPair {
+  key?: string;
+  value: string;
 }
 
 export interface ListenerRuleSpec {

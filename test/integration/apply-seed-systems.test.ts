@@ -5,7 +5,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
 import { motoUrl, resetMoto } from '../support/moto-test-context.js';
-import { SEED_SYSTEMS } from '../../src/demo/worlds/seed-systems.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildStorefrontWorld, renderDesired, SEED_SYSTEMS, STOREFRONT_FILE } from '../../src/demo/worlds/seed-systems.js';
+import { loadOk } from './apply-support.js';
 import { applyDir, pendingChanges, planDir, seedWorld } from './apply-support.js';
 
 let clients: TestClients;
@@ -39,3 +43,20 @@ describe.each(SEED_SYSTEMS.map((s) => [s.name]))('%s', (name) => {
     expect(again.report.writes).toEqual([]);
   });
 });
+
+describe('storefront (desired/storefront.yaml, the routing example)', () => {
+  it('validates, converges in one apply, then plan shows no changes and a second apply writes nothing', async () => {
+    const world = await buildStorefrontWorld(clients);
+    const dir = mkdtempSync(join(tmpdir(), 'apply-storefront-'));
+    await renderDesired([STOREFRONT_FILE], world.ids, dir);
+    const state = await loadOk(dir);
+    expect([state.targetGroups.length, state.listeners.length, state.listenerRules.length]).toEqual([3, 2, 2]);
+    const first = await applyDir(dir, { endpoint: motoUrl() });
+    expect(first.report.ok, first.lines.join('\n')).toBe(true);
+    writesPerSystem.storefront = [first.report.writes.length];
+    expect(pendingChanges(await planDir(dir, motoUrl()))).toEqual([]);
+    const again = await applyDir(dir, { endpoint: motoUrl() });
+    expect(again.report.writes).toEqual([]);
+  });
+});
+

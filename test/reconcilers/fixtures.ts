@@ -167,7 +167,7 @@ export function liveTargetGroupOf(d: DesiredOf<'TargetGroup'>, tags: Tags = {}):
     targetType: s.targetType,
     healthCheck: {
       path: '/',
-      protocol: s.protocol,
+      protocol: s.protocol as 'HTTP' | 'HTTPS',
       port: 'traffic-port',
       intervalSeconds: 30,
       timeoutSeconds: 5,

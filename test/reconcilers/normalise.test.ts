@@ -20,6 +20,16 @@ describe('actions', () => {
       [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-b', Weight: 20 }, { TargetGroupArn: 'tg-a', Weight: 80 }] } }],
       { type: 'forward', targetGroupArn: 'tg-a', weighted: [{ targetGroupArn: 'tg-a', weight: 80 }, { targetGroupArn: 'tg-b', weight: 20 }] },
     ],
+    [
+      'weighted forward with enabled stickiness',
+      [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-b', Weight: 10 }, { TargetGroupArn: 'tg-a', Weight: 90 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 } } }],
+      { type: 'forward', targetGroupArn: 'tg-a', weighted: [{ targetGroupArn: 'tg-a', weight: 90 }, { targetGroupArn: 'tg-b', weight: 10 }], stickiness: { enabled: true, durationSeconds: 3600 } },
+    ],
+    [
+      'disabled stickiness (what AWS returns for every forward) dropped; a missing weight is AWS default 1',
+      [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-b' }, { TargetGroupArn: 'tg-a', Weight: 3 }], TargetGroupStickinessConfig: { Enabled: false, DurationSeconds: 60 } } }],
+      { type: 'forward', targetGroupArn: 'tg-a', weighted: [{ targetGroupArn: 'tg-a', weight: 3 }, { targetGroupArn: 'tg-b', weight: 1 }] },
+    ],
     ['fixed-response, empty body dropped', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: '' } }], { type: 'fixed-response', statusCode: '404', contentType: 'text/plain' }],
     [
       'redirect placeholders dropped',
@@ -37,7 +47,7 @@ describe('actions', () => {
 });
 
 describe('rule conditions', () => {
-  it.each<[string, RuleCondition[], Record<string, string[]>]>([
+  it.each<[string, RuleCondition[], Record<string, unknown[]>]>([
     ['legacy Values', [{ Field: 'path-pattern', Values: ['/b', '/a'] }], { pathPatterns: ['/a', '/b'] }],
     ['PathPatternConfig', [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/b', '/a', '/a'] } }], { pathPatterns: ['/a', '/b'] }],
     ['HostHeaderConfig', [{ Field: 'host-header', HostHeaderConfig: { Values: ['b.example.com', 'a.example.com'] } }], { hostHeaders: ['a.example.com', 'b.example.com'] }],
@@ -45,9 +55,19 @@ describe('rule conditions', () => {
     ['SourceIpConfig', [{ Field: 'source-ip', SourceIpConfig: { Values: ['10.0.0.0/8'] } }], { sourceIps: ['10.0.0.0/8'] }],
     ['two conditions of one field merge', [{ Field: 'path-pattern', Values: ['/x'] }, { Field: 'path-pattern', PathPatternConfig: { Values: ['/y'] } }], { pathPatterns: ['/x', '/y'] }],
     [
-      'fields the spec cannot express are kept aside',
-      [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Env', Values: ['prod'] } }, { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '2' }] } }],
-      { unsupported: ['http-header:X-Env=prod', 'query-string:v=2'] },
+      'HttpHeaderConfig: one entry per condition, values sorted',
+      [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Env', Values: ['prod', 'beta'] } }, { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Canary', Values: ['always'] } }],
+      { httpHeaders: [{ name: 'X-Canary', values: ['always'] }, { name: 'X-Env', values: ['beta', 'prod'] }] },
+    ],
+    [
+      'QueryStringConfig: the pairs of every query-string condition in one sorted list, an empty key dropped',
+      [{ Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '2' }] } }, { Field: 'query-string', QueryStringConfig: { Values: [{ Key: '', Value: 'beta' }, { Key: 'v', Value: '2' }] } }],
+      { queryStrings: [{ value: 'beta' }, { key: 'v', value: '2' }] },
+    ],
+    [
+      'what the spec cannot express (regex values, unknown fields) is kept aside',
+      [{ Field: 'host-header', HostHeaderConfig: { RegexValues: ['^a.*$'] } }, { Field: 'geo', Values: ['eu'] }],
+      { unsupported: ['geo=eu', 'host-header~^a.*$'] },
     ],
   ])('%s', (_label, conditions, expected) => {
     expect(normaliseConditions(conditions)).toEqual({ pathPatterns: [], hostHeaders: [], httpRequestMethods: [], sourceIps: [], unsupported: [], ...expected });
@@ -114,6 +134,24 @@ describe('target groups and listeners', () => {
   it('listener: default certificate and the load balancer name', () => {
     const l = normaliseListener({ ListenerArn: 'l', LoadBalancerArn: 'lb', Port: 443, Protocol: 'HTTPS', SslPolicy: 'p', Certificates: [{ CertificateArn: 'c2' }, { CertificateArn: 'c1', IsDefault: true }], DefaultActions: [{ Type: 'forward', TargetGroupArn: 't' }] }, 'alb', []);
     expect(l).toEqual({ arn: 'l', loadBalancerArn: 'lb', loadBalancerName: 'alb', port: 443, protocol: 'HTTPS', certificateArn: 'c1', sslPolicy: 'p', defaultAction: { type: 'forward', targetGroupArn: 't' }, tags: {} });
+  });
+
+  it('listener: the ALPN policy of a TLS listener; target group: its protocol version', () => {
+    expect(normaliseListener({ ListenerArn: 'l', Port: 443, Protocol: 'TLS', AlpnPolicy: ['HTTP2Preferred'] }, 'nlb', []).alpnPolicy).toBe('HTTP2Preferred');
+    expect('alpnPolicy' in normaliseListener({ ListenerArn: 'l', Port: 443, Protocol: 'TLS', AlpnPolicy: [] }, 'nlb', [])).toBe(false);
+    expect(normaliseTargetGroup({ TargetGroupArn: 't', Protocol: 'HTTP', ProtocolVersion: 'GRPC' }, undefined, []).protocolVersion).toBe('GRPC');
+    const tcp = normaliseTargetGroup({ TargetGroupArn: 't', Protocol: 'TCP', HealthCheckProtocol: 'TCP' }, undefined, []);
+    expect(['protocolVersion' in tcp, tcp.healthCheck.protocol]).toEqual([false, 'TCP']);
+  });
+
+  it.each<[string, string[] | undefined, unknown]>([
+    ['SNI certificates not read: no additionalCertificates at all', undefined, undefined],
+    ['none: an empty list', [], []],
+    ['sorted and de-duplicated', ['c3', 'c2', 'c3'], ['c2', 'c3']],
+  ])('listener: %s', (_label, read, expected) => {
+    const l = normaliseListener({ ListenerArn: 'l', Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: 'c1' }] }, 'alb', [], read);
+    expect(l.additionalCertificates).toEqual(expected);
+    expect('additionalCertificates' in l).toBe(read !== undefined);
   });
 });
 

@@ -27,10 +27,20 @@ describe('TargetGroup', () => {
     ['targetType instance, healthCheck sparse, attributes and tags empty', '', { targetType: 'instance', healthCheck: {}, attributes: {}, tags: {} }],
     ['health check port and matcher become strings', '  healthCheck: { port: 8080, matcher: 200 }\n', { healthCheck: { port: '8080', matcher: '200' } }],
     ['traffic-port kept', '  healthCheck: { port: traffic-port }\n', { healthCheck: { port: 'traffic-port' } }],
+    ['protocolVersion kept when declared', '  protocolVersion: GRPC\n', { protocolVersion: 'GRPC' }],
     ['attribute values become strings', '  attributes: { deregistration_delay.timeout_seconds: 30, stickiness.enabled: true }\n',
       { attributes: { 'deregistration_delay.timeout_seconds': '30', 'stickiness.enabled': 'true' } }],
   ])('%s', (_name, spec, expected) => {
     expect(tg(spec).spec).toMatchObject(expected);
+  });
+
+  it('a TCP target group with a TCP health check', () => {
+    const r = expectState(loadText(targetGroupDoc('tg', '  healthCheck: { protocol: TCP, intervalSeconds: 10 }\n').replace('protocol: HTTP\n', 'protocol: TCP\n'))).targetGroups[0]!;
+    expect(r.spec).toMatchObject({ protocol: 'TCP', healthCheck: { protocol: 'TCP', intervalSeconds: 10 } });
+  });
+
+  it('has no protocolVersion unless declared (its spec hash is unchanged)', () => {
+    expect('protocolVersion' in tg().spec).toBe(false);
   });
 
   it('keeps exactly the health check fields given', () => {
@@ -47,8 +57,24 @@ describe('actions', () => {
       { type: 'fixed-response', statusCode: '404', contentType: 'text/plain', messageBody: 'Resource not found' }],
     ['fixed response, sparse', '    fixedResponse: { statusCode: "503" }\n', { type: 'fixed-response', statusCode: '503' }],
     ['redirect, port as a string', '    redirect: { statusCode: HTTP_301, protocol: HTTPS, port: 443 }\n', { type: 'redirect', statusCode: 'HTTP_301', protocol: 'HTTPS', port: '443' }],
+    ['weighted forward: sorted by target group, AWS default weight 1, disabled stickiness dropped',
+      '    forward:\n      targetGroups: [{ targetGroup: users-tg, weight: 90 }, { targetGroup: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/beta/0f1a" }]\n      stickiness: { enabled: false }\n',
+      { type: 'forward', targetGroups: [{ targetGroup: { arn: 'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/beta/0f1a' }, weight: 1 }, { targetGroup: { name: 'users-tg' }, weight: 90 }] }],
+    ['weighted forward with enabled stickiness kept',
+      '    forward:\n      targetGroups: [{ targetGroup: users-tg, weight: 0 }]\n      stickiness: { enabled: true, durationSeconds: 3600 }\n',
+      { type: 'forward', targetGroups: [{ targetGroup: { name: 'users-tg' }, weight: 0 }], stickiness: { enabled: true, durationSeconds: 3600 } }],
   ])('%s', (_name, action, expected) => {
     expect(rule({ action }).spec.action).toEqual(expected);
+  });
+
+  it.each<[string, string, unknown]>([
+    ['additionalCertificates left out: not managed', '', undefined],
+    ['additionalCertificates sorted', '  additionalCertificates: ["arn:aws:acm:us-east-1:123456789012:certificate/b", "arn:aws:acm:us-east-1:123456789012:certificate/a"]\n',
+      ['arn:aws:acm:us-east-1:123456789012:certificate/a', 'arn:aws:acm:us-east-1:123456789012:certificate/b']],
+    ['additionalCertificates: [] kept (exactly none)', '  additionalCertificates: []\n', []],
+  ])('listener: %s', (_name, extra, expected) => {
+    const spec = `  port: 443\n  protocol: HTTPS\n  certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/main"\n${extra}`;
+    expect(expectState(loadText(listenerDoc('l', spec))).listeners[0]!.spec.additionalCertificates).toEqual(expected);
   });
 
   it('normalises a listener default action the same way', () => {
@@ -61,6 +87,21 @@ describe('ListenerRule', () => {
   it('sorts and de-duplicates each condition list; absent lists are empty', () => {
     const r = rule({ conditions: '    pathPatterns: ["/b*", "/a", "/b*"]\n    sourceIps: ["2001:DB8::/32"]\n' });
     expect(r.spec.conditions).toEqual({ pathPatterns: ['/a', '/b*'], hostHeaders: [], httpRequestMethods: [], sourceIps: ['2001:db8::/32'] });
+  });
+
+  it.each([
+    ['http headers sorted by name, values sorted and de-duplicated',
+      '    httpHeaders: [{ name: X-Env, values: [prod, beta, prod] }, { name: X-Canary, values: [always] }]\n',
+      { httpHeaders: [{ name: 'X-Canary', values: ['always'] }, { name: 'X-Env', values: ['beta', 'prod'] }] }],
+    ['query strings sorted, duplicates dropped, a pair without a key kept without one',
+      '    queryStrings: [{ key: version, value: beta }, { value: preview }, { key: version, value: beta }]\n',
+      { queryStrings: [{ value: 'preview' }, { key: 'version', value: 'beta' }] }],
+  ])('%s', (_name, conditions, expected) => {
+    expect(rule({ conditions }).spec.conditions).toEqual({ pathPatterns: [], hostHeaders: [], httpRequestMethods: [], sourceIps: [], ...expected });
+  });
+
+  it('a rule without http-header or query-string conditions has neither key (its spec hash is unchanged)', () => {
+    expect(Object.keys(rule({}).spec.conditions).sort()).toEqual(['hostHeaders', 'httpRequestMethods', 'pathPatterns', 'sourceIps']);
   });
 
   it.each([

@@ -7,7 +7,7 @@ describe('schema error mapping', () => {
     ['unknown field with a near name', targetGroupDoc('tg', '  healtCheck: {}\n'), 'schema.unknown-field', 8, 3,
       "unknown field 'healtCheck' in TargetGroup spec; did you mean 'healthCheck'?"],
     ['unknown field, nothing near: lists the fields', targetGroupDoc('tg', '  colour: red\n'), 'schema.unknown-field', 8, 3,
-      "unknown field 'colour' in TargetGroup spec; expected one of vpcId, vpc, protocol, port, targetType, healthCheck, attributes, tags"],
+      "unknown field 'colour' in TargetGroup spec; expected one of vpcId, vpc, protocol, protocolVersion, port, targetType, healthCheck, attributes, tags"],
     ['unknown nested field', targetGroupDoc('tg', '  healthCheck: { pathh: /ping }\n'), 'schema.unknown-field', 8, 18,
       "unknown field 'pathh' in spec.healthCheck; did you mean 'path'?"],
     ['unknown metadata field', targetGroupDoc('tg').replace('{ name: tg }', '{ name: tg, polcy: observe }'), 'schema.unknown-field', 3, 23,

@@ -88,4 +88,73 @@ describe('document.schema.json', () => {
     expect(validateDocument(doc(kind, spec))).toBe(false);
     expect(validateDocument.errors?.map((e) => e.keyword)).toContain(keyword);
   });
+
+  const rule = (forward: unknown): unknown =>
+    doc('ListenerRule', { listener: { loadBalancer: 'alb', port: 80 }, priority: 1, conditions: { pathPatterns: ['/'] }, action: { forward } });
+  const groups = (n: number, weight = 1) => Array.from({ length: n }, (_, i) => ({ targetGroup: `tg-${i}`, weight }));
+
+  it.each<[string, unknown, boolean]>([
+    ['a single targetGroup', { targetGroup: 'tg' }, true],
+    ['weighted targetGroups with stickiness', { targetGroups: groups(2, 50), stickiness: { enabled: true, durationSeconds: 3600 } }, true],
+    ['five groups, weights 0 and 999', { targetGroups: [...groups(4, 0), { targetGroup: 'x', weight: 999 }] }, true],
+    ['a weight left out (AWS default)', { targetGroups: [{ targetGroup: 'tg' }] }, true],
+    ['six groups', { targetGroups: groups(6) }, false],
+    ['weight 1000', { targetGroups: groups(1, 1000) }, false],
+    ['a negative weight', { targetGroups: groups(1, -1) }, false],
+    ['both targetGroup and targetGroups', { targetGroup: 'tg', targetGroups: groups(1) }, false],
+    ['stickiness beside a single targetGroup', { targetGroup: 'tg', stickiness: { enabled: false } }, false],
+    ['stickiness without enabled', { targetGroups: groups(2), stickiness: { durationSeconds: 60 } }, false],
+    ['a stickiness duration over 7 days', { targetGroups: groups(2), stickiness: { enabled: true, durationSeconds: 604801 } }, false],
+    ['an empty targetGroups list', { targetGroups: [] }, false],
+  ])('forward: %s', (_label, forward, ok) => {
+    expect(validateDocument(rule(forward))).toBe(ok);
+  });
+
+  const conditions = (c: unknown): unknown =>
+    doc('ListenerRule', { listener: { loadBalancer: 'alb', port: 80 }, priority: 1, conditions: c, action: { forward: { targetGroup: 'tg' } } });
+
+  it.each<[string, unknown, boolean]>([
+    ['an http header', { httpHeaders: [{ name: 'X-Canary', values: ['always'] }] }, true],
+    ['a query string with and without a key', { queryStrings: [{ key: 'version', value: 'beta' }, { value: 'preview' }] }, true],
+    ['a header without values', { httpHeaders: [{ name: 'X-Canary', values: [] }] }, false],
+    ['a header name with a space', { httpHeaders: [{ name: 'X Canary', values: ['a'] }] }, false],
+    ['a header name over 40 characters', { httpHeaders: [{ name: 'X'.repeat(41), values: ['a'] }] }, false],
+    ['a query string without a value', { queryStrings: [{ key: 'version' }] }, false],
+    ['a query string with an empty key', { queryStrings: [{ key: '', value: 'beta' }] }, false],
+  ])('conditions: %s', (_label, c, ok) => {
+    expect(validateDocument(conditions(c))).toBe(ok);
+  });
+
+  const https = (extra: Record<string, unknown>): unknown =>
+    doc('Listener', { loadBalancer: 'alb', port: 443, protocol: 'HTTPS', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/a', defaultAction: { fixedResponse: { statusCode: 404 } }, ...extra });
+  const cert = (n: number): string => `arn:aws:acm:us-east-1:123456789012:certificate/${n}`;
+
+  it.each<[string, unknown, boolean]>([
+    ['two SNI certificates', [cert(1), cert(2)], true],
+    ['none', [], true],
+    ['an IAM server certificate', ['arn:aws:iam::123456789012:server-certificate/x'], true],
+    ['a listed certificate twice', [cert(1), cert(1)], false],
+    ['not a certificate ARN', ['example.com'], false],
+    ['26 of them', Array.from({ length: 26 }, (_, i) => cert(i)), false],
+  ])('additionalCertificates: %s', (_label, additionalCertificates, ok) => {
+    expect(validateDocument(https({ additionalCertificates }))).toBe(ok);
+  });
+
+  const tgDoc = (extra: Record<string, unknown>): unknown => doc('TargetGroup', { vpcId: 'vpc-0a', protocol: 'HTTP', port: 80, ...extra });
+  const lDoc = (extra: Record<string, unknown>): unknown =>
+    doc('Listener', { loadBalancer: 'nlb', port: 5432, protocol: 'TCP', defaultAction: { forward: { targetGroup: 'db' } }, ...extra });
+
+  it.each<[string, unknown, boolean]>([
+    ['a TCP target group with a TCP health check', tgDoc({ protocol: 'TCP', healthCheck: { protocol: 'TCP' } }), true],
+    ['UDP, TCP_UDP and TLS target groups', tgDoc({ protocol: 'TCP_UDP' }), true],
+    ['protocolVersion GRPC', tgDoc({ protocolVersion: 'GRPC' }), true],
+    ['protocolVersion HTTP3', tgDoc({ protocolVersion: 'HTTP3' }), false],
+    ['a GENEVE target group (gateway load balancers are not managed)', tgDoc({ protocol: 'GENEVE' }), false],
+    ['a UDP health check', tgDoc({ protocol: 'UDP', healthCheck: { protocol: 'UDP' } }), false],
+    ['a TCP listener', lDoc({}), true],
+    ['a TLS listener with an ALPN policy', lDoc({ protocol: 'TLS', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/a', alpnPolicy: 'HTTP2Preferred' }), true],
+    ['an unknown ALPN policy', lDoc({ protocol: 'TLS', alpnPolicy: 'HTTP3' }), false],
+  ])('network load balancers: %s', (_label, document, ok) => {
+    expect(validateDocument(document)).toBe(ok);
+  });
 });

@@ -9,6 +9,7 @@ import { buildIdentityE2eManaged, buildIdentityE2eWorld } from './identity-e2e-w
 import { buildImsManaged, buildImsWorld } from './ims-world.js';
 import { buildSelfWorld } from './self-world.js';
 import { buildOrdersWorkerWorld } from './orders-worker-world.js';
+import { buildStorefrontWorld } from './storefront-world.js';
 import type { World, WorldIds } from './world-building-blocks.js';
 
 export type { World, WorldIds } from './world-building-blocks.js';
@@ -62,8 +63,12 @@ export async function buildAllWorlds(clients: TestClients): Promise<WorldIds> {
   return ids;
 }
 
-/** Everything the whole desired/ directory refers to: the five seed worlds, the controller's own and orders-worker's. */
+/** desired/storefront.yaml: the routing example (issue 13), not a seed system (no guide, no import test). */
+export const STOREFRONT_FILE = `${DESIRED_DIR}storefront.yaml`;
+export { buildStorefrontWorld };
+
+/** Everything the whole desired/ directory refers to: the five seed worlds, the routing example, the controller's own and orders-worker's. */
 export async function buildDesiredDirWorld(clients: TestClients): Promise<WorldIds> {
   const ids = await buildAllWorlds(clients);
-  return { ...ids, ...(await buildSelfWorld(clients)).ids, ...(await buildOrdersWorkerWorld(clients)).ids };
+  return { ...ids, ...(await buildStorefrontWorld(clients)).ids, ...(await buildSelfWorld(clients)).ids, ...(await buildOrdersWorkerWorld(clients)).ids };
 }

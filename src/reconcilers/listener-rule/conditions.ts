@@ -10,5 +10,12 @@ export function toElbConditions(c: RuleConditions): RuleCondition[] {
     out.push({ Field: 'http-request-method', HttpRequestMethodConfig: { Values: [...c.httpRequestMethods] } });
   }
   if (c.sourceIps.length > 0) out.push({ Field: 'source-ip', SourceIpConfig: { Values: [...c.sourceIps] } });
+  for (const h of c.httpHeaders ?? []) out.push({ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: h.name, Values: [...h.values] } });
+  if (c.queryStrings !== undefined && c.queryStrings.length > 0) {
+    out.push({
+      Field: 'query-string',
+      QueryStringConfig: { Values: c.queryStrings.map((q) => (q.key === undefined ? { Value: q.value } : { Key: q.key, Value: q.value })) },
+    });
+  }
   return out;
 }

@@ -3,6 +3,7 @@
 // listener (the other rules on that listener are read with it; the plan judges priorities
 // against the whole desired state).
 import type { DesiredOf, DesiredState } from '../../spec/types.js';
+import { forwardGroups } from '../shared/forward-names.js';
 import { listAt, stringAt, stringsAt, targetGroupIdsOf, type KindEvents } from '../shared/event-hook.js';
 
 const ELB = 'elasticloadbalancing.amazonaws.com';
@@ -14,7 +15,7 @@ function listenerKey(ref: DesiredOf<'ListenerRule'>['spec']['listener']): string
 function references(doc: DesiredOf<'ListenerRule'>, desired: DesiredState): string[] {
   const key = listenerKey(doc.spec.listener);
   const listeners = desired.listeners.filter((l) => `${l.spec.loadBalancer}:${l.spec.port}` === key).map((l) => l.id);
-  return [...targetGroupIdsOf(doc.spec.action.type === 'forward' ? doc.spec.action.targetGroup : undefined), ...listeners];
+  return [...targetGroupIdsOf(...(doc.spec.action.type === 'forward' ? forwardGroups(doc.spec.action).map((g) => g.targetGroup) : [])), ...listeners];
 }
 
 export const listenerRuleEvents: KindEvents<'ListenerRule'> = {

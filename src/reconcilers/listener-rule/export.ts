@@ -13,9 +13,11 @@ export function ruleName(rule: LiveRule, listener: LiveListener): string {
   return nameFromResourceTag('ListenerRule', rule.tags[TAG_RESOURCE]) ?? documentName(`${listener.loadBalancerName}-${listener.port}-p${rule.priority}`);
 }
 
-function conditionsToDesired(rule: LiveRule): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [key, values] of Object.entries(rule.conditions)) if (values.length > 0) out[key] = [...values];
+function conditionsToDesired(rule: LiveRule): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [key, values] of Object.entries(rule.conditions) as [string, unknown[] | undefined][]) {
+    if (values !== undefined && values.length > 0) out[key] = structuredClone(values);
+  }
   return out;
 }
 

@@ -15,6 +15,7 @@ import { nameFromResourceTag } from '../shared/plan-context.js';
 import { isTaggedAs, ownershipOf } from '../shared/ownership.js';
 import { findListener } from '../listener/plan.js';
 import { canonicalJson } from '../../spec/spec-hash.js';
+import { headerKey, queryKey } from '../../spec/rule-conditions.js';
 import { TAG_RESOURCE } from '../types.js';
 import type { LiveListener, LiveRule } from '../types.js';
 
@@ -56,14 +57,30 @@ export function resolveRuleListener(d: DesiredRule, ctx: PlanContext): ListenerR
   };
 }
 
-/** Host headers match case-insensitively in ALB; every list compares as a set. */
-export function comparableConditions(conditions: ListenerRuleSpec['conditions']): ListenerRuleSpec['conditions'] {
+export interface ComparableConditions {
+  pathPatterns: string[];
+  hostHeaders: string[];
+  httpRequestMethods: string[];
+  sourceIps: string[];
+  /** `name: v1,v2` per http-header condition */
+  httpHeaders: string[];
+  /** `key=value` (`=value` without a key) per query-string pair */
+  queryStrings: string[];
+}
+
+/**
+ * Host headers, http-header names and values and query-string pairs match case-insensitively in
+ * ALB, so they compare lower-cased; every list compares as a set.
+ */
+export function comparableConditions(conditions: ListenerRuleSpec['conditions']): ComparableConditions {
   const set = (values: readonly string[]): string[] => [...new Set(values)].sort();
   return {
     pathPatterns: set(conditions.pathPatterns),
     hostHeaders: set(conditions.hostHeaders.map((h) => h.toLowerCase())),
     httpRequestMethods: set(conditions.httpRequestMethods),
     sourceIps: set(conditions.sourceIps),
+    httpHeaders: set((conditions.httpHeaders ?? []).map((h) => headerKey({ name: h.name, values: set(h.values) }).toLowerCase())),
+    queryStrings: set((conditions.queryStrings ?? []).map((q) => queryKey(q).toLowerCase())),
   };
 }
 

@@ -3,7 +3,8 @@
 // Conditions arrive either as the legacy `Values` list or as a per-field *Config; both are read,
 // merged, sorted and de-duplicated, so path sets compare as sets.
 import type { Rule, RuleCondition, Tag } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { RuleConditions } from '../../spec/types.js';
+import type { HttpHeaderCondition, QueryStringPair, RuleConditions } from '../../spec/types.js';
+import { optionalConditions } from '../../spec/rule-conditions.js';
 import { normaliseActions } from '../shared/action-normalise.js';
 import { sortedUnique, tagsFromAws } from '../shared/tags-normalise.js';
 import type { LiveRule } from '../types.js';
@@ -18,7 +19,9 @@ function valuesOf(condition: RuleCondition): string[] {
   return [...(condition.Values ?? []), ...fromConfig];
 }
 
-const FIELD_TO_KEY: Record<string, keyof RuleConditions> = {
+type ListKey = 'pathPatterns' | 'hostHeaders' | 'httpRequestMethods' | 'sourceIps';
+
+const FIELD_TO_KEY: Record<string, ListKey> = {
   'path-pattern': 'pathPatterns',
   'host-header': 'hostHeaders',
   'http-request-method': 'httpRequestMethods',
@@ -26,11 +29,14 @@ const FIELD_TO_KEY: Record<string, keyof RuleConditions> = {
 };
 
 /**
- * Conditions of a rule in the spec's shape. Fields the spec cannot express (http-header,
- * query-string, regex values) are returned in `unsupported` as `field=value` strings.
+ * Conditions of a rule in the spec's shape: http-header conditions one per header condition,
+ * the pairs of every query-string condition in one list. What the spec cannot express (regex
+ * values, unknown fields) is returned in `unsupported` as `field=value` strings.
  */
 export function normaliseConditions(conditions: readonly RuleCondition[] | undefined): RuleConditions & { unsupported: string[] } {
-  const lists: Record<keyof RuleConditions, string[]> = { pathPatterns: [], hostHeaders: [], httpRequestMethods: [], sourceIps: [] };
+  const lists: Record<ListKey, string[]> = { pathPatterns: [], hostHeaders: [], httpRequestMethods: [], sourceIps: [] };
+  const headers: HttpHeaderCondition[] = [];
+  const pairs: QueryStringPair[] = [];
   const unsupported: string[] = [];
   for (const condition of conditions ?? []) {
     const field = condition.Field ?? '';
@@ -44,9 +50,11 @@ export function normaliseConditions(conditions: readonly RuleCondition[] | undef
     if (key === undefined) {
       if (field === 'http-header') {
         const h = condition.HttpHeaderConfig;
-        for (const v of h?.Values ?? []) unsupported.push(`http-header:${h?.HttpHeaderName ?? ''}=${v}`);
+        headers.push({ name: h?.HttpHeaderName ?? '', values: [...(h?.Values ?? [])] });
       } else if (field === 'query-string') {
-        for (const kv of condition.QueryStringConfig?.Values ?? []) unsupported.push(`query-string:${kv.Key ?? ''}=${kv.Value ?? ''}`);
+        for (const kv of condition.QueryStringConfig?.Values ?? []) {
+          pairs.push(kv.Key === undefined || kv.Key === '' ? { value: kv.Value ?? '' } : { key: kv.Key, value: kv.Value ?? '' });
+        }
       } else {
         for (const v of condition.Values ?? []) unsupported.push(`${field}=${v}`);
       }
@@ -59,6 +67,7 @@ export function normaliseConditions(conditions: readonly RuleCondition[] | undef
     hostHeaders: sortedUnique(lists.hostHeaders),
     httpRequestMethods: sortedUnique(lists.httpRequestMethods),
     sourceIps: sortedUnique(lists.sourceIps),
+    ...optionalConditions({ httpHeaders: headers, queryStrings: pairs }),
     unsupported: sortedUnique(unsupported),
   };
 }

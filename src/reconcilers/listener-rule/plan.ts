@@ -10,6 +10,7 @@ import { decideUpdate, isTaggedAs, ownershipOf } from '../shared/ownership.js';
 import { comparableConditions, listenerLabel, matchRules, resolveRuleListener } from './match.js';
 import { diffField, diffSet, valuesEqual, withoutIgnored } from '../shared/compare-values.js';
 import { TAG_OWNER, TAG_RESOURCE } from '../types.js';
+import { headerKey, queryKey } from '../../spec/rule-conditions.js';
 import type { ChangeOf, FieldDiff, LiveListener, LiveRule } from '../types.js';
 
 type DesiredRule = DesiredOf<'ListenerRule'>;
@@ -20,7 +21,7 @@ export function diffRule(desired: DesiredRule, live: LiveRule, index: TargetGrou
   diffField(diffs, 'priority', live.priority, desired.spec.priority);
   const want = comparableConditions(desired.spec.conditions);
   const have = comparableConditions(live.conditions);
-  for (const key of ['pathPatterns', 'hostHeaders', 'httpRequestMethods', 'sourceIps'] as const) {
+  for (const key of ['pathPatterns', 'hostHeaders', 'httpRequestMethods', 'sourceIps', 'httpHeaders', 'queryStrings'] as const) {
     diffSet(diffs, `conditions.${key}`, have[key], want[key]);
   }
   if (live.unsupportedConditions !== undefined && live.unsupportedConditions.length > 0) {
@@ -39,6 +40,8 @@ function describeContent(c: RuleConditions, unsupported: readonly string[], acti
     ...(c.pathPatterns.length > 0 ? [`path ${c.pathPatterns.join(',')}`] : []),
     ...(c.httpRequestMethods.length > 0 ? [`method ${c.httpRequestMethods.join(',')}`] : []),
     ...(c.sourceIps.length > 0 ? [`source-ip ${c.sourceIps.join(',')}`] : []),
+    ...(c.httpHeaders ?? []).map((h) => `header ${headerKey(h)}`),
+    ...(c.queryStrings !== undefined && c.queryStrings.length > 0 ? [`query ${c.queryStrings.map(queryKey).join(',')}`] : []),
     ...unsupported,
   ];
   return `${parts.join(' ') || 'no conditions'} -> ${action}`;

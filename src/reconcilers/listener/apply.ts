@@ -1,11 +1,14 @@
 // Listener applier: CreateListener (with tags) on an existing load balancer, ModifyListener for
-// the default action / protocol / port / certificate, tags on adopt, DeleteListener on prune.
+// the default action / protocol / port / certificate, Add/RemoveListenerCertificates for declared
+// SNI certificates, tags on adopt, DeleteListener on prune.
 import {
+  AddListenerCertificatesCommand,
   AddTagsCommand,
   CreateListenerCommand,
   DeleteListenerCommand,
   DescribeListenersCommand,
   ModifyListenerCommand,
+  RemoveListenerCertificatesCommand,
   type Action as ElbAction,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorCode } from '../../aws/errors.js';
@@ -54,10 +57,11 @@ function defaultAction(change: ListenerChange, ctx: ApplyContext): ElbAction {
   return toElbAction(requireDesired(change).spec.defaultAction, (name) => resolveTargetGroupArn(ctx, name, change.id));
 }
 
-function certificates(desired: DesiredOf<'Listener'>): { Certificates?: { CertificateArn: string }[]; SslPolicy?: string } {
+function certificates(desired: DesiredOf<'Listener'>): { Certificates?: { CertificateArn: string }[]; SslPolicy?: string; AlpnPolicy?: string[] } {
   return {
     ...(desired.spec.certificateArn === undefined ? {} : { Certificates: [{ CertificateArn: desired.spec.certificateArn }] }),
     ...(desired.spec.sslPolicy === undefined ? {} : { SslPolicy: desired.spec.sslPolicy }),
+    ...(desired.spec.alpnPolicy === undefined ? {} : { AlpnPolicy: [desired.spec.alpnPolicy] }),
   };
 }
 
@@ -117,9 +121,46 @@ async function createListener(change: ListenerChange, ctx: ApplyContext): Promis
   });
   ctx.listeners.set(listenerKey(spec.loadBalancer, spec.port), arn);
   ctx.forwards.update(arn, change.id, elbActionTargets(action));
+  await syncAdditionalCertificates(change, ctx, arn, [], spec.additionalCertificates);
 }
 
-const MODIFIABLE = ['defaultAction', 'protocol', 'port', 'certificateArn', 'sslPolicy'];
+/** AddListenerCertificates for the declared SNI certificates the listener lacks, RemoveListenerCertificates for the others. */
+async function syncAdditionalCertificates(
+  change: ListenerChange,
+  ctx: ApplyContext,
+  arn: string,
+  live: readonly string[],
+  desired: readonly string[] | undefined,
+): Promise<void> {
+  if (desired === undefined) return;
+  const add = desired.filter((c) => !live.includes(c));
+  const remove = live.filter((c) => !desired.includes(c));
+  if (add.length > 0) {
+    await performWrite(ctx, {
+      change,
+      verb: 'update',
+      service: 'elbv2',
+      operation: 'AddListenerCertificates',
+      target: arn,
+      detail: `(${add.length} SNI certificate(s))`,
+      send: () => ctx.clients.elbv2.send(new AddListenerCertificatesCommand({ ListenerArn: arn, Certificates: add.map((c) => ({ CertificateArn: c })) })),
+    });
+  }
+  if (remove.length > 0) {
+    await performWrite(ctx, {
+      change,
+      verb: 'update',
+      service: 'elbv2',
+      operation: 'RemoveListenerCertificates',
+      target: arn,
+      detail: `(${remove.length} SNI certificate(s))`,
+      send: () =>
+        ctx.clients.elbv2.send(new RemoveListenerCertificatesCommand({ ListenerArn: arn, Certificates: remove.map((c) => ({ CertificateArn: c })) })),
+    });
+  }
+}
+
+const MODIFIABLE = ['defaultAction', 'protocol', 'port', 'certificateArn', 'sslPolicy', 'alpnPolicy'];
 
 async function updateListener(change: ListenerChange, ctx: ApplyContext): Promise<void> {
   const desired = requireDesired(change);
@@ -147,6 +188,9 @@ async function updateListener(change: ListenerChange, ctx: ApplyContext): Promis
         ),
     });
     ctx.forwards.update(arn, change.id, elbActionTargets(action));
+  }
+  if (change.diffs.some((d) => d.path === 'additionalCertificates')) {
+    await syncAdditionalCertificates(change, ctx, arn, change.live?.additionalCertificates ?? [], desired.spec.additionalCertificates);
   }
   const wanted: Tags = { ...ownershipTags(ctx, 'Listener', change.name), [TAG_SPEC_HASH]: desired.specHash };
   const liveTags = change.live?.tags ?? {};

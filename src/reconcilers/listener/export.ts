@@ -39,7 +39,8 @@ export function listenerToDesired(l: LiveListener, ctx: ExportContext): DesiredD
       protocol: l.protocol,
       certificateArn: l.certificateArn,
       // an HTTP listener has no TLS policy (emulators report one anyway)
-      sslPolicy: l.protocol === 'HTTPS' ? l.sslPolicy : undefined,
+      sslPolicy: l.protocol === 'HTTPS' || l.protocol === 'TLS' ? l.sslPolicy : undefined,
+      alpnPolicy: l.protocol === 'TLS' && l.alpnPolicy !== 'None' ? l.alpnPolicy : undefined,
       defaultAction,
     }),
   };

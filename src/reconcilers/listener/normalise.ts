@@ -4,7 +4,7 @@ import { normaliseActions } from '../shared/action-normalise.js';
 import { tagsFromAws } from '../shared/tags-normalise.js';
 import type { LiveListener } from '../types.js';
 
-export function normaliseListener(listener: Listener, loadBalancerName: string, tags: Tag[]): LiveListener {
+export function normaliseListener(listener: Listener, loadBalancerName: string, tags: Tag[], additionalCertificates?: readonly string[]): LiveListener {
   const certificates = listener.Certificates ?? [];
   const certificate = certificates.find((c) => c.IsDefault === true) ?? certificates[0];
   const out: LiveListener = {
@@ -18,5 +18,8 @@ export function normaliseListener(listener: Listener, loadBalancerName: string, 
   };
   if (certificate?.CertificateArn !== undefined) out.certificateArn = certificate.CertificateArn;
   if (listener.SslPolicy !== undefined && listener.SslPolicy !== '') out.sslPolicy = listener.SslPolicy;
+  const alpn = listener.AlpnPolicy?.[0];
+  if (alpn !== undefined && alpn !== '') out.alpnPolicy = alpn;
+  if (additionalCertificates !== undefined) out.additionalCertificates = [...new Set(additionalCertificates)].sort();
   return out;
 }

@@ -6,7 +6,7 @@ import type { TargetGroupIndex } from '../shared/compare-actions.js';
 import { nameFromResourceTag, pruneReason, resourceId } from '../shared/plan-context.js';
 import type { KindPlan, PlanContext } from '../shared/plan-context.js';
 import { decideUpdate, foreignOwnerMessage, ownershipOf } from '../shared/ownership.js';
-import { diffField, valuesEqual, withoutIgnored } from '../shared/compare-values.js';
+import { diffField, diffSet, valuesEqual, withoutIgnored } from '../shared/compare-values.js';
 import { TAG_RESOURCE } from '../types.js';
 import type { FieldDiff, LiveListener } from '../types.js';
 
@@ -19,6 +19,9 @@ export function diffListener(desired: DesiredListener, live: LiveListener, index
   diffField(diffs, 'protocol', live.protocol, s.protocol);
   if (s.certificateArn !== undefined) diffField(diffs, 'certificateArn', live.certificateArn, s.certificateArn);
   if (s.sslPolicy !== undefined) diffField(diffs, 'sslPolicy', live.sslPolicy, s.sslPolicy);
+  // AWS's default is None; a listener that never had one reports none
+  if (s.alpnPolicy !== undefined) diffField(diffs, 'alpnPolicy', live.alpnPolicy ?? 'None', s.alpnPolicy);
+  if (s.additionalCertificates !== undefined) diffSet(diffs, 'additionalCertificates', live.additionalCertificates ?? [], s.additionalCertificates);
   if (!valuesEqual(liveActionKey(live.defaultAction), desiredActionKey(s.defaultAction, index))) {
     diffs.push({ path: 'defaultAction', live: renderLiveAction(live.defaultAction, index), desired: renderDesiredAction(s.defaultAction, index) });
   }

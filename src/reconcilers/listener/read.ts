@@ -2,7 +2,8 @@
 // ListenerRule documents name. Calls: DescribeLoadBalancers by names (20 a call, missing names
 // handled like target groups), DescribeListeners once per load balancer (paginated),
 // DescribeListeners by ARN for listeners named only by ARN and not already read. The rules of
-// the listeners in use are read by listener-rule/read.ts from this read.
+// the listeners in use are read by listener-rule/read.ts from this read. DescribeListenerCertificates
+// once per HTTPS/TLS listener whose document declares additionalCertificates, none otherwise.
 // With --prune (`owned`): also the listeners of the load balancers that the target groups read
 // (declared ones, and undeclared ones of ours) are attached to, when no file names that load
 // balancer: DescribeListeners once per such load balancer (ELBv2 has no account-wide listener
@@ -12,6 +13,7 @@
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  paginateDescribeListenerCertificates,
   paginateDescribeListeners,
   type Listener,
   type LoadBalancer,
@@ -138,8 +140,34 @@ export async function readListeners(
     }
   }
 
+  await readAdditionalCertificates(desired, clients, listeners);
   if (io.owned && io.targetGroups !== undefined) listeners.push(...(await ownedCandidates(clients, loadBalancers, listeners, await io.targetGroups())));
   return { loadBalancers, listeners };
+}
+
+/**
+ * The SNI certificates of each listener whose Listener document declares additionalCertificates
+ * and that AWS serves with certificates (HTTPS, TLS): one DescribeListenerCertificates each (paged);
+ * no call for any other listener. The default certificate (IsDefault) is not one of them.
+ */
+async function readAdditionalCertificates(desired: DesiredState, clients: AwsClients, listeners: ListenerRead[]): Promise<void> {
+  const declaring = new Map(
+    desired.listeners.filter((l) => l.spec.additionalCertificates !== undefined).map((l) => [`${l.spec.loadBalancer}:${l.spec.port}`, l.id]),
+  );
+  if (declaring.size === 0) return;
+  await Promise.all(
+    listeners.map(async (read) => {
+      const id = declaring.get(`${read.loadBalancerName}:${read.listener.Port ?? 0}`);
+      const arn = read.listener.ListenerArn;
+      if (id === undefined || arn === undefined || !['HTTPS', 'TLS'].includes(read.listener.Protocol ?? '')) return;
+      const certificates = await collectPages(
+        paginateDescribeListenerCertificates({ client: clients.elbv2, stopOnSameToken: true }, { ListenerArn: arn, PageSize: ELBV2_PAGE_SIZE }),
+        (page) => page.Certificates,
+        { service: 'elbv2', operation: 'DescribeListenerCertificates', resource: id },
+      );
+      read.additionalCertificates = certificates.filter((c) => c.IsDefault !== true).flatMap((c) => (c.CertificateArn === undefined ? [] : [c.CertificateArn]));
+    }),
+  );
 }
 
 /** With --prune: the listeners of load balancers no file names that the target groups read are attached to. */

@@ -21,7 +21,7 @@ export const listenerReconciler: Reconciler<'Listener', ListenerAppliers> = {
     ),
   normalise: (raw, tags) => ({
     loadBalancers: raw.loadBalancers,
-    listeners: raw.listeners.map((l) => normaliseListener(l.listener, l.loadBalancerName, tags(l.listener.ListenerArn))),
+    listeners: raw.listeners.map((l) => normaliseListener(l.listener, l.loadBalancerName, tags(l.listener.ListenerArn), l.additionalCertificates)),
   }),
   plan: planListeners,
   appliers: listenerAppliers,

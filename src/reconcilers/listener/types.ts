@@ -14,6 +14,8 @@ export interface ListenerRead {
   loadBalancerName: string;
   /** read only with --prune: on a load balancer no file names (see read.ts) */
   pruneCandidate?: boolean;
+  /** the non-default certificates, read only for a declared listener with additionalCertificates */
+  additionalCertificates?: string[];
 }
 
 export interface ListenersRead {
@@ -29,6 +31,10 @@ export interface LiveListener {
   protocol: string;
   certificateArn?: string;
   sslPolicy?: string;
+  /** TLS listeners: the one ALPN policy AWS holds */
+  alpnPolicy?: string;
+  /** SNI certificates, sorted; absent when not read */
+  additionalCertificates?: string[];
   defaultAction: LiveAction;
   tags: Tags;
 }

@@ -1,6 +1,7 @@
 // A live ELBv2 action -> the YAML action (`forward` | `fixedResponse` | `redirect`), for import:
-// the inverse of spec/normalise-resources.ts normaliseAction. What the YAML cannot say
-// (several weighted target groups, authenticate actions before the terminal one) is a warning.
+// the inverse of spec/normalise-resources.ts normaliseAction (weighted forwards and their
+// stickiness included). What the YAML cannot say (authenticate actions before the terminal one)
+// is a warning.
 import type { ExportContext } from './export-hook.js';
 import type { LiveAction } from './resource-types.js';
 
@@ -9,11 +10,12 @@ export function actionToDesired(action: LiveAction, ctx: ExportContext, warnings
     warnings.push(`actions ${action.preceding.join(', ')} before the ${action.type} cannot be written in YAML: plan will show a difference`);
   }
   switch (action.type) {
-    case 'forward':
-      if (action.weighted !== undefined) {
-        warnings.push(`a weighted forward to ${action.weighted.length} target groups cannot be written in YAML (written as the first): plan will show a difference`);
-      }
-      return { forward: { targetGroup: ctx.refOf(action.targetGroupArn) } };
+    case 'forward': {
+      const stickiness = action.stickiness === undefined ? {} : { stickiness: { ...action.stickiness } };
+      if (action.weighted === undefined && action.stickiness === undefined) return { forward: { targetGroup: ctx.refOf(action.targetGroupArn) } };
+      const groups = action.weighted ?? [{ targetGroupArn: action.targetGroupArn, weight: 1 }];
+      return { forward: { targetGroups: groups.map((w) => ({ targetGroup: ctx.refOf(w.targetGroupArn), weight: w.weight })), ...stickiness } };
+    }
     case 'fixed-response': {
       const code = Number(action.statusCode);
       const out: Record<string, unknown> = { statusCode: Number.isInteger(code) ? code : action.statusCode };

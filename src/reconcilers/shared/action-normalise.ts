@@ -28,14 +28,16 @@ function notPlaceholder(value: string | undefined, placeholder: string): string 
 
 function forwardOf(action: AwsAction): LiveAction {
   const tuples = (action.ForwardConfig?.TargetGroups ?? []).filter((t) => t.TargetGroupArn !== undefined);
+  const sticky = action.ForwardConfig?.TargetGroupStickinessConfig;
+  const stickiness = sticky?.Enabled === true ? { stickiness: { enabled: true as const, durationSeconds: sticky.DurationSeconds ?? 0 } } : {};
   if (tuples.length > 1) {
     const weighted = tuples
       .map((t) => ({ targetGroupArn: t.TargetGroupArn ?? '', weight: t.Weight ?? 1 }))
       .sort((a, b) => (a.targetGroupArn < b.targetGroupArn ? -1 : a.targetGroupArn > b.targetGroupArn ? 1 : 0));
-    return { type: 'forward', targetGroupArn: weighted[0]?.targetGroupArn ?? '', weighted };
+    return { type: 'forward', targetGroupArn: weighted[0]?.targetGroupArn ?? '', weighted, ...stickiness };
   }
   const arn = action.TargetGroupArn ?? tuples[0]?.TargetGroupArn ?? '';
-  return { type: 'forward', targetGroupArn: arn };
+  return { type: 'forward', targetGroupArn: arn, ...stickiness };
 }
 
 function terminalOf(action: AwsAction): LiveAction {

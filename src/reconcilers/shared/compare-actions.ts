@@ -4,6 +4,7 @@
 // forward to a target group that does not exist yet never equals any live forward. Pure.
 import type { Action, TargetGroupRef } from '../../spec/types.js';
 import { REDIRECT_PLACEHOLDERS } from './action-normalise.js';
+import { forwardGroups } from './forward-names.js';
 import type { LiveTargetGroup } from '../target-group/types.js';
 import type { LiveAction } from './resource-types.js';
 
@@ -65,9 +66,42 @@ function fixedOf(action: Extract<Action, { type: 'fixed-response' }>): Comparabl
   return out;
 }
 
+interface Weighted {
+  arn: string;
+  weight: number;
+}
+
+/**
+ * A forward, comparable: one target group by ARN alone (its weight does not matter), several as
+ * `arn*weight` sorted; enabled stickiness by its duration.
+ */
+function forwardKey(groups: readonly Weighted[], stickiness: { durationSeconds: number } | undefined): Comparable {
+  const out: Comparable = {
+    type: 'forward',
+    targetGroups: groups.length === 1 ? [groups[0]!.arn] : groups.map((g) => `${g.arn}*${g.weight}`).sort(),
+  };
+  if (stickiness !== undefined) out.stickiness = stickiness.durationSeconds;
+  return out;
+}
+
+function liveGroups(action: Extract<LiveAction, { type: 'forward' }>): Weighted[] {
+  return action.weighted !== undefined && action.weighted.length > 1
+    ? action.weighted.map((w) => ({ arn: w.targetGroupArn, weight: w.weight }))
+    : [{ arn: action.targetGroupArn, weight: 1 }];
+}
+
+function renderForward(groups: readonly { label: string; weight: number }[], stickiness: { durationSeconds: number } | undefined): string {
+  const sorted = [...groups].sort((a, b) => a.label.localeCompare(b.label));
+  const targets = sorted.length === 1 ? sorted[0]!.label : sorted.map((g) => `${g.label} (weight ${g.weight})`).join(', ');
+  return `forward ${targets}${stickiness === undefined ? '' : `, stickiness ${stickiness.durationSeconds}s`}`;
+}
+
 /** The comparable form of a desired action (target groups as live ARNs). */
 export function desiredActionKey(action: Action, index: TargetGroupIndex): Comparable {
-  if (action.type === 'forward') return { type: 'forward', targetGroups: [index.arnOf(action.targetGroup)] };
+  if (action.type === 'forward') {
+    const groups = forwardGroups(action).map((g) => ({ arn: index.arnOf(g.targetGroup), weight: g.weight }));
+    return forwardKey(groups, 'stickiness' in action ? action.stickiness : undefined);
+  }
   return action.type === 'redirect' ? withoutPlaceholders(action) : fixedOf(action);
 }
 
@@ -75,10 +109,7 @@ export function desiredActionKey(action: Action, index: TargetGroupIndex): Compa
 export function liveActionKey(action: LiveAction): Comparable {
   let out: Comparable;
   if (action.type === 'forward') {
-    out =
-      action.weighted !== undefined && action.weighted.length > 1
-        ? { type: 'forward', targetGroups: action.weighted.map((w) => `${w.targetGroupArn}*${w.weight}`) }
-        : { type: 'forward', targetGroups: [action.targetGroupArn] };
+    out = forwardKey(liveGroups(action), action.stickiness);
   } else {
     out = action.type === 'redirect' ? withoutPlaceholders(action) : fixedOf(action);
   }
@@ -99,7 +130,10 @@ function describeFixed(a: Comparable): string {
 
 /** How a desired action reads in a plan: `forward users-tg`, `fixed-response 404 text/plain "Not found"`. */
 export function renderDesiredAction(action: Action, index: TargetGroupIndex): string {
-  if (action.type === 'forward') return `forward ${index.labelOf(action.targetGroup)}`;
+  if (action.type === 'forward') {
+    const groups = forwardGroups(action).map((g) => ({ label: index.labelOf(g.targetGroup), weight: g.weight }));
+    return renderForward(groups, 'stickiness' in action ? action.stickiness : undefined);
+  }
   return action.type === 'redirect' ? describeRedirect(withoutPlaceholders(action)) : describeFixed(fixedOf(action));
 }
 
@@ -107,10 +141,7 @@ export function renderDesiredAction(action: Action, index: TargetGroupIndex): st
 export function renderLiveAction(action: LiveAction, index: TargetGroupIndex): string {
   let text: string;
   if (action.type === 'forward') {
-    text =
-      action.weighted !== undefined && action.weighted.length > 1
-        ? `forward ${action.weighted.map((w) => `${index.nameOf(w.targetGroupArn)} (weight ${w.weight})`).join(', ')}`
-        : `forward ${index.nameOf(action.targetGroupArn)}`;
+    text = renderForward(liveGroups(action).map((g) => ({ label: index.nameOf(g.arn), weight: g.weight })), action.stickiness);
   } else {
     text = action.type === 'redirect' ? describeRedirect(withoutPlaceholders(action)) : describeFixed(fixedOf(action));
   }

@@ -1,15 +1,33 @@
 // Desired (and live) actions -> ELBv2 request shapes, shared by the listener and listener rule
 // appliers and the moves of a target group replace.
 import type { Action as ElbAction } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Action } from '../../spec/types.js';
+import type { Action, TargetGroupRef } from '../../spec/types.js';
 import type { LiveAction } from './resource-types.js';
+
+/**
+ * A ForwardConfig. Stickiness is always sent (disabled when not given): ModifyRule replaces the
+ * action whole, and saying it keeps the request independent of what AWS defaults to.
+ */
+function weightedForward(targetGroups: { TargetGroupArn: string; Weight: number }[], stickiness: { durationSeconds: number } | undefined): ElbAction {
+  return {
+    Type: 'forward',
+    ForwardConfig: {
+      TargetGroups: targetGroups,
+      TargetGroupStickinessConfig: stickiness === undefined ? { Enabled: false } : { Enabled: true, DurationSeconds: stickiness.durationSeconds },
+    },
+  };
+}
 
 /** `resolveTargetGroup(name)` returns the ARN of a declared target group (or throws). */
 export function toElbAction(action: Action, resolveTargetGroup: (name: string) => string): ElbAction {
   switch (action.type) {
     case 'forward': {
-      const ref = action.targetGroup;
-      return { Type: 'forward', TargetGroupArn: 'arn' in ref ? ref.arn : resolveTargetGroup(ref.name) };
+      const arnOf = (ref: TargetGroupRef): string => ('arn' in ref ? ref.arn : resolveTargetGroup(ref.name));
+      if ('targetGroup' in action) return { Type: 'forward', TargetGroupArn: arnOf(action.targetGroup) };
+      return weightedForward(
+        action.targetGroups.map((g) => ({ TargetGroupArn: arnOf(g.targetGroup), Weight: g.weight })),
+        action.stickiness,
+      );
     }
     case 'fixed-response':
       return {
@@ -49,13 +67,9 @@ export function liveActionWithSwap(action: LiveAction, fromArn: string, toArn: s
   }
   const swap = (arn: string): string => (arn === fromArn ? toArn : arn);
   if (action.weighted !== undefined && action.weighted.length > 1) {
-    return {
-      Type: 'forward',
-      ForwardConfig: {
-        TargetGroups: action.weighted.map((w) => ({ TargetGroupArn: swap(w.targetGroupArn), Weight: w.weight })),
-      },
-    };
+    return weightedForward(action.weighted.map((w) => ({ TargetGroupArn: swap(w.targetGroupArn), Weight: w.weight })), action.stickiness);
   }
+  if (action.stickiness !== undefined) return weightedForward([{ TargetGroupArn: swap(action.targetGroupArn), Weight: 1 }], action.stickiness);
   return { Type: 'forward', TargetGroupArn: swap(action.targetGroupArn) };
 }
 
@@ -67,9 +81,10 @@ export function elbActionTargets(action: ElbAction): string[] {
   return [...arns];
 }
 
-/** A live single-target forward whose target group now resolves to another ARN (replaced). */
+/** A live forward whose target groups now resolve to other ARNs (one of them was replaced). */
 export function forwardMoved(live: LiveAction, desired: ElbAction): boolean {
-  if (live.type !== 'forward' || desired.Type !== 'forward' || desired.TargetGroupArn === undefined) return false;
-  if (live.weighted !== undefined && live.weighted.length > 1) return false;
-  return live.targetGroupArn !== desired.TargetGroupArn;
+  if (live.type !== 'forward' || desired.Type !== 'forward') return false;
+  const have = [...new Set([live.targetGroupArn, ...(live.weighted ?? []).map((w) => w.targetGroupArn)])].sort();
+  const want = elbActionTargets(desired).sort();
+  return have.join(' ') !== want.join(' ');
 }

@@ -13,12 +13,19 @@ export type Tags = Record<string, string>;
 /**
  * Live actions name target groups by ARN; plan maps ARNs back to declared names.
  * A ForwardConfig with several target groups is kept whole in `weighted` (targetGroupArn is then the
- * first of them) so that it differs from a single-target-group forward. `preceding` lists action
+ * first of them) so that it differs from a single-target-group forward; enabled target group
+ * stickiness is kept in `stickiness`. `preceding` lists action
  * types AWS runs before the terminal one (authenticate-oidc, ...): the spec cannot express them, so
  * any makes the live action differ from the desired one.
  */
 export type LiveAction = (
-  | { type: 'forward'; targetGroupArn: string; weighted?: { targetGroupArn: string; weight: number }[] }
+  | {
+      type: 'forward';
+      targetGroupArn: string;
+      weighted?: { targetGroupArn: string; weight: number }[];
+      /** target group stickiness, only when enabled */
+      stickiness?: { enabled: true; durationSeconds: number };
+    }
   | Exclude<Action, { type: 'forward' }>
 ) & { preceding?: string[] };
 

@@ -114,6 +114,7 @@ async function createTargetGroup(change: TargetGroupChange, ctx: ApplyContext, a
             new CreateTargetGroupCommand({
               Name: awsName,
               Protocol: spec.protocol,
+              ...(spec.protocolVersion === undefined ? {} : { ProtocolVersion: spec.protocolVersion }),
               Port: spec.port,
               VpcId: spec.vpcId,
               TargetType: spec.targetType,

@@ -32,6 +32,7 @@ export function targetGroupToDesired(tg: LiveTargetGroup): DesiredDocument {
     spec: compact({
       vpcId: tg.vpcId,
       protocol: tg.protocol,
+      protocolVersion: tg.protocolVersion === undefined || tg.protocolVersion === 'HTTP1' ? undefined : tg.protocolVersion,
       port: tg.port,
       targetType: tg.targetType === 'instance' ? undefined : tg.targetType,
       healthCheck: healthCheckToDesired(tg),

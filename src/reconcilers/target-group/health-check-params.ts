@@ -3,7 +3,7 @@ import type { HealthCheckSpec } from '../../spec/types.js';
 
 export interface HealthCheckParams {
   HealthCheckPath?: string;
-  HealthCheckProtocol?: 'HTTP' | 'HTTPS';
+  HealthCheckProtocol?: 'HTTP' | 'HTTPS' | 'TCP';
   HealthCheckPort?: string;
   HealthCheckIntervalSeconds?: number;
   HealthCheckTimeoutSeconds?: number;

@@ -26,7 +26,7 @@ export function normaliseTargetGroup(
   const protocol = tg.Protocol ?? 'HTTP';
   const healthCheck: Required<HealthCheckSpec> = {
     path: tg.HealthCheckPath ?? AWS_HEALTH_CHECK_DEFAULTS.path,
-    // AWS only has HTTP/HTTPS health checks for HTTP/HTTPS target groups; other values pass through.
+    // HTTP/HTTPS target groups have HTTP/HTTPS health checks; NLB groups also TCP. Other values pass through.
     protocol: (tg.HealthCheckProtocol ?? protocol) as Required<HealthCheckSpec>['protocol'],
     port: tg.HealthCheckPort ?? AWS_HEALTH_CHECK_DEFAULTS.port,
     intervalSeconds: tg.HealthCheckIntervalSeconds ?? AWS_HEALTH_CHECK_DEFAULTS.intervalSeconds,
@@ -44,6 +44,7 @@ export function normaliseTargetGroup(
     name: tg.TargetGroupName ?? '',
     vpcId: tg.VpcId ?? '',
     protocol,
+    ...(tg.ProtocolVersion === undefined || tg.ProtocolVersion === '' ? {} : { protocolVersion: tg.ProtocolVersion }),
     port: tg.Port ?? 0,
     targetType: tg.TargetType ?? 'instance',
     healthCheck,

@@ -1,6 +1,6 @@
 // Plan for TargetGroup resources. Pure: DesiredState + LiveState in, Changes out.
 // Matched by AWS name, or by our resource tag (a replaced target group lives on under a derived
-// name). protocol / port / vpcId / targetType cannot change in place: replace.
+// name). protocol / protocolVersion / port / vpcId / targetType cannot change in place: replace.
 import type { DesiredOf } from '../../spec/types.js';
 import { diffDeclared, diffField, withoutIgnored } from '../shared/compare-values.js';
 import { causeOf, decideUpdate, foreignOwnerMessage, ownershipOf } from '../shared/ownership.js';
@@ -13,13 +13,15 @@ import type { LiveTargetGroup } from '../types.js';
 
 type DesiredTargetGroup = DesiredOf<'TargetGroup'>;
 
-export const TARGET_GROUP_IMMUTABLE_FIELDS = ['protocol', 'port', 'vpcId', 'targetType'] as const;
+export const TARGET_GROUP_IMMUTABLE_FIELDS = ['protocol', 'protocolVersion', 'port', 'vpcId', 'targetType'] as const;
 
 /** Every field difference of a target group, immutable ones included, before `ignore`. */
 export function diffTargetGroup(desired: DesiredTargetGroup, live: LiveTargetGroup): FieldDiff[] {
   const s = desired.spec;
   const diffs: FieldDiff[] = [];
   diffField(diffs, 'protocol', live.protocol, s.protocol);
+  // compared only when declared: AWS reports HTTP1 for HTTP/HTTPS groups that never named one
+  if (s.protocolVersion !== undefined) diffField(diffs, 'protocolVersion', live.protocolVersion ?? 'HTTP1', s.protocolVersion);
   diffField(diffs, 'port', live.port, s.port);
   diffField(diffs, 'vpcId', live.vpcId, s.vpcId);
   diffField(diffs, 'targetType', live.targetType, s.targetType);

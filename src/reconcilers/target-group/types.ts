@@ -21,6 +21,8 @@ export interface LiveTargetGroup {
   name: string;
   vpcId: string;
   protocol: string;
+  /** HTTP1 | HTTP2 | GRPC as AWS reports it (HTTP/HTTPS groups); absent for the others */
+  protocolVersion?: string;
   port: number;
   targetType: string;
   /** every field as AWS reports it (AWS fills defaults) */

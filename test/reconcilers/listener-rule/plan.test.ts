@@ -38,7 +38,8 @@ function liveListener(tags: Tags = {}, o: Partial<LiveListener> = {}): LiveListe
 }
 
 function liveRuleOf(d: DesiredOf<'ListenerRule'>, n: number, tags: Tags, o: Partial<LiveRule> = {}): LiveRule {
-  const action = d.spec.action.type === 'forward' && 'name' in d.spec.action.targetGroup ? { type: 'forward' as const, targetGroupArn: tgArn(d.spec.action.targetGroup.name) } : { type: 'fixed-response' as const, statusCode: '404' };
+  const a = d.spec.action;
+  const action = a.type === 'forward' && 'targetGroup' in a && 'name' in a.targetGroup ? { type: 'forward' as const, targetGroupArn: tgArn(a.targetGroup.name) } : { type: 'fixed-response' as const, statusCode: '404' };
   return { arn: ruleArn(n), listenerArn: LISTENER_ARN, priority: d.spec.priority, conditions: { ...d.spec.conditions }, action, tags, ...o };
 }
 
@@ -103,6 +104,61 @@ describe('planListenerRules: matching and adoption', () => {
     });
     const [c] = planOf([usersApi], world([live])).changes;
     expect(c!.diffs).toEqual([{ path: 'action', live: 'forward client-tg (weight 50), users-tg (weight 50)', desired: 'forward users-tg' }]);
+  });
+
+  const canary = (blue: number, green: number, stickiness?: { enabled: true; durationSeconds: number }) =>
+    listenerRule('users-api', {
+      action: {
+        type: 'forward',
+        targetGroups: [{ targetGroup: { name: 'client-tg' }, weight: green }, { targetGroup: { name: 'users-tg' }, weight: blue }],
+        ...(stickiness === undefined ? {} : { stickiness }),
+      },
+    });
+  const liveCanary = (d: ReturnType<typeof canary>, blue: number, green: number, stickiness?: { enabled: true; durationSeconds: number }): LiveRule =>
+    liveRuleOf(usersApi, 1, ours(d.id, d.specHash), {
+      action: {
+        type: 'forward',
+        targetGroupArn: tgArn('client-tg'),
+        weighted: [{ targetGroupArn: tgArn('client-tg'), weight: green }, { targetGroupArn: tgArn('users-tg'), weight: blue }],
+        ...(stickiness === undefined ? {} : { stickiness }),
+      },
+    });
+
+  it('a weighted forward equal to the live one (weights and stickiness) is a noop', () => {
+    const d = canary(90, 10, { enabled: true, durationSeconds: 3600 });
+    const [c] = planOf([d], world([liveCanary(d, 90, 10, { enabled: true, durationSeconds: 3600 })])).changes;
+    expect(c!.action).toBe('noop');
+  });
+
+  it('weights changed in the console: drift with both weight sets', () => {
+    const d = canary(90, 10);
+    const [c] = planOf([d], world([liveCanary(d, 50, 50)])).changes;
+    expect(c).toMatchObject({ action: 'update', cause: 'drift' });
+    expect(c!.diffs).toEqual([
+      { path: 'action', live: 'forward client-tg (weight 50), users-tg (weight 50)', desired: 'forward client-tg (weight 10), users-tg (weight 90)' },
+    ]);
+  });
+
+  it('stickiness turned on by hand differs; its duration is compared', () => {
+    const d = canary(90, 10, { enabled: true, durationSeconds: 3600 });
+    expect(planOf([d], world([liveCanary(d, 90, 10)])).changes[0]!.diffs).toEqual([
+      { path: 'action', live: 'forward client-tg (weight 10), users-tg (weight 90)', desired: 'forward client-tg (weight 10), users-tg (weight 90), stickiness 3600s' },
+    ]);
+    expect(planOf([d], world([liveCanary(d, 90, 10, { enabled: true, durationSeconds: 60 })])).changes[0]!.diffs[0]!.live).toMatch(/stickiness 60s$/);
+  });
+
+  it('a commit that moves the weights is a rollout (the spec hash tag is the old one)', () => {
+    const old = canary(90, 10);
+    const d = canary(50, 50);
+    const live = liveCanary(old, 90, 10);
+    const [c] = planOf([d], world([live])).changes;
+    expect(c).toMatchObject({ action: 'update', cause: 'rollout' });
+  });
+
+  it('a one-entry targetGroups list equals a single forward whatever its weight', () => {
+    const d = listenerRule('users-api', { action: { type: 'forward', targetGroups: [{ targetGroup: { name: 'users-tg' }, weight: 7 }] } });
+    const live = liveRuleOf(usersApi, 1, ours(d.id, d.specHash));
+    expect(planOf([d], world([live])).changes[0]!.action).toBe('noop');
   });
 
   it('conditions the spec cannot express make the rule differ', () => {

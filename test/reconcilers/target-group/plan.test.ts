@@ -67,12 +67,25 @@ describe('planTargetGroups: create, update, noop and causes', () => {
   });
 });
 
+describe('planTargetGroups: protocolVersion', () => {
+  it.each([
+    ['not declared: whatever AWS holds is fine', {}, { protocolVersion: 'GRPC' }, 'noop'],
+    ['declared HTTP1 equals a live group that reports none', { protocolVersion: 'HTTP1' as const }, {}, 'noop'],
+    ['declared GRPC equals live GRPC', { protocolVersion: 'GRPC' as const }, { protocolVersion: 'GRPC' }, 'noop'],
+  ])('%s', (_label, spec, live, action) => {
+    const d = targetGroup('users-tg', { port: 5000, ...spec });
+    const l = { ...liveTargetGroupOf(d, ours(d.id, d.specHash)), ...live };
+    expect(only(planOf(desiredState({ targetGroups: [d] }), liveState({ targetGroups: [l] }))).action).toBe(action);
+  });
+});
+
 describe('planTargetGroups: replace', () => {
   it.each([
     ['protocol', { protocol: 'HTTPS' as const }, 'HTTP', 'HTTPS'],
     ['port', { port: 8080 }, 5000, 8080],
     ['vpcId', { vpcId: 'vpc-0f1a5c0000000009' }, 'vpc-0f1a5c0000000001', 'vpc-0f1a5c0000000009'],
     ['targetType', { targetType: 'ip' as const }, 'instance', 'ip'],
+    ['protocolVersion', { protocolVersion: 'GRPC' as const }, 'HTTP1', 'GRPC'],
   ])('replaces when %s changes', (field, spec, liveValue, desiredValue) => {
     const d = targetGroup('users-tg', { port: 5000, healthCheck: { path: '/ping' }, ...spec });
     const live = liveTargetGroupOf(usersTg, ours(usersTg.id, usersTg.specHash));
