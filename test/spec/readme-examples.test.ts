@@ -10,7 +10,7 @@ describe('README examples', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('One example per kind'));
     const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').filter((b) => b.includes('apiVersion:'));
-    expect(blocks).toHaveLength(6);
+    expect(blocks).toHaveLength(7);
     const dir = mkdtempSync(join(tmpdir(), 'readme-examples-'));
     writeFileSync(join(dir, 'examples.yaml'), blocks.join('---\n'));
     const result = await loadDesiredState(dir);
