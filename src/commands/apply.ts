@@ -13,14 +13,14 @@ import { checkPruneGuard, DEFAULT_MAX_DELETES } from '../controller/prune-guard.
 import { formatPlan, planToJson } from '../reconcilers/format-plan.js';
 import { desiredResources } from '../reconcilers/registry.js';
 import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
-import { loadDesiredState } from '../spec/load-desired-state.js';
 import type { DesiredState } from '../spec/types.js';
 import { reportAwsFailure } from './aws-failure.js';
 import { errorsForJson, formatSpecError, processOutput, type Output } from './cli-output.js';
 import { DEFAULT_OWNER_ID } from './plan.js';
 import { useColor } from './color.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
-import { addVariableOptions, cliLoadOptions, type VariableCommandOptions } from './variable-options.js';
+import { addVariableOptions, type VariableCommandOptions } from './variable-options.js';
+import { cliDesiredLoad } from './cli-desired-load.js';
 
 export interface ApplyCommandOptions extends VariableCommandOptions {
   dryRun?: boolean;
@@ -65,18 +65,10 @@ function parseMaxDeletes(value: string): number {
 /** Runs apply and returns the exit code. */
 export async function runApply(dir: string, options: ApplyCommandOptions, output: Output = processOutput): Promise<number> {
   const json = options.json === true;
-  let target;
-  try {
-    // loaded only for --target: the STS client and the config schema cost start-up time otherwise
-    target = options.target === undefined ? undefined : await (await import('../targets/cli-target.js')).resolveCliTarget(options);
-  } catch (error) {
-    output.err(`error: ${(error as Error).message}`);
-    return 1;
-  }
-  // a target brings its own values file; --values / --env-variables otherwise
-  const loadOptions = target === undefined ? await cliLoadOptions(options, output, json) : {};
-  if (loadOptions === undefined) return 1;
-  const loaded = target === undefined ? await loadDesiredState(dir, loadOptions) : await target.load(dir);
+  const desired = await cliDesiredLoad(options, output, json);
+  if (desired === undefined) return 1;
+  const { target } = desired;
+  const loaded = await desired.load(dir);
   if (!loaded.ok) {
     const refusal =
       options.prune === true

@@ -5,7 +5,6 @@
 import { Option, type Command } from 'commander';
 import { createAwsClients } from '../aws/clients.js';
 import { loadObservePlan } from '../controller/pipeline.js';
-import { loadDesiredState } from '../spec/load-desired-state.js';
 import { formatPlan, planHasChanges, planToJson } from '../reconcilers/format-plan.js';
 import { formatPlanMarkdown } from '../reconcilers/format-plan-markdown.js';
 import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
@@ -14,7 +13,8 @@ import { errorsForJson, formatSpecError, processOutput } from './cli-output.js';
 import type { Output } from './cli-output.js';
 import { reportAwsFailure } from './aws-failure.js';
 import { DEFAULT_DESIRED_DIR } from './validate.js';
-import { addVariableOptions, cliLoadOptions, type VariableCommandOptions } from './variable-options.js';
+import { addVariableOptions, type VariableCommandOptions } from './variable-options.js';
+import { cliDesiredLoad } from './cli-desired-load.js';
 
 export const PLAN_FORMATS = ['text', 'json', 'markdown'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
@@ -38,20 +38,12 @@ export const DEFAULT_OWNER_ID = 'ecs-reconciler';
 export async function runPlan(dir: string, options: PlanCommandOptions, output: Output = processOutput): Promise<number> {
   const format: PlanFormat = options.json === true ? 'json' : (options.format ?? 'text');
   const json = format === 'json';
-  let target;
-  try {
-    // loaded only for --target: the STS client and the config schema cost start-up time otherwise
-    target = options.target === undefined ? undefined : await (await import('../targets/cli-target.js')).resolveCliTarget(options);
-  } catch (error) {
-    output.err(`error: ${(error as Error).message}`);
-    return 1;
-  }
-  // a target brings its own values file; --values / --env-variables otherwise
-  const loadOptions = target === undefined ? await cliLoadOptions(options, output, json) : {};
-  if (loadOptions === undefined) return 1;
+  const desired = await cliDesiredLoad(options, output, json);
+  if (desired === undefined) return 1;
+  const { target } = desired;
   const clients = target?.createClients() ?? createAwsClients();
   try {
-    const result = await loadObservePlan(dir, clients, { prune: options.prune === true, ownerId: options.ownerId }, target?.load ?? ((d) => loadDesiredState(d, loadOptions)));
+    const result = await loadObservePlan(dir, clients, { prune: options.prune === true, ownerId: options.ownerId }, desired.load);
     if (!result.ok) {
       if (json) {
         output.out(JSON.stringify({ ok: false, stage: 'load', errors: errorsForJson(result.errors, dir) }, null, 2));

@@ -15,7 +15,7 @@ import { planAll } from '../reconcilers/plan.js';
 import { EventIndex, subsetOf, withReferences } from '../reconcilers/event-routing.js';
 import type { Plan } from '../reconcilers/types.js';
 import { reportCycle } from './cycle-report.js';
-import { formatResolvedLookups } from '../reconcilers/resolve-lookups.js';
+import { formatResolvedLookups, resolveLookups, withoutBlocked } from '../reconcilers/resolve-lookups.js';
 
 import type { CycleDeps, InForce } from './cycle-deps.js';
 
@@ -148,9 +148,11 @@ export class Reconciler {
     const declared = new Set(desiredResources(inForce.state).map((r) => r.id));
     const wanted = new Set(ids.filter((id) => declared.has(id)));
     if (wanted.size === 0) return { result: 'success', reconciled: [], failed: [], corrected: [] };
-    const scope = withReferences(inForce.state, wanted);
-    const live = await observe(subsetOf(inForce.state, scope), clients, { owned: false, ownerId });
-    const whole = planAll(inForce.state, live, { prune: false, ownerId, retryFailed: false });
+    // references by name or tag resolve first, as in a full cycle (a plan over lookup placeholders would be wrong)
+    const lookups = await resolveLookups(inForce.state, clients);
+    const scope = withReferences(lookups.desired, wanted);
+    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId });
+    const whole = withoutBlocked(planAll(lookups.desired, live, { prune: false, ownerId, retryFailed: false }), lookups.blocked);
     const plan: Plan = { changes: whole.changes.filter((c) => wanted.has(c.id)), conflicts: whole.conflicts.filter((c) => wanted.has(c.id)) };
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
     const report = await applyPlan(plan, ctx, { dryRun, prune: false, maxDeletes, desiredResourceCount: declared.size });
