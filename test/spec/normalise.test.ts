@@ -286,7 +286,6 @@ describe('ListenerRule action chains (actions)', () => {
         },
       },
     ]);
-    expect(Object.keys(r.spec.authenticate![0]!.authenticateCognitoConfig as object)[0]).toBe('userPoolArn');
   });
 
   it('a rule with the single action has no authenticate key (its spec hash is unchanged)', () => {
