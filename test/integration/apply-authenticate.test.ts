@@ -102,7 +102,7 @@ describe('authenticate-oidc before a forward (in order, one world)', () => {
     );
     const plan = await planDir(dir, motoUrl());
     expect(pendingChanges(plan)).toEqual([
-      'update ListenerRule/auth-admin (drift) actions[0].authenticateOidcConfig.issuer: "https://evil.example.com" -> "https://id.example.com", actions[0].authenticateOidcConfig.scope: "openid email" -> "openid"',
+      'update ListenerRule/auth-admin (drift) actions[0].authenticateOidcConfig.issuer: "https://evil.example.com" -> "https://id.example.com"; actions[0].authenticateOidcConfig.scope: "openid email" -> "openid"',
     ]);
     expect(formatPlan(plan)).not.toContain(SECRET);
     const { report, ops, lines } = await applyWith(proxy, dir, 'auth.yaml', yaml());
