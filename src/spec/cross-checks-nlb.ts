@@ -7,6 +7,7 @@ import type { ValidDocOf } from './raw-types.js';
 import { SPEC_ERROR_CODES as C } from './spec-errors.js';
 import { docError } from './check-error.js';
 import { forwardTargetGroupRefs } from './cross-checks-routing.js';
+import { ruleActions } from './rule-actions.js';
 
 /** Target group protocols a listener of each protocol can forward to. */
 const FORWARDABLE: Record<ElbProtocol, readonly ElbProtocol[]> = {
@@ -52,11 +53,11 @@ export function checkNetworkRouting(
   const out: SpecError[] = targetGroups.flatMap(checkTargetGroup);
   const tgProtocol = new Map(targetGroups.map((t) => [t.name, t.spec.protocol]));
   const listenerProtocol = new Map(listeners.map((l) => [`${l.spec.loadBalancer}:${l.spec.port}`, l.spec.protocol]));
-  const checkForward = (doc: ValidDocOf<'Listener'> | ValidDocOf<'ListenerRule'>, at: string, forward: Parameters<typeof forwardTargetGroupRefs>[0], listener: ElbProtocol) => {
+  const checkForward = (doc: ValidDocOf<'Listener'> | ValidDocOf<'ListenerRule'>, at: (string | number)[], forward: Parameters<typeof forwardTargetGroupRefs>[0], listener: ElbProtocol) => {
     for (const use of forwardTargetGroupRefs(forward)) {
       const protocol = tgProtocol.get(use.ref);
       if (protocol === undefined || FORWARDABLE[listener].includes(protocol)) continue;
-      out.push(docError(doc, ['spec', at, 'forward', ...use.path], C.forwardProtocol,
+      out.push(docError(doc, ['spec', ...at, 'forward', ...use.path], C.forwardProtocol,
         `a ${listener} listener cannot forward to the ${protocol} target group '${use.ref}': use a target group of protocol ${FORWARDABLE[listener].join(' or ')}`));
     }
   };
@@ -67,7 +68,7 @@ export function checkNetworkRouting(
       out.push(docError(doc, ['spec', 'defaultAction', what], C.nlbListenerAction,
         `a ${protocol} listener (network load balancer) can only forward; ${what} is an application load balancer action: use defaultAction.forward`, 'key'));
     }
-    checkForward(doc, 'defaultAction', defaultAction.forward, protocol);
+    checkForward(doc, ['defaultAction'], defaultAction.forward, protocol);
   }
   for (const doc of rules) {
     const l = doc.spec.listener;
@@ -79,7 +80,8 @@ export function checkNetworkRouting(
         `listener ${l.loadBalancer} port ${l.port} is ${protocol} (network load balancer), which has no rules or conditions: route with the listener's defaultAction, or put this rule on an HTTP/HTTPS listener`, 'key'));
       continue;
     }
-    checkForward(doc, 'action', doc.spec.action.forward, protocol);
+    const { at, terminal } = ruleActions(doc.spec);
+    checkForward(doc, at, terminal.forward, protocol);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { RawAction, ValidDocOf } from './raw-types.js';
 import { SPEC_ERROR_CODES as C, suggestionSuffix } from './spec-errors.js';
 import { docError, groupBy, namePosition, where } from './check-error.js';
 import { cidrProblem } from './cidr.js';
+import { ruleActions } from './rule-actions.js';
 
 /** ELBv2 defaults for HTTP/HTTPS target groups, used when only one side of a pair is given. */
 const AWS_DEFAULT_INTERVAL = 30;
@@ -186,8 +187,10 @@ export function forwardTargetGroupRefs(forward: RawAction['forward']): { path: (
 
 type ActionDoc = ValidDocOf<'Listener'> | ValidDocOf<'ListenerRule'>;
 
-function forwardOf(doc: ActionDoc): { at: string; forward: RawAction['forward'] } {
-  return doc.kind === 'Listener' ? { at: 'defaultAction', forward: doc.spec.defaultAction.forward } : { at: 'action', forward: doc.spec.action.forward };
+function forwardOf(doc: ActionDoc): { at: (string | number)[]; forward: RawAction['forward'] } {
+  if (doc.kind === 'Listener') return { at: ['defaultAction'], forward: doc.spec.defaultAction.forward };
+  const { at, terminal } = ruleActions(doc.spec);
+  return { at, forward: terminal.forward };
 }
 
 /**
@@ -204,7 +207,7 @@ export function checkForwards(
   for (const doc of [...listeners, ...rules] as ActionDoc[]) {
     const { at, forward } = forwardOf(doc);
     if (forward?.targetGroups === undefined) continue;
-    const base = ['spec', at, 'forward'];
+    const base = ['spec', ...at, 'forward'];
     const seen = new Map<string, number>();
     forward.targetGroups.forEach((t, i) => {
       const first = seen.get(t.targetGroup);
@@ -227,6 +230,45 @@ export function checkForwards(
     if (other !== undefined) {
       out.push(docError(doc, [...base, 'targetGroups', other.i, 'targetGroup'], C.forwardVpc,
         `target group '${other.name}' is in ${other.vpc} but '${vpcs[0]!.name}' is in ${vpcs[0]!.vpc}: the target groups of one forward must be in one VPC; use target groups of the load balancer's VPC`));
+    }
+  }
+  return out;
+}
+
+/**
+ * Action chains (`actions`): authenticate steps first and the one forward | fixedResponse |
+ * redirect last (AWS runs them by Order); an OIDC client secret only by reference (a literal
+ * would sit in git and in every plan); authenticate actions only on HTTPS listeners (AWS refuses
+ * them on HTTP listeners).
+ */
+export function checkRuleActionChains(listeners: readonly ValidDocOf<'Listener'>[], rules: readonly ValidDocOf<'ListenerRule'>[]): SpecError[] {
+  const out: SpecError[] = [];
+  const protocolOf = new Map(listeners.map((l) => [`${l.spec.loadBalancer}:${l.spec.port}`, l.spec.protocol]));
+  for (const doc of rules) {
+    const actions = doc.spec.actions;
+    if (actions === undefined) continue;
+    const { at, auth } = ruleActions(doc.spec);
+    const terminalIndex = at[1];
+    const late = auth.find((a) => typeof terminalIndex === 'number' && a.index > terminalIndex);
+    if (late !== undefined) {
+      out.push(docError(doc, ['spec', 'actions', late.index], C.ruleActionOrder,
+        `${late.step.type} comes after the rule's ${Object.keys(actions[terminalIndex as number] ?? {}).join('')} at actions[${String(terminalIndex)}]: authenticate steps run first, so list them before it and end actions with the forward | fixedResponse | redirect`));
+    }
+    for (const { step, index } of auth) {
+      if (step.type === 'authenticate-oidc' && step.authenticateOidcConfig.clientSecret !== undefined) {
+        out.push(docError(doc, ['spec', 'actions', index, 'authenticateOidcConfig', 'clientSecret'], C.literalSecret,
+          'a client secret is never written in the files: store it in SSM Parameter Store (aws ssm put-parameter --type SecureString) and give clientSecretFrom: { ssmParameter: /name } instead', 'key'));
+      }
+      if (step.type === 'authenticate-oidc' && step.authenticateOidcConfig.clientSecretFrom === undefined && step.authenticateOidcConfig.clientSecret === undefined) {
+        out.push(docError(doc, ['spec', 'actions', index, 'authenticateOidcConfig'], C.literalSecret,
+          'authenticate-oidc needs the client secret for CreateRule: add clientSecretFrom: { ssmParameter: /name } naming an SSM SecureString parameter', 'key'));
+      }
+    }
+    const l = doc.spec.listener;
+    const protocol = 'arn' in l ? undefined : protocolOf.get(`${l.loadBalancer}:${l.port}`);
+    if (auth.length > 0 && protocol !== undefined && protocol !== 'HTTPS') {
+      out.push(docError(doc, ['spec', 'actions', auth[0]!.index, 'type'], C.authenticateListener,
+        `${auth[0]!.step.type} runs only on HTTPS listeners, and listener ${'arn' in l ? l.arn : `${l.loadBalancer} port ${l.port}`} is ${protocol}: put this rule on an HTTPS listener, or redirect HTTP to HTTPS first`));
     }
   }
   return out;

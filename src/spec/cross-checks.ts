@@ -6,8 +6,9 @@ import { SPEC_ERROR_CODES as C, nearestName } from './spec-errors.js';
 import { docError, docsOf, groupBy, namePosition, where } from './check-error.js';
 import type { IdentifiedDoc } from './check-error.js';
 import { isKnownSpecPath, knownSpecPaths } from './ignore-paths.js';
-import { checkForwards, checkListenerRules, checkListeners, checkTargetGroups, forwardTargetGroupRefs } from './cross-checks-routing.js';
+import { checkForwards, checkListenerRules, checkRuleActionChains, checkListeners, checkTargetGroups, forwardTargetGroupRefs } from './cross-checks-routing.js';
 import { checkNetworkRouting } from './cross-checks-nlb.js';
+import { ruleActions } from './rule-actions.js';
 import { checkSecurityGroupIngress } from './cross-checks-security-group.js';
 import { checkServices } from './cross-checks-service.js';
 import { checkScalableTargets } from './cross-checks-scalable-target.js';
@@ -29,6 +30,7 @@ export function runCrossChecks(valid: readonly ValidDoc[], identified: readonly 
     ...checkListenerRules(docsOf(valid, 'ListenerRule')),
     ...checkForwards(docsOf(valid, 'Listener'), docsOf(valid, 'ListenerRule'), docsOf(valid, 'TargetGroup')),
     ...checkNetworkRouting(docsOf(valid, 'Listener'), docsOf(valid, 'ListenerRule'), docsOf(valid, 'TargetGroup')),
+    ...checkRuleActionChains(docsOf(valid, 'Listener'), docsOf(valid, 'ListenerRule')),
     ...checkSecurityGroupIngress(docsOf(valid, 'SecurityGroupIngress')),
     ...checkServices(docsOf(valid, 'Service'), docsOf(valid, 'TargetGroup')),
     ...checkScalableTargets(docsOf(valid, 'ScalableTarget'), identified),
@@ -55,9 +57,8 @@ function targetGroupUses(valid: readonly ValidDoc[]): { doc: ValidDoc; path: (st
   const uses: { doc: ValidDoc; path: (string | number)[]; ref: string }[] = [];
   for (const doc of valid) {
     if (doc.kind === 'Listener' || doc.kind === 'ListenerRule') {
-      const at = doc.kind === 'Listener' ? 'defaultAction' : 'action';
-      const forward = doc.kind === 'Listener' ? doc.spec.defaultAction.forward : doc.spec.action.forward;
-      for (const use of forwardTargetGroupRefs(forward)) uses.push({ doc, path: ['spec', at, 'forward', ...use.path], ref: use.ref });
+      const { at, terminal } = doc.kind === 'Listener' ? { at: ['defaultAction'], terminal: doc.spec.defaultAction } : ruleActions(doc.spec);
+      for (const use of forwardTargetGroupRefs(terminal.forward)) uses.push({ doc, path: ['spec', ...at, 'forward', ...use.path], ref: use.ref });
     } else if (doc.kind === 'ScalableTarget') {
       (doc.spec.scalingPolicies ?? []).forEach((p, i) => {
         const ref = p.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.targetGroup;

@@ -24,6 +24,7 @@ import { sortIngressRules } from './ingress-rule-key.js';
 import { parseCidr } from './cidr.js';
 import { LOOKUP_PLACEHOLDER } from './types.js';
 import { optionalConditions } from './rule-conditions.js';
+import { normaliseAuthStep, ruleActions } from './rule-actions.js';
 
 export function targetGroupRef(ref: string): TargetGroupRef {
   return ref.startsWith('arn:') ? { arn: ref } : { name: ref };
@@ -107,6 +108,7 @@ export function normaliseListener(raw: RawListenerSpec): ListenerSpec {
 
 export function normaliseListenerRule(raw: RawListenerRuleSpec): ListenerRuleSpec {
   const c = raw.conditions;
+  const { terminal, auth } = ruleActions(raw);
   return {
     listener: 'arn' in raw.listener ? { arn: raw.listener.arn } : { loadBalancer: raw.listener.loadBalancer, port: raw.listener.port },
     priority: raw.priority,
@@ -117,7 +119,8 @@ export function normaliseListenerRule(raw: RawListenerRuleSpec): ListenerRuleSpe
       sourceIps: sortedUnique(c.sourceIps?.map(canonicalCidr)),
       ...optionalConditions(c),
     },
-    action: normaliseAction(raw.action),
+    ...(auth.length === 0 ? {} : { authenticate: auth.map((a) => normaliseAuthStep(a.step)) }),
+    action: normaliseAction(terminal),
   };
 }
 

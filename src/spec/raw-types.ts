@@ -68,8 +68,40 @@ export interface RawListenerRuleSpec {
     httpHeaders?: { name: string; values: string[] }[];
     queryStrings?: { key?: string; value: string }[];
   };
-  action: RawAction;
+  /** exactly one of action | actions (schema) */
+  action?: RawAction;
+  actions?: RawActionStep[];
 }
+
+interface RawAuthenticateCommon {
+  scope?: string;
+  sessionCookieName?: string;
+  sessionTimeout?: number;
+  onUnauthenticatedRequest?: 'deny' | 'allow' | 'authenticate';
+  authenticationRequestExtraParams?: Record<string, string>;
+}
+
+export interface RawAuthenticateOidc {
+  type: 'authenticate-oidc';
+  authenticateOidcConfig: RawAuthenticateCommon & {
+    issuer: string;
+    authorizationEndpoint: string;
+    tokenEndpoint: string;
+    userInfoEndpoint: string;
+    clientId: string;
+    clientSecretFrom?: { ssmParameter: string };
+    /** accepted by the schema only so that cross-checks can say what to do instead */
+    clientSecret?: string;
+  };
+}
+
+export interface RawAuthenticateCognito {
+  type: 'authenticate-cognito';
+  authenticateCognitoConfig: RawAuthenticateCommon & { userPoolArn: string; userPoolClientId: string; userPoolDomain: string };
+}
+
+/** One entry of `actions`: an authenticate step, or (last) a v1 action. */
+export type RawActionStep = RawAuthenticateOidc | RawAuthenticateCognito | (RawAction & { type?: undefined });
 
 export interface RawIngressRule {
   protocol: 'tcp' | 'udp' | 'icmp' | 'all';

@@ -90,9 +90,12 @@ function walk(schema: JsonSchema, file: string, prefix: string, required: string
   const items = s.items as JsonSchema | undefined;
   if (items !== undefined) {
     const item = resolveRef(items, resolved.file, read);
-    if (item.schema.properties !== undefined) {
+    // items of one of several shapes (a rule's `actions`): every shape's fields
+    const shapes = item.schema.properties !== undefined ? [item] : Array.isArray(item.schema.oneOf) ? (item.schema.oneOf as JsonSchema[]).map((b) => resolveRef(b, item.file, read)) : [];
+    for (const shape of shapes) {
+      if (shape.schema.properties === undefined) continue;
       const before = rows.length;
-      walk(item.schema, item.file, `${prefix}[]`, 'yes', read, rows);
+      walk(shape.schema, shape.file, `${prefix}[]`, 'yes', read, rows);
       rows.splice(before, 1); // the list's own row already describes the items
     }
   }

@@ -87,6 +87,41 @@ export type Action =
       query?: string;
     };
 
+/** Settings AWS keeps for both authenticate actions, with its defaults filled in. */
+export interface AuthenticateCommon {
+  /** AWS default "openid" */
+  scope: string;
+  /** AWS default "AWSELBAuthSessionCookie" */
+  sessionCookieName: string;
+  /** seconds, AWS default 604800 (7 days) */
+  sessionTimeout: number;
+  /** AWS default "authenticate" */
+  onUnauthenticatedRequest: 'deny' | 'allow' | 'authenticate';
+  /** absent when empty */
+  authenticationRequestExtraParams?: Record<string, string>;
+}
+
+export interface AuthenticateOidcConfig extends AuthenticateCommon {
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userInfoEndpoint: string;
+  clientId: string;
+  /** where apply reads the client secret (desired only: AWS never returns the secret) */
+  clientSecretFrom?: { ssmParameter: string };
+}
+
+export interface AuthenticateCognitoConfig extends AuthenticateCommon {
+  userPoolArn: string;
+  userPoolClientId: string;
+  userPoolDomain: string;
+}
+
+/** An action AWS runs before the terminal one of a rule (ELBv2 Action of that type, camelCase). */
+export type AuthenticateAction =
+  | { type: 'authenticate-oidc'; authenticateOidcConfig: AuthenticateOidcConfig }
+  | { type: 'authenticate-cognito'; authenticateCognitoConfig: AuthenticateCognitoConfig };
+
 // ---------- TargetGroup ----------
 
 /** HTTP/HTTPS: application load balancers; the rest: network load balancers. */
@@ -169,6 +204,9 @@ export interface ListenerRuleSpec {
   listener: ListenerRef;
   priority: number;
   conditions: RuleConditions;
+  /** authenticate actions run before `action`, in order; absent when there are none */
+  authenticate?: AuthenticateAction[];
+  /** the terminal action (forward | fixed-response | redirect): the last of `actions` */
   action: Action;
 }
 

@@ -37,9 +37,63 @@ describe('actions', () => {
       { type: 'redirect', statusCode: 'HTTP_302', protocol: 'HTTPS', port: '443' },
     ],
     [
-      'authenticate before forward: the terminal action, with what precedes it',
-      [{ Type: 'forward', Order: 2, TargetGroupArn: 'tg-a' }, { Type: 'authenticate-oidc', Order: 1 }],
-      { type: 'forward', targetGroupArn: 'tg-a', preceding: ['authenticate-oidc'] },
+      'an unknown step before forward: the terminal action, with what precedes it',
+      [{ Type: 'forward', Order: 2, TargetGroupArn: 'tg-a' }, { Type: 'authenticate-saml' as never, Order: 1 }],
+      { type: 'forward', targetGroupArn: 'tg-a', preceding: ['authenticate-saml'] },
+    ],
+    [
+      'authenticate-oidc before forward: AWS defaults filled in, the ClientSecret never kept, listed in Order',
+      [
+        { Type: 'forward', Order: 2, TargetGroupArn: 'tg-a' },
+        {
+          Type: 'authenticate-oidc',
+          Order: 1,
+          AuthenticateOidcConfig: { Issuer: 'https://id.example', AuthorizationEndpoint: 'https://id.example/auth', TokenEndpoint: 'https://id.example/token', UserInfoEndpoint: 'https://id.example/me', ClientId: 'web', ClientSecret: 's3cret', UseExistingClientSecret: true },
+        },
+      ],
+      {
+        type: 'forward',
+        targetGroupArn: 'tg-a',
+        preceding: ['authenticate-oidc'],
+        authenticate: [
+          {
+            type: 'authenticate-oidc',
+            authenticateOidcConfig: {
+              issuer: 'https://id.example',
+              authorizationEndpoint: 'https://id.example/auth',
+              tokenEndpoint: 'https://id.example/token',
+              userInfoEndpoint: 'https://id.example/me',
+              clientId: 'web',
+              scope: 'openid',
+              sessionCookieName: 'AWSELBAuthSessionCookie',
+              sessionTimeout: 604800,
+              onUnauthenticatedRequest: 'authenticate',
+            },
+          },
+        ],
+      },
+    ],
+    [
+      'authenticate-cognito with every setting given; empty extra params dropped, a fixed-response last',
+      [
+        {
+          Type: 'authenticate-cognito',
+          Order: 1,
+          AuthenticateCognitoConfig: { UserPoolArn: 'arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc', UserPoolClientId: 'c1', UserPoolDomain: 'shop', Scope: 'openid email', SessionCookieName: 'S', SessionTimeout: 3600, OnUnauthenticatedRequest: 'deny', AuthenticationRequestExtraParams: { z: '1', a: '2' } },
+        },
+        { Type: 'fixed-response', Order: 2, FixedResponseConfig: { StatusCode: '200' } },
+      ],
+      {
+        type: 'fixed-response',
+        statusCode: '200',
+        preceding: ['authenticate-cognito'],
+        authenticate: [
+          {
+            type: 'authenticate-cognito',
+            authenticateCognitoConfig: { userPoolArn: 'arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc', userPoolClientId: 'c1', userPoolDomain: 'shop', scope: 'openid email', sessionCookieName: 'S', sessionTimeout: 3600, onUnauthenticatedRequest: 'deny', authenticationRequestExtraParams: { a: '2', z: '1' } },
+          },
+        ],
+      },
     ],
   ])('%s', (_label, actions, expected) => {
     expect(normaliseActions(actions)).toEqual(expected);

@@ -236,3 +236,59 @@ describe('specHash', () => {
     expect(tg('  healthCheck: { path: /a }\n').specHash).not.toBe(tg('  healthCheck: { path: /b }\n').specHash);
   });
 });
+
+describe('ListenerRule action chains (actions)', () => {
+  const OIDC =
+    '    - type: authenticate-oidc\n      authenticateOidcConfig:\n        issuer: https://id.example\n        authorizationEndpoint: https://id.example/auth\n' +
+    '        tokenEndpoint: https://id.example/token\n        userInfoEndpoint: https://id.example/me\n        clientId: web\n        clientSecretFrom: { ssmParameter: /shop/oidc }\n';
+  const chain = (steps: string): DesiredState['listenerRules'][number] =>
+    expectState(loadText(join(targetGroupDoc(), ruleDoc('r', { listener: '{ arn: "arn:aws:elasticloadbalancing:us-east-2:123456789012:listener/app/a/1/2" }', action: '' }).replace('  action:\n', `  actions:\n${steps}`)))).listenerRules[0]!;
+
+  it('splits authenticate steps (AWS defaults filled in) from the terminal action', () => {
+    const r = chain(`${OIDC}    - forward: { targetGroup: users-tg }\n`);
+    expect(r.spec.action).toEqual({ type: 'forward', targetGroup: { name: 'users-tg' } });
+    expect(r.spec.authenticate).toEqual([
+      {
+        type: 'authenticate-oidc',
+        authenticateOidcConfig: {
+          issuer: 'https://id.example',
+          authorizationEndpoint: 'https://id.example/auth',
+          tokenEndpoint: 'https://id.example/token',
+          userInfoEndpoint: 'https://id.example/me',
+          clientId: 'web',
+          clientSecretFrom: { ssmParameter: '/shop/oidc' },
+          scope: 'openid',
+          sessionCookieName: 'AWSELBAuthSessionCookie',
+          sessionTimeout: 604800,
+          onUnauthenticatedRequest: 'authenticate',
+        },
+      },
+    ]);
+  });
+
+  it('keeps given settings; cognito too; extra params sorted', () => {
+    const cognito =
+      '    - type: authenticate-cognito\n      authenticateCognitoConfig:\n        userPoolArn: "arn:aws:cognito-idp:us-east-2:123456789012:userpool/us-east-2_abc"\n' +
+      '        userPoolClientId: c1\n        userPoolDomain: shop\n        scope: openid email\n        sessionTimeout: 3600\n        onUnauthenticatedRequest: deny\n        authenticationRequestExtraParams: { z: "1", a: "2" }\n';
+    const r = chain(`${cognito}    - fixedResponse: { statusCode: 200 }\n`);
+    expect(r.spec.authenticate).toEqual([
+      {
+        type: 'authenticate-cognito',
+        authenticateCognitoConfig: {
+          userPoolArn: 'arn:aws:cognito-idp:us-east-2:123456789012:userpool/us-east-2_abc',
+          userPoolClientId: 'c1',
+          userPoolDomain: 'shop',
+          scope: 'openid email',
+          sessionCookieName: 'AWSELBAuthSessionCookie',
+          sessionTimeout: 3600,
+          onUnauthenticatedRequest: 'deny',
+          authenticationRequestExtraParams: { a: '2', z: '1' },
+        },
+      },
+    ]);
+  });
+
+  it('a rule with the single action has no authenticate key (its spec hash is unchanged)', () => {
+    expect('authenticate' in rule({}).spec).toBe(false);
+  });
+});

@@ -110,6 +110,43 @@ describe('document.schema.json', () => {
     expect(validateDocument(rule(forward))).toBe(ok);
   });
 
+  const chain = (actions: unknown, extra: Record<string, unknown> = {}): unknown =>
+    doc('ListenerRule', { listener: { loadBalancer: 'alb', port: 443 }, priority: 1, conditions: { pathPatterns: ['/'] }, actions, ...extra });
+  const oidc = (config: Record<string, unknown> = {}): unknown => ({
+    type: 'authenticate-oidc',
+    authenticateOidcConfig: {
+      issuer: 'https://id.example',
+      authorizationEndpoint: 'https://id.example/auth',
+      tokenEndpoint: 'https://id.example/token',
+      userInfoEndpoint: 'https://id.example/me',
+      clientId: 'web',
+      clientSecretFrom: { ssmParameter: '/shop/oidc' },
+      ...config,
+    },
+  });
+  const cognito = { type: 'authenticate-cognito', authenticateCognitoConfig: { userPoolArn: 'arn:aws:cognito-idp:us-east-2:123456789012:userpool/us-east-2_a', userPoolClientId: 'c', userPoolDomain: 'shop' } };
+  const fwd = { forward: { targetGroup: 'tg' } };
+
+  it.each<[string, unknown, boolean]>([
+    ['oidc then forward', chain([oidc(), fwd]), true],
+    ['cognito then fixedResponse', chain([cognito, { fixedResponse: { statusCode: 200 } }]), true],
+    ['every oidc setting', chain([oidc({ scope: 'openid email', sessionCookieName: 'S', sessionTimeout: 60, onUnauthenticatedRequest: 'deny', authenticationRequestExtraParams: { prompt: 'login' } }), fwd]), true],
+    ['a literal clientSecret passes the schema (cross-checks explain it)', chain([oidc({ clientSecret: 'x' }), fwd]), true],
+    ['both action and actions', chain([oidc(), fwd], { action: fwd }), false],
+    ['only one entry', chain([fwd]), false],
+    ['no terminal action', chain([oidc(), cognito]), false],
+    ['two terminal actions', chain([oidc(), fwd, fwd]), false],
+    ['oidc without an issuer', chain([oidc({ issuer: undefined }), fwd].map((a) => JSON.parse(JSON.stringify(a)) as unknown)), false],
+    ['an http:// token endpoint', chain([oidc({ tokenEndpoint: 'http://id.example/token' }), fwd]), false],
+    ['sessionTimeout over 7 days', chain([oidc({ sessionTimeout: 604801 }), fwd]), false],
+    ['onUnauthenticatedRequest not an AWS value', chain([oidc({ onUnauthenticatedRequest: 'login' }), fwd]), false],
+    ['clientSecretFrom without a parameter name starting with /', chain([oidc({ clientSecretFrom: { ssmParameter: 'shop' } }), fwd]), false],
+    ['an unknown oidc field', chain([oidc({ clientSecretArn: 'x' }), fwd]), false],
+    ['a cognito user pool that is not an ARN', chain([{ ...cognito, authenticateCognitoConfig: { ...cognito.authenticateCognitoConfig, userPoolArn: 'pool' } }, fwd]), false],
+  ])('actions: %s', (_label, d, ok) => {
+    expect(validateDocument(d)).toBe(ok);
+  });
+
   const conditions = (c: unknown): unknown =>
     doc('ListenerRule', { listener: { loadBalancer: 'alb', port: 80 }, priority: 1, conditions: c, action: { forward: { targetGroup: 'tg' } } });
 

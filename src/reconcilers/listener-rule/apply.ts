@@ -17,10 +17,12 @@ import type { ApplyContext } from '../shared/apply-context.js';
 import { ownershipTags, resolveListenerArn, resolveTargetGroupArn, toKeyValueTags } from '../shared/apply-context.js';
 import { elbActionTargets, forwardMoved, toElbAction } from '../shared/elb-actions.js';
 import { toElbConditions } from './conditions.js';
+import { clientSecrets } from './client-secrets.js';
+import { chainRequest, toElbAuthenticate } from '../shared/action-authenticate.js';
 import { deleteUnlessGone, performWrite } from '../shared/apply-write.js';
 import { assertOwnedForDelete } from '../shared/ownership.js';
 import { guardAmbiguousRetries } from '../../aws/write-retry.js';
-import type { ChangeOf, Tags } from '../types.js';
+import type { ChangeOf, LiveRule, Tags } from '../types.js';
 import { TAG_OWNER, TAG_RESOURCE, TAG_SPEC_HASH } from '../types.js';
 
 import { applyRulePriorities, type ListenerPriorityWork } from './priorities.js';
@@ -59,6 +61,14 @@ function desiredAction(change: RuleChange, ctx: ApplyContext): ElbAction {
   return toElbAction(requireDesired(change).spec.action, (name) => resolveTargetGroupArn(ctx, name, change.id));
 }
 
+/** The request's Actions: authenticate steps (secrets read now, for this request only), then the terminal action. */
+async function requestActions(change: RuleChange, ctx: ApplyContext, terminal: ElbAction, live: LiveRule | undefined): Promise<ElbAction[]> {
+  const steps = requireDesired(change).spec.authenticate ?? [];
+  if (steps.length === 0) return [terminal];
+  const secrets = await clientSecrets(ctx, change.id, steps, live);
+  return chainRequest(steps.map((s, i) => toElbAuthenticate(s, i + 1, secrets[i])), terminal);
+}
+
 /** Our rule on the listener, found by its resource tag (after an ambiguous create), else undefined. */
 async function findOurs(ctx: ApplyContext, listenerArn: string, change: RuleChange, priority: number): Promise<string | undefined> {
   const out = await ctx.clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn }));
@@ -80,6 +90,7 @@ async function createRule(change: RuleChange, ctx: ApplyContext): Promise<void> 
   const listenerArn = resolveListenerArn(ctx, spec.listener, change.id);
   const action = desiredAction(change, ctx);
   const tags: Tags = { ...ownershipTags(ctx, 'ListenerRule', change.name), [TAG_SPEC_HASH]: desired.specHash };
+  const actions = await requestActions(change, ctx, action, undefined);
   const arn = await performWrite(ctx, {
     change,
     verb: 'create',
@@ -98,7 +109,7 @@ async function createRule(change: RuleChange, ctx: ApplyContext): Promise<void> 
               ListenerArn: listenerArn,
               Priority: spec.priority,
               Conditions: toElbConditions(spec.conditions),
-              Actions: [action],
+              Actions: actions,
               Tags: toKeyValueTags(tags),
             }),
           ),
@@ -119,7 +130,7 @@ async function createRule(change: RuleChange, ctx: ApplyContext): Promise<void> 
   ctx.forwards.update(arn, change.id, elbActionTargets(action));
 }
 
-const CONTENT = ['conditions', 'action', 'unsupportedConditions'];
+const CONTENT = ['conditions', 'action', 'actions', 'unsupportedConditions'];
 
 async function updateRule(change: RuleChange, ctx: ApplyContext, tagSpecHash: boolean): Promise<void> {
   const desired = requireDesired(change);
@@ -139,6 +150,7 @@ async function updateRule(change: RuleChange, ctx: ApplyContext, tagSpecHash: bo
       await addRuleTags(change, ctx, arn, ownership, '(adopt: before modifying it)');
       liveTags = { ...liveTags, ...ownership };
     }
+    const actions = await requestActions(change, ctx, action, change.live);
     await performWrite(ctx, {
       change,
       verb: 'update',
@@ -147,7 +159,7 @@ async function updateRule(change: RuleChange, ctx: ApplyContext, tagSpecHash: bo
       target: arn,
       send: () =>
         ctx.clients.elbv2.send(
-          new ModifyRuleCommand({ RuleArn: arn, Conditions: toElbConditions(desired.spec.conditions), Actions: [action] }),
+          new ModifyRuleCommand({ RuleArn: arn, Conditions: toElbConditions(desired.spec.conditions), Actions: actions }),
         ),
     });
     ctx.forwards.update(arn, change.id, elbActionTargets(action));

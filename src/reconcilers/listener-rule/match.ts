@@ -10,6 +10,7 @@
 import type { DesiredOf, ListenerRuleSpec } from '../../spec/types.js';
 import { desiredActionKey, liveActionKey } from '../shared/compare-actions.js';
 import type { TargetGroupIndex } from '../shared/compare-actions.js';
+import { authenticateKey, withoutAuthenticate } from '../shared/action-authenticate.js';
 import type { PlanContext } from '../shared/plan-context.js';
 import { nameFromResourceTag } from '../shared/plan-context.js';
 import { isTaggedAs, ownershipOf } from '../shared/ownership.js';
@@ -85,11 +86,11 @@ export function comparableConditions(conditions: ListenerRuleSpec['conditions'])
 }
 
 function desiredContent(d: DesiredRule, index: TargetGroupIndex): string {
-  return canonicalJson({ c: comparableConditions(d.spec.conditions), u: [], a: desiredActionKey(d.spec.action, index) });
+  return canonicalJson({ c: comparableConditions(d.spec.conditions), u: [], a: desiredActionKey(d.spec.action, index), auth: authenticateKey(d.spec.authenticate) });
 }
 
 function liveContent(r: LiveRule): string {
-  return canonicalJson({ c: comparableConditions(r.conditions), u: r.unsupportedConditions ?? [], a: liveActionKey(r.action) });
+  return canonicalJson({ c: comparableConditions(r.conditions), u: r.unsupportedConditions ?? [], a: liveActionKey(withoutAuthenticate(r.action)), auth: authenticateKey(r.action.authenticate) });
 }
 
 /**

@@ -4,6 +4,7 @@
 import type { DesiredOf, RuleConditions } from '../../spec/types.js';
 import { desiredActionKey, liveActionKey, renderDesiredAction, renderLiveAction } from '../shared/compare-actions.js';
 import type { TargetGroupIndex } from '../shared/compare-actions.js';
+import { diffAuthenticate, withoutAuthenticate } from '../shared/action-authenticate.js';
 import { nameFromResourceTag, pruneReason, resourceId } from '../shared/plan-context.js';
 import type { KindPlan, PlanContext } from '../shared/plan-context.js';
 import { decideUpdate, isTaggedAs, ownershipOf } from '../shared/ownership.js';
@@ -27,9 +28,11 @@ export function diffRule(desired: DesiredRule, live: LiveRule, index: TargetGrou
   if (live.unsupportedConditions !== undefined && live.unsupportedConditions.length > 0) {
     diffs.push({ path: 'conditions.unsupported', live: [...live.unsupportedConditions], desired: [] });
   }
-  if (!valuesEqual(liveActionKey(live.action), desiredActionKey(desired.spec.action, index))) {
-    diffs.push({ path: 'action', live: renderLiveAction(live.action, index), desired: renderDesiredAction(desired.spec.action, index) });
+  const terminal = withoutAuthenticate(live.action);
+  if (!valuesEqual(liveActionKey(terminal), desiredActionKey(desired.spec.action, index))) {
+    diffs.push({ path: 'action', live: renderLiveAction(terminal, index), desired: renderDesiredAction(desired.spec.action, index) });
   }
+  diffAuthenticate(diffs, live.action.authenticate ?? [], desired.spec.authenticate ?? []);
   return diffs;
 }
 
@@ -53,7 +56,8 @@ function describeRule(r: LiveRule, index: TargetGroupIndex): string {
 }
 
 function describeDesired(d: DesiredRule, index: TargetGroupIndex): string {
-  return describeContent(d.spec.conditions, [], renderDesiredAction(d.spec.action, index));
+  const chain = [...(d.spec.authenticate ?? []).map((a) => a.type), renderDesiredAction(d.spec.action, index)];
+  return describeContent(d.spec.conditions, [], chain.join(' + '));
 }
 
 /** A conflict message when the desired priority is taken by a rule we may not move, else undefined. */

@@ -4,6 +4,8 @@
 // Redirect fields equal to AWS's placeholders (#{host}, ...) mean "keep as requested" and are
 // dropped, the same as a field the spec leaves out.
 import type { Action as AwsAction } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AuthenticateAction, AuthenticateCommon } from '../../spec/types.js';
+import { AUTHENTICATE_DEFAULTS } from '../../spec/rule-actions.js';
 import type { LiveAction } from './resource-types.js';
 
 const TERMINAL = new Set(['forward', 'fixed-response', 'redirect']);
@@ -71,6 +73,57 @@ function terminalOf(action: AwsAction): LiveAction {
   }
 }
 
+type AwsAuthCommon = {
+  Scope?: string;
+  SessionCookieName?: string;
+  SessionTimeout?: number;
+  OnUnauthenticatedRequest?: string;
+  AuthenticationRequestExtraParams?: Record<string, string>;
+};
+
+function authCommon(c: AwsAuthCommon | undefined): AuthenticateCommon {
+  const extra = Object.entries(c?.AuthenticationRequestExtraParams ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const onUnauth = c?.OnUnauthenticatedRequest;
+  return {
+    scope: nonEmpty(c?.Scope) ?? AUTHENTICATE_DEFAULTS.scope,
+    sessionCookieName: nonEmpty(c?.SessionCookieName) ?? AUTHENTICATE_DEFAULTS.sessionCookieName,
+    sessionTimeout: c?.SessionTimeout ?? AUTHENTICATE_DEFAULTS.sessionTimeout,
+    onUnauthenticatedRequest: onUnauth === 'deny' || onUnauth === 'allow' || onUnauth === 'authenticate' ? onUnauth : AUTHENTICATE_DEFAULTS.onUnauthenticatedRequest,
+    ...(extra.length === 0 ? {} : { authenticationRequestExtraParams: Object.fromEntries(extra) }),
+  };
+}
+
+/** An authenticate-oidc / authenticate-cognito action in the spec's shape; ClientSecret is never kept. */
+export function authenticateOf(action: AwsAction): AuthenticateAction | undefined {
+  if (action.Type === 'authenticate-oidc') {
+    const c = action.AuthenticateOidcConfig;
+    return {
+      type: 'authenticate-oidc',
+      authenticateOidcConfig: {
+        issuer: c?.Issuer ?? '',
+        authorizationEndpoint: c?.AuthorizationEndpoint ?? '',
+        tokenEndpoint: c?.TokenEndpoint ?? '',
+        userInfoEndpoint: c?.UserInfoEndpoint ?? '',
+        clientId: c?.ClientId ?? '',
+        ...authCommon(c),
+      },
+    };
+  }
+  if (action.Type === 'authenticate-cognito') {
+    const c = action.AuthenticateCognitoConfig;
+    return {
+      type: 'authenticate-cognito',
+      authenticateCognitoConfig: {
+        userPoolArn: c?.UserPoolArn ?? '',
+        userPoolClientId: c?.UserPoolClientId ?? '',
+        userPoolDomain: c?.UserPoolDomain ?? '',
+        ...authCommon(c),
+      },
+    };
+  }
+  return undefined;
+}
+
 /**
  * The action AWS applies to matching requests. An empty or terminal-less list (which AWS does
  * not allow) is represented as a fixed-response with an empty status code, which never equals a
@@ -88,7 +141,9 @@ export function normaliseActions(actions: readonly AwsAction[] | undefined): Liv
     return preceding.length > 0 ? { type: 'fixed-response', statusCode: '', preceding } : { type: 'fixed-response', statusCode: '' };
   }
   const result = terminalOf(terminal);
-  const preceding = ordered.filter((_, i) => i !== terminalIndex).map((a) => a.Type ?? 'unknown');
-  if (preceding.length > 0) result.preceding = preceding;
+  const before = ordered.filter((_, i) => i !== terminalIndex);
+  if (before.length > 0) result.preceding = before.map((a) => a.Type ?? 'unknown');
+  const authenticate = before.map(authenticateOf).filter((a): a is AuthenticateAction => a !== undefined);
+  if (authenticate.length > 0) result.authenticate = authenticate;
   return result;
 }

@@ -1,6 +1,6 @@
 // The pieces every kind's live shapes and changes are built from: our tags, a live action, a
 // field difference and the common part of a change. Pure data: no SDK values.
-import type { Action, DesiredOf, Kind, Policy } from '../../spec/types.js';
+import type { Action, AuthenticateAction, DesiredOf, Kind, Policy } from '../../spec/types.js';
 
 export const TAG_OWNER = 'ecs-reconciler/owner';
 export const TAG_RESOURCE = 'ecs-reconciler/resource';
@@ -16,7 +16,9 @@ export type Tags = Record<string, string>;
  * first of them) so that it differs from a single-target-group forward; enabled target group
  * stickiness is kept in `stickiness`. `preceding` lists action
  * types AWS runs before the terminal one (authenticate-oidc, ...): the spec cannot express them, so
- * any makes the live action differ from the desired one.
+ * any makes the live action differ from a desired one without them. The authenticate-oidc and
+ * authenticate-cognito ones are also kept whole in `authenticate` (in Order, AWS defaults filled in,
+ * never a client secret), which a ListenerRule's `actions` chain compares field by field.
  */
 export type LiveAction = (
   | {
@@ -27,7 +29,7 @@ export type LiveAction = (
       stickiness?: { enabled: true; durationSeconds: number };
     }
   | Exclude<Action, { type: 'forward' }>
-) & { preceding?: string[] };
+) & { preceding?: string[]; authenticate?: AuthenticateAction[] };
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'noop';
 /** drift: live changed behind our back; rollout: the desired state changed; adopt: first write to a found resource */
