@@ -176,6 +176,7 @@ export interface RawMetadata {
   name: string;
   policy?: 'enforce' | 'observe';
   ignore?: string[];
+  allowReplace?: boolean;
 }
 
 /** A document that passed its schema, with where it came from. */

@@ -34,6 +34,7 @@ export const SPEC_ERROR_CODES = {
   duplicateResource: 'identity.duplicate',
   targetGroupRef: 'ref.target-group',
   ignorePath: 'metadata.ignore-path',
+  allowReplace: 'metadata.allow-replace',
   reservedTag: 'tags.reserved',
   tgName: 'target-group.name',
   tgHealthCheckTiming: 'target-group.health-check-timing',

@@ -22,6 +22,11 @@ export interface ResourceMeta<K extends Kind = Kind> {
   policy: Policy;
   /** spec field paths (dot separated, e.g. `desiredCount`, `healthCheck.path`) never corrected. */
   ignore: string[];
+  /**
+   * Service only (metadata.allowReplace: true): a change AWS can make only with a new service
+   * (launchType, capacity providers back to a launch type) replaces it; without it, a conflict.
+   */
+  allowReplace?: true;
   source: SourcePos;
   /** sha256 (first 16 hex chars) of the canonical JSON of the normalised spec. */
   specHash: string;
