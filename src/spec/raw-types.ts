@@ -94,7 +94,7 @@ export interface RawContainer {
   image?: string;
   imageFrom?: ImageSource;
   essential?: boolean;
-  portMappings?: { containerPort: number; hostPort?: number; protocol?: 'tcp' | 'udp'; name?: string; appProtocol?: 'http' | 'http2' | 'grpc' }[];
+  portMappings?: { containerPort?: number; containerPortRange?: string; hostPort?: number; protocol?: 'tcp' | 'udp'; name?: string; appProtocol?: 'http' | 'http2' | 'grpc' }[];
   cpu?: number;
   memory?: number;
   memoryReservation?: number;

@@ -77,6 +77,7 @@ export const SPEC_ERROR_CODES = {
   containerMemory: 'service.container-memory',
   duplicateContainer: 'service.duplicate-container',
   duplicatePortMapping: 'service.duplicate-port',
+  portRange: 'service.port-range',
   hostPort: 'service.host-port',
   noEssential: 'service.no-essential',
   envAndSecret: 'service.env-secret-clash',

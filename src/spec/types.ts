@@ -206,7 +206,10 @@ export interface SecurityGroupIngressSpec {
 // ---------- Service + task definition ----------
 
 export interface PortMapping {
+  /** 0 when the mapping is a containerPortRange */
   containerPort: number;
+  /** `8000-8010` (AWS's shape), instead of containerPort (then containerPort and hostPort are 0) */
+  containerPortRange?: string;
   /** filled in: awsvpc/host -> containerPort, bridge -> 0 when left out */
   hostPort: number;
   protocol: 'tcp' | 'udp';
