@@ -176,7 +176,7 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
   if (touches(change, 'launchType')) {
     throw new Error(
       `${change.id}: launchType cannot be changed on an existing service (live ${live.launchType}, desired ${spec.launchType}); ` +
-        'delete the service (or rename it) and apply again',
+        'set metadata.allowReplace: true to replace it, or delete the service (or rename it) and apply again',
     );
   }
   if (change.hold === 'write') {
