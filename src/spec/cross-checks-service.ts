@@ -147,6 +147,11 @@ function checkPorts(container: RawContainer, i: number, mode: 'bridge' | 'awsvpc
   (container.portMappings ?? []).forEach((pm, j) => {
     const at = ['containers', i, 'portMappings', j];
     const protocol = pm.protocol ?? 'tcp';
+    if (pm.containerPortRange !== undefined) {
+      checkPortRange(pm, container.name, mode, at, err);
+      return;
+    }
+    if (pm.containerPort === undefined) return; // the schema says one of the two is required
     const key = `${pm.containerPort}/${protocol}`;
     if (own.has(key)) err(at, C.duplicatePortMapping, `containerPort ${key} is mapped twice in container '${container.name}': remove one`);
     own.add(key);
@@ -161,6 +166,24 @@ function checkPorts(container: RawContainer, i: number, mode: 'bridge' | 'awsvpc
       err(at, C.duplicatePortMapping, `host port ${hostKey} is also used by container '${user}': two containers of one task cannot share a host port`);
     } else hostPorts.set(hostKey, container.name);
   });
+}
+
+/** containerPortRange: AWS's rules (alone, without containerPort / hostPort; awsvpc or host network; lower port first). */
+function checkPortRange(pm: NonNullable<RawContainer['portMappings']>[number], name: string, mode: 'bridge' | 'awsvpc' | 'host', at: (string | number)[], err: Report): void {
+  const range = pm.containerPortRange ?? '';
+  if (pm.containerPort !== undefined) {
+    err([...at, 'containerPort'], C.portRange, `container '${name}' gives both containerPort ${pm.containerPort} and containerPortRange ${range}: keep one (AWS accepts one or the other)`, 'key');
+  }
+  if (pm.hostPort !== undefined) {
+    err([...at, 'hostPort'], C.portRange, `container '${name}' gives hostPort beside containerPortRange ${range}: remove hostPort (AWS maps the host ports of a range itself)`, 'key');
+  }
+  if (mode === 'bridge') {
+    err([...at, 'containerPortRange'], C.portRange, `containerPortRange ${range} of container '${name}' needs networkMode awsvpc or host (this task uses bridge): set networkMode or map single ports with containerPort`);
+  }
+  const [low, high] = range.split('-').map(Number);
+  if (low === undefined || high === undefined || !(low >= 1 && high <= 65535 && low < high)) {
+    err([...at, 'containerPortRange'], C.portRange, `containerPortRange ${range} of container '${name}' must be two ports from 1 to 65535, the lower first (e.g. 8000-8010)`);
+  }
 }
 
 /** ECS runs `["CMD", executable, ...args]` directly and `["CMD-SHELL", "command"]` in the container's shell. */

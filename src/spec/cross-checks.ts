@@ -24,6 +24,7 @@ export function runCrossChecks(valid: readonly ValidDoc[], identified: readonly 
     ...checkDuplicateIdentities(identified),
     ...checkTargetGroupReferences(valid, identified),
     ...checkIgnorePaths(valid),
+    ...checkAllowReplace(valid),
     ...checkReservedTags(valid),
     ...checkTargetGroups(docsOf(valid, 'TargetGroup')),
     ...checkListeners(docsOf(valid, 'Listener')),
@@ -99,6 +100,16 @@ export function checkIgnorePaths(valid: readonly ValidDoc[]): SpecError[] {
     });
   }
   return out;
+}
+
+/** metadata.allowReplace means something only on a Service (the one kind replaced on request). */
+export function checkAllowReplace(valid: readonly ValidDoc[]): SpecError[] {
+  return valid
+    .filter((doc) => doc.kind !== 'Service' && doc.metadata.allowReplace !== undefined)
+    .map((doc) =>
+      docError(doc, ['metadata', 'allowReplace'], C.allowReplace,
+        `metadata.allowReplace applies only to a Service (a ${doc.kind} ${doc.kind === 'TargetGroup' ? 'is replaced when it must be, without asking' : 'is never replaced'}): remove it`, 'key'),
+    );
 }
 
 function topFields(kind: Kind): string {

@@ -134,6 +134,7 @@ export function toResource(doc: ValidDoc): DesiredResource {
     id: doc.id,
     policy: doc.metadata.policy ?? 'enforce',
     ignore: [...new Set(doc.metadata.ignore ?? [])],
+    ...(doc.metadata.allowReplace === true ? { allowReplace: true } : {}),
     source: doc.pd.start,
     // a lookup's placeholder says where it goes, not what it asks for: the hash covers both
     specHash: specHash(lookups.length === 0 ? spec : { spec, lookups: lookups.map((l) => ({ site: l.site, filter: l.filter })) }),

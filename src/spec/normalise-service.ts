@@ -96,8 +96,10 @@ export function normaliseContainer(raw: RawContainer, networkMode: TaskDefinitio
     essential: raw.essential ?? true,
     portMappings: (raw.portMappings ?? []).map((pm) =>
       withDefined({
-        containerPort: pm.containerPort,
-        hostPort: pm.hostPort ?? defaultHostPort(networkMode, pm.containerPort),
+        // a range: no single container or host port (AWS maps host ports itself), 0 on both sides
+        containerPort: pm.containerPort ?? 0,
+        containerPortRange: pm.containerPortRange,
+        hostPort: pm.hostPort ?? defaultHostPort(networkMode, pm.containerPort ?? 0),
         protocol: pm.protocol ?? 'tcp',
         name: pm.name,
         appProtocol: pm.appProtocol,

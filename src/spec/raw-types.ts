@@ -126,7 +126,7 @@ export interface RawContainer {
   image?: string;
   imageFrom?: ImageSource;
   essential?: boolean;
-  portMappings?: { containerPort: number; hostPort?: number; protocol?: 'tcp' | 'udp'; name?: string; appProtocol?: 'http' | 'http2' | 'grpc' }[];
+  portMappings?: { containerPort?: number; containerPortRange?: string; hostPort?: number; protocol?: 'tcp' | 'udp'; name?: string; appProtocol?: 'http' | 'http2' | 'grpc' }[];
   cpu?: number;
   memory?: number;
   memoryReservation?: number;
@@ -208,6 +208,7 @@ export interface RawMetadata {
   name: string;
   policy?: 'enforce' | 'observe';
   ignore?: string[];
+  allowReplace?: boolean;
 }
 
 /** A document that passed its schema, with where it came from. */

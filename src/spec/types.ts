@@ -22,6 +22,11 @@ export interface ResourceMeta<K extends Kind = Kind> {
   policy: Policy;
   /** spec field paths (dot separated, e.g. `desiredCount`, `healthCheck.path`) never corrected. */
   ignore: string[];
+  /**
+   * Service only (metadata.allowReplace: true): a change AWS can make only with a new service
+   * (launchType, capacity providers back to a launch type) replaces it; without it, a conflict.
+   */
+  allowReplace?: true;
   source: SourcePos;
   /** sha256 (first 16 hex chars) of the canonical JSON of the normalised spec. */
   specHash: string;
@@ -239,7 +244,10 @@ export interface SecurityGroupIngressSpec {
 // ---------- Service + task definition ----------
 
 export interface PortMapping {
+  /** 0 when the mapping is a containerPortRange */
   containerPort: number;
+  /** `8000-8010` (AWS's shape), instead of containerPort (then containerPort and hostPort are 0) */
+  containerPortRange?: string;
   /** filled in: awsvpc/host -> containerPort, bridge -> 0 when left out */
   hostPort: number;
   protocol: 'tcp' | 'udp';

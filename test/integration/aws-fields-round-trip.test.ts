@@ -31,6 +31,8 @@ let dir: string;
 let subnet: string;
 
 const CLUSTER = 'fields-cluster';
+/** a containerPortRange mapping as both sides read it: no single container or host port */
+const RANGE = (range: string) => ({ containerPort: 0, containerPortRange: range, hostPort: 0, protocol: 'tcp' });
 
 function yaml(): string {
   return `apiVersion: ecs-reconciler/v1
@@ -67,7 +69,7 @@ spec:
     containers:
       - name: app
         image: nginx:1.27
-        portMappings: [{ containerPort: 80, name: http, appProtocol: http }]
+        portMappings: [{ containerPort: 80, name: http, appProtocol: http }, { containerPortRange: "8000-8010" }]
         dependsOn: [{ containerName: log-router, condition: START }]
         readonlyRootFilesystem: true
         user: "1000"
@@ -208,9 +210,12 @@ const CASES: Case[] = [
   { name: 'dockerLabels', service: 'fields-fargate', by: { revision: (td) => { container(td, 'app').dockerLabels = { team: 'search' }; } },
     path: 'taskDefinition.containers[app].dockerLabels', live: { team: 'search' }, desired: { team: 'payments' } },
   { name: 'startTimeout', service: 'fields-fargate', by: { revision: (td) => { container(td, 'app').startTimeout = 120; } }, path: 'taskDefinition.containers[app].startTimeout', live: 120, desired: 60 },
-  { name: 'port name', service: 'fields-fargate', by: { revision: (td) => { container(td, 'app').portMappings = [{ containerPort: 80, name: 'web', appProtocol: 'http' }]; } },
+  { name: 'port name', service: 'fields-fargate', by: { revision: (td) => { container(td, 'app').portMappings = [{ containerPort: 80, name: 'web', appProtocol: 'http' }, { containerPortRange: '8000-8010' }]; } },
     path: 'taskDefinition.containers[app].portMappings',
-    live: [{ appProtocol: 'http', containerPort: 80, hostPort: 80, name: 'web', protocol: 'tcp' }], desired: [{ appProtocol: 'http', containerPort: 80, hostPort: 80, name: 'http', protocol: 'tcp' }] },
+    live: [RANGE('8000-8010'), { appProtocol: 'http', containerPort: 80, hostPort: 80, name: 'web', protocol: 'tcp' }], desired: [RANGE('8000-8010'), { appProtocol: 'http', containerPort: 80, hostPort: 80, name: 'http', protocol: 'tcp' }] },
+  { name: 'containerPortRange', service: 'fields-fargate', by: { revision: (td) => { container(td, 'app').portMappings = [{ containerPort: 80, name: 'http', appProtocol: 'http' }, { containerPortRange: '8000-8020' }]; } },
+    path: 'taskDefinition.containers[app].portMappings',
+    live: [RANGE('8000-8020'), { appProtocol: 'http', containerPort: 80, hostPort: 80, name: 'http', protocol: 'tcp' }], desired: [RANGE('8000-8010'), { appProtocol: 'http', containerPort: 80, hostPort: 80, name: 'http', protocol: 'tcp' }] },
   { name: 'EFS volume', service: 'fields-fargate', by: { revision: (td) => { td.volumes = [{ name: 'data', efsVolumeConfiguration: { fileSystemId: 'fs-0abc1234' } }, { name: 'scratch' }]; } },
     path: 'taskDefinition.volumes', live: [{ efsVolumeConfiguration: { fileSystemId: 'fs-0abc1234' }, name: 'data' }, { name: 'scratch' }],
     desired: [{ efsVolumeConfiguration: { fileSystemId: 'fs-0abc1234', transitEncryption: 'ENABLED' }, name: 'data' }, { name: 'scratch' }] },

@@ -183,6 +183,17 @@ describe('normalisation proof: services and task definitions', () => {
       },
     ],
     [
+      'awsvpc containerPortRange: no single container or host port on either side',
+      {
+        spec: {
+          taskDefinition: td({ networkMode: 'awsvpc', containers: [{ ...web, portMappings: [{ containerPort: 0, containerPortRange: '8000-8010', hostPort: 0, protocol: 'tcp' }] }] }),
+          network: { subnets: ['subnet-0a', 'subnet-0b'], securityGroups: ['sg-0app'], assignPublicIp: false },
+        },
+        td: { networkMode: 'awsvpc', containerDefinitions: [container({ portMappings: [{ containerPortRange: '8000-8010', protocol: 'tcp' }] })] },
+        svc: { networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0b', 'subnet-0a'], securityGroups: ['sg-0app'], assignPublicIp: 'DISABLED' } } },
+      },
+    ],
+    [
       'environment in any order; the secret flag is not compared',
       {
         spec: {

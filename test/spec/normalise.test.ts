@@ -165,6 +165,16 @@ describe('Service', () => {
     expect(svc({ td: `    networkMode: ${mode}\n`, spec }).spec.taskDefinition.containers[0]!.portMappings[0]!.hostPort).toBe(hostPort);
   });
 
+  it('containerPortRange: kept as AWS writes it, with no single container or host port (0 on both); absent when not declared', () => {
+    const opts = { td: '    networkMode: awsvpc\n', spec: '  network: { subnets: [subnet-0a] }\n' };
+    const text = serviceDoc('api', opts).replace('portMappings: [{ containerPort: 80 }]', 'portMappings: [{ containerPort: 80 }, { containerPortRange: "8000-8010" }]');
+    expect(expectState(loadText(text)).services[0]!.spec.taskDefinition.containers[0]!.portMappings).toEqual([
+      { containerPort: 80, hostPort: 80, protocol: 'tcp' },
+      { containerPort: 0, containerPortRange: '8000-8010', hostPort: 0, protocol: 'tcp' },
+    ]);
+    expect(svc(opts).spec.taskDefinition.containers[0]!.portMappings[0]).not.toHaveProperty('containerPortRange');
+  });
+
   it.each([
     ['"256"', '"512"', '256', '512'],
     ['0.25 vCPU', '"1 GB"', '256', '1024'],

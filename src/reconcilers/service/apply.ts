@@ -1,7 +1,8 @@
 // Service applier: CreateService when missing (clientToken for idempotency, tags), one
 // UpdateService carrying every field that differs (task definition, desired count unless ignored,
 // deployment configuration, load balancers, network, grace period, the AWS-named fields of
-// service-fields.ts), TagResource afterwards, DeleteService (force) on prune. The answers of
+// service-fields.ts), TagResource afterwards, DeleteService (force) on prune, and a replace
+// (metadata.allowReplace: scale to 0, delete, create again) for what only a new service changes. The answers of
 // CreateService and UpdateService are checked and what did not take is sent again at once
 // (read-after-write.ts). Task definition revisions: task-definition-apply.ts.
 import { createHash } from 'node:crypto';
@@ -48,7 +49,8 @@ export async function applyServiceChange(change: ServiceChange, ctx: ApplyContex
       await updateService(change, ctx);
       return;
     case 'replace':
-      throw new Error(`${change.id}: a service is never replaced by ecs-reconciler`);
+      await replaceService(change, ctx);
+      return;
     case 'delete':
       await deleteService(change, ctx);
       return;
@@ -83,10 +85,14 @@ export function serviceClientToken(ownerId: string, cluster: string, name: strin
   return createHash('sha256').update(`${ownerId}\n${cluster}\n${name}\n${specHash}\n${taskDefinitionArn}`).digest('hex').slice(0, 32);
 }
 
-async function findActive(ctx: ApplyContext, cluster: string, name: string): Promise<{ arn: string; ours: boolean } | undefined> {
+async function findActive(ctx: ApplyContext, cluster: string, name: string): Promise<{ arn: string; ours: boolean; draining?: true } | undefined> {
   const out = await ctx.clients.ecs.send(new DescribeServicesCommand({ cluster, services: [name], include: ['TAGS'] }));
   const svc = out.services?.find((s) => s.serviceName === name && s.status === 'ACTIVE');
-  if (svc?.serviceArn === undefined) return undefined;
+  if (svc?.serviceArn === undefined) {
+    // a deleted service of that name still DRAINING: ECS refuses a CreateService of the name until it is INACTIVE
+    const draining = out.services?.find((s) => s.serviceName === name && s.status === 'DRAINING');
+    return draining?.serviceArn === undefined ? undefined : { arn: draining.serviceArn, ours: false, draining: true };
+  }
   const tags = Object.fromEntries((svc.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
   return { arn: svc.serviceArn, ours: tags[TAG_OWNER] === ctx.ownerId && tags[TAG_RESOURCE] === `Service/${name}` };
 }
@@ -141,11 +147,16 @@ async function createService(change: ServiceChange, ctx: ApplyContext): Promise<
         // "Creation of service was not idempotent": it exists; ours from an earlier attempt is fine
         if (errorCode(err) !== 'InvalidParameterException') throw err;
         const found = await findActive(ctx, spec.cluster, change.name);
+        if (found?.draining === true) {
+          throw new MissingDependencyError(change.id, `${change.id}: the deleted service of that name is still DRAINING; CreateService runs once ECS reports it INACTIVE (a later cycle)`);
+        }
         if (found?.ours !== true) throw err;
         return found.arn;
       }
     },
     resultId: (a) => a,
+    // the old service of that name still DRAINING (after a replace's delete): a later cycle creates it
+    expectedFailure: (err) => err instanceof MissingDependencyError,
   });
   ctx.forwards.update(arn, change.id, lbs.map((lb) => lb.targetGroupArn ?? ''));
   await resendNotTaken(change, ctx, { arn, cluster: spec.cluster }, answer, 'CreateService');
@@ -165,7 +176,7 @@ async function updateService(change: ServiceChange, ctx: ApplyContext): Promise<
   if (touches(change, 'launchType')) {
     throw new Error(
       `${change.id}: launchType cannot be changed on an existing service (live ${live.launchType}, desired ${spec.launchType}); ` +
-        'delete the service (or rename it) and apply again',
+        'set metadata.allowReplace: true to replace it, or delete the service (or rename it) and apply again',
     );
   }
   if (change.hold === 'write') {
@@ -358,6 +369,60 @@ async function deleteService(change: ServiceChange, ctx: ApplyContext): Promise<
       send: () => ctx.clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: revision })),
     });
   }
+}
+
+/**
+ * metadata.allowReplace: a change only a new service makes (launchType, capacity providers back to
+ * a launch type). ECS names are unique among ACTIVE and DRAINING services, so the new one cannot
+ * be created first: scale the old one to 0, DeleteService (force) once 0 tasks run, then
+ * CreateService under the same name once ECS reports the old one INACTIVE. A step that must wait
+ * (tasks still stopping, the old service DRAINING) is skipped with the reason and a later cycle
+ * goes on from where AWS is. Refuses a service without our owner tag.
+ */
+async function replaceService(change: ServiceChange, ctx: ApplyContext): Promise<void> {
+  const live = change.live;
+  const arn = live?.arn ?? change.liveId;
+  if (live === undefined || arn === undefined) throw new Error(`${change.id}: replace without a live service`);
+  assertOwnedForDelete(live.tags, ctx.ownerId, `service ${live.clusterName}/${live.name} (to replace it)`);
+  const cluster = live.clusterName;
+  if (live.desiredCount > 0) {
+    await performWrite(ctx, {
+      change,
+      verb: 'scale',
+      service: 'ecs',
+      operation: 'UpdateService',
+      target: arn,
+      detail: '(desiredCount 0, before its replace)',
+      send: () => ctx.clients.ecs.send(new UpdateServiceCommand({ cluster, service: arn, desiredCount: 0 })),
+    });
+  }
+  const running = await runningTasks(ctx, cluster, arn);
+  if (running !== undefined && running > 0) {
+    throw new MissingDependencyError(
+      change.id,
+      `${change.id} is scaled to 0 and ${running} task(s) still run: its replace (DeleteService, CreateService) waits until they stopped (a later cycle)`,
+    );
+  }
+  if (running !== undefined) {
+    await performWrite(ctx, {
+      change,
+      verb: 'delete',
+      service: 'ecs',
+      operation: 'DeleteService',
+      target: arn,
+      detail: '(force, to replace it)',
+      send: async () => {
+        try {
+          await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster, service: arn, force: true }));
+        } catch (err) {
+          if (!isNotFound(err) && errorCode(err) !== 'ServiceNotActiveException') throw err;
+        }
+      },
+    });
+  }
+  ctx.forwards.remove(arn);
+  // the new service: as a create (the old one's revision is reused when its content still matches)
+  await createService({ ...change, action: 'create', writeSpec: undefined, kept: undefined }, ctx);
 }
 
 /** The writes the service steps (and a target group replace's moves) make; tests pass fakes. */

@@ -50,8 +50,9 @@ function containerToDesired(c: ContainerSpec, networkMode: TaskDefinitionSpec['n
         ? undefined
         : c.portMappings.map((pm) =>
             compact({
-              containerPort: pm.containerPort,
-              hostPort: pm.hostPort === (networkMode === 'bridge' ? 0 : pm.containerPort) ? undefined : pm.hostPort,
+              containerPort: pm.containerPortRange === undefined ? pm.containerPort : undefined,
+              containerPortRange: pm.containerPortRange,
+              hostPort: pm.containerPortRange !== undefined || pm.hostPort === (networkMode === 'bridge' ? 0 : pm.containerPort) ? undefined : pm.hostPort,
               protocol: pm.protocol === 'tcp' ? undefined : pm.protocol,
               name: pm.name,
               appProtocol: pm.appProtocol,

@@ -1,19 +1,20 @@
 // Plan for Service resources (and the task definition each runs). Matched by name within the
 // cluster; a cluster that does not exist is a conflict. The task definition is compared by
 // content: registerTaskDefinition is true when the running revision's content differs (after
-// `ignore`). A launch type cannot change on an existing service: a conflict. Pure.
+// `ignore`). A launch type cannot change on an existing service: a conflict, or a replace with
+// metadata.allowReplace. Pure.
 import type { DesiredOf } from '../../spec/types.js';
 import type { TargetGroupIndex } from '../shared/compare-actions.js';
 import { nameFromResourceTag, pruneReason, resourceId } from '../shared/plan-context.js';
 import type { KindPlan, PlanContext } from '../shared/plan-context.js';
-import { decideUpdate, foreignOwnerMessage, ownershipOf } from '../shared/ownership.js';
+import { causeOf, decideUpdate, foreignOwnerMessage, ownershipOf } from '../shared/ownership.js';
 import { diffDeclared, diffField, diffSet, withoutIgnored } from '../shared/compare-values.js';
 import { diffTaskDefinition } from './task-definition.js';
 import { TAG_RESOURCE } from '../types.js';
 import type { ChangeOf, FieldDiff, LiveService } from '../types.js';
 import type { RolloutStatus } from '../shared/rollout-status.js';
 import { serviceRollout } from './rollout.js';
-import { diffServiceFields, replaceConflict } from './service-fields.js';
+import { diffServiceFields, neededReplace, replaceConflict, type NeededReplace } from './service-fields.js';
 import { keepIgnoredLive } from './ignored-live.js';
 import { ownersOf } from './owners.js';
 import { withImagesRead } from './image-parameters.js';
@@ -83,6 +84,46 @@ export function serviceDeleteSteps(svc: LiveService): string {
   );
 }
 
+/**
+ * A change only a new service makes: with metadata.allowReplace on a service of ours, a replace
+ * (apply scales it to 0, deletes it, creates it again: serviceReplaceSteps); otherwise a conflict
+ * that names the opt-in. A service not tagged as ours is never replaced.
+ */
+function replaceChange(
+  d: DesiredService,
+  live: LiveService,
+  needed: NeededReplace,
+  ctx: PlanContext,
+): Pick<ChangeOf<'Service'>, 'action' | 'cause' | 'diffs' | 'reason' | 'live' | 'liveId' | 'registerTaskDefinition'> | { id: string; message: string } {
+  if (d.allowReplace !== true) return { id: d.id, message: replaceConflict(d, live) ?? needed.detail };
+  if (ownershipOf(live.tags, ctx.ownerId) !== 'ours') {
+    return {
+      id: d.id,
+      message:
+        `${d.id}: ${needed.detail}; metadata.allowReplace is set, but service ${live.clusterName}/${live.name} is not tagged as ours ` +
+        `(ecs-reconciler/owner=${ctx.ownerId}) and ecs-reconciler deletes only what it owns: replace it by hand, or apply once without the change so that it is adopted`,
+    };
+  }
+  const diffs = withoutIgnored(diffService(d, live, ctx.targetGroups), d.ignore);
+  return {
+    action: 'replace',
+    cause: causeOf(live.tags, d.specHash, d.policy),
+    diffs,
+    live,
+    liveId: live.arn,
+    registerTaskDefinition: true,
+    reason: `${needed.what}: AWS cannot change it in place; metadata.allowReplace: ${serviceReplaceSteps(live)}`,
+  };
+}
+
+/** What replacing a service does, in the order it happens (the plan's reason). */
+export function serviceReplaceSteps(svc: LiveService): string {
+  return (
+    `${svc.desiredCount > 0 ? `scale to 0 (desiredCount ${svc.desiredCount}), ` : ''}` +
+    'delete once 0 tasks run, then create it again under the same name (the service is down in between)'
+  );
+}
+
 export function planServices(ctx: PlanContext): KindPlan {
   const desired = ctx.desired.services;
   const out: KindPlan = { changes: [], conflicts: [] };
@@ -115,9 +156,11 @@ export function planServices(ctx: PlanContext): KindPlan {
       out.conflicts.push({ id: d.id, message: foreignOwnerMessage(d.id, `service ${s.cluster}/${d.name}`, live.tags) });
       continue;
     }
-    const replace = replaceConflict(d, live);
-    if (replace !== undefined) {
-      out.conflicts.push({ id: d.id, message: replace });
+    const needed = neededReplace(d, live);
+    if (needed !== undefined) {
+      const replace = replaceChange(d, live, needed, ctx);
+      if ('message' in replace) out.conflicts.push(replace);
+      else out.changes.push({ ...base, ...replace });
       continue;
     }
     const all = diffService(d, live, ctx.targetGroups);

@@ -109,26 +109,46 @@ export function changeRouteLines(diffs: readonly FieldDiff[]): string[] {
   return [...groups].filter(([how]) => how !== 'new revision').map(([how, paths]) => `    changes ${label[how]}: ${paths.join(', ')}`);
 }
 
+/** What a change AWS cannot make to an existing service is (a new service is needed), for the plan line. */
+export interface NeededReplace {
+  /** `launchType EC2 -> FARGATE`, `capacityProviderStrategy -> launchType FARGATE` */
+  what: string;
+  /** the conflict's explanation, without the opt-in */
+  detail: string;
+}
+
 /**
  * A change AWS cannot make to an existing service (it needs a new service), or undefined. ECS
  * moves a service from a launch type onto capacity providers with UpdateService (and a new
  * deployment), but not back, and never between launch types.
  */
-export function replaceConflict(desired: DesiredService, live: LiveService): string | undefined {
+export function neededReplace(desired: DesiredService, live: LiveService): NeededReplace | undefined {
   const wantsProviders = desired.spec.aws?.capacityProviderStrategy !== undefined;
   const usesProviders = live.aws?.capacityProviderStrategy !== undefined;
   if (usesProviders && !wantsProviders) {
-    return (
-      `${desired.id}: the service runs on a capacity provider strategy and the file asks for launchType ${desired.spec.launchType}: ` +
-      'ECS cannot move a service from capacity providers back to a launch type with UpdateService (it needs a new service): ' +
-      'keep capacityProviderStrategy, or delete the service (or rename it) and apply again'
-    );
+    return {
+      what: `capacityProviderStrategy -> launchType ${desired.spec.launchType}`,
+      detail:
+        `the service runs on a capacity provider strategy and the file asks for launchType ${desired.spec.launchType}: ` +
+        'ECS cannot move a service from capacity providers back to a launch type with UpdateService (it needs a new service)',
+    };
   }
   if (!wantsProviders && live.launchType !== '' && live.launchType !== desired.spec.launchType) {
-    return (
-      `${desired.id}: launch type ${live.launchType} -> ${desired.spec.launchType} cannot change on an existing ECS service (it needs a new service): ` +
-      `delete the service first or keep launchType ${live.launchType}`
-    );
+    return {
+      what: `launchType ${live.launchType} -> ${desired.spec.launchType}`,
+      detail: `launch type ${live.launchType} -> ${desired.spec.launchType} cannot change on an existing ECS service (it needs a new service)`,
+    };
   }
   return undefined;
+}
+
+/** The conflict of a needed replace without the opt-in: what, and the ways out (the opt-in named). */
+export function replaceConflict(desired: DesiredService, live: LiveService): string | undefined {
+  const needed = neededReplace(desired, live);
+  if (needed === undefined) return undefined;
+  const keep = needed.what.startsWith('capacityProviderStrategy') ? 'keep capacityProviderStrategy' : `keep launchType ${live.launchType}`;
+  return (
+    `${desired.id}: ${needed.detail}: ${keep}, or set metadata.allowReplace: true to let apply replace it ` +
+    '(scale to 0, delete, create again under the same name: a short outage), or delete the service (or rename it) and apply again'
+  );
 }

@@ -33,8 +33,8 @@ function containerDefinition(c: ContainerSpec): ContainerDefinition {
     image: c.image,
     essential: c.essential,
     portMappings: c.portMappings.map((p) => ({
-      containerPort: p.containerPort,
-      hostPort: p.hostPort,
+      // a range goes alone: AWS refuses containerPort or hostPort beside it
+      ...(p.containerPortRange === undefined ? { containerPort: p.containerPort, hostPort: p.hostPort } : { containerPortRange: p.containerPortRange }),
       protocol: p.protocol,
       ...(p.name === undefined ? {} : { name: p.name }),
       ...(p.appProtocol === undefined ? {} : { appProtocol: p.appProtocol }),

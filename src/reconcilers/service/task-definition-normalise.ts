@@ -30,6 +30,7 @@ function portMappingOf(mapping: AwsPortMapping, networkMode: string): PortMappin
     hostPort: defaultHostPort(networkMode, containerPort, mapping.hostPort),
     protocol: mapping.protocol === 'udp' ? 'udp' : 'tcp',
   };
+  if (mapping.containerPortRange !== undefined && mapping.containerPortRange !== '') out.containerPortRange = mapping.containerPortRange;
   if (mapping.name !== undefined && mapping.name !== '') out.name = mapping.name;
   if (mapping.appProtocol !== undefined) out.appProtocol = mapping.appProtocol;
   return out;

@@ -28,8 +28,8 @@ function canonicalContainer(c: ContainerSpec): Record<string, unknown> {
     image: c.image,
     essential: c.essential,
     portMappings: [...c.portMappings]
-      .map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol, name: p.name, appProtocol: p.appProtocol }))
-      .sort(byKey((p) => `${String(p.containerPort).padStart(5, '0')}/${p.protocol}/${p.hostPort}`)),
+      .map((p) => ({ containerPort: p.containerPort, containerPortRange: p.containerPortRange, hostPort: p.hostPort, protocol: p.protocol, name: p.name, appProtocol: p.appProtocol }))
+      .sort(byKey((p) => `${String(p.containerPort).padStart(5, '0')}/${p.containerPortRange ?? ''}/${p.protocol}/${p.hostPort}`)),
     cpu: c.cpu === 0 ? undefined : c.cpu,
     memory: c.memory,
     memoryReservation: c.memoryReservation,

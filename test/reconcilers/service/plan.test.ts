@@ -1,5 +1,5 @@
 // Service planning: task definition compared by content, registerTaskDefinition, secret
-// redaction, ignore, conflicts (cluster, launch type), prune.
+// redaction, ignore, conflicts (cluster, launch type), replace (metadata.allowReplace), prune.
 import { describe, expect, it } from 'vitest';
 import { planAll } from '../../../src/reconcilers/plan.js';
 import { sameTaskDefinitionContent, taskDefinitionContentHash } from '../../../src/reconcilers/service/task-definition.js';
@@ -149,6 +149,46 @@ describe('planServices', () => {
   it('conflict: the launch type cannot change on an existing service', () => {
     const plan = planOf(base, [liveServiceOf(base, ours(base.id, base.specHash), { launchType: 'FARGATE' })]);
     expect(plan.conflicts[0]!.message).toContain('launch type FARGATE -> EC2 cannot change on an existing ECS service');
+  });
+
+  it('conflict without metadata.allowReplace: the message names the opt-in', () => {
+    const plan = planOf(base, [liveServiceOf(base, ours(base.id, base.specHash), { launchType: 'FARGATE' })]);
+    expect(plan.changes.filter((c) => c.kind === 'Service')).toEqual([]);
+    expect(plan.conflicts[0]!.message).toContain('set metadata.allowReplace: true to let apply replace it');
+  });
+
+  it('with metadata.allowReplace on a service of ours: a replace that says why and what apply does', () => {
+    const d = { ...base, allowReplace: true as const };
+    const live = liveServiceOf(d, ours(d.id, 'older'), { launchType: 'FARGATE', desiredCount: 2 });
+    const plan = planOf(d, [live]);
+    expect(plan.conflicts).toEqual([]);
+    const c = svc(plan);
+    expect([c.action, c.cause, c.liveId, c.registerTaskDefinition]).toEqual(['replace', 'rollout', live.arn, true]);
+    expect(c.reason).toBe(
+      'launchType FARGATE -> EC2: AWS cannot change it in place; metadata.allowReplace: scale to 0 (desiredCount 2), ' +
+        'delete once 0 tasks run, then create it again under the same name (the service is down in between)',
+    );
+    expect(c.diffs).toContainEqual({ path: 'desiredCount', live: 2, desired: 1 });
+  });
+
+  it('with metadata.allowReplace, capacity providers back to a launch type: a replace', () => {
+    const d = { ...base, allowReplace: true as const };
+    const live = liveServiceOf(d, ours(d.id, d.specHash), { launchType: '', aws: { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }] } });
+    const c = svc(planOf(d, [live]));
+    expect(c.action).toBe('replace');
+    expect(c.reason).toMatch(/^capacityProviderStrategy -> launchType EC2: AWS cannot change it in place/);
+  });
+
+  it('with metadata.allowReplace, a service not tagged as ours is never replaced: a conflict', () => {
+    const d = { ...base, allowReplace: true as const };
+    const plan = planOf(d, [liveServiceOf(d, {}, { launchType: 'FARGATE' })]);
+    expect(plan.changes.filter((c) => c.kind === 'Service')).toEqual([]);
+    expect(plan.conflicts[0]!.message).toContain('metadata.allowReplace is set, but service payments/payments-api is not tagged as ours');
+  });
+
+  it('metadata.allowReplace with nothing that needs a new service: an ordinary plan', () => {
+    const d = { ...base, allowReplace: true as const };
+    expect(svc(planOf(d, [liveServiceOf(d, ours(d.id, d.specHash), { desiredCount: 3 })])).action).toBe('update');
   });
 
   it('prunes a service tagged as ours that left the files, only with prune', () => {
