@@ -1,16 +1,15 @@
 // The daemon with a controller config file (issue 16): two targets in two moto accounts through
-// AssumeRole, one set of files and two values files (while the loader's `${NAME}` substitution
-// is not there, one directory per target with the ids written in); a third target whose role
-// cannot be assumed (the fault proxy refuses that AssumeRole: moto would accept any role).
+// AssumeRole, one set of files (the VPC found by its Name tag in each account) and two values
+// files (each target's port); a third target whose role cannot be assumed (the fault proxy refuses that AssumeRole: moto would accept any role).
 // Both accounts converge, the refused one fails alone, a drift in one account is corrected there
 // and its Slack message names the target; /status and /metrics have a section/label per target.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, ModifyTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClients } from '../../src/demo/aws-demo-clients.js';
-import { loadDesiredState } from '../../src/spec/load-desired-state.js';
 import { startFakeSlack, type FakeSlack } from '../notify/slack-fixtures.js';
 import { assumedRoleClients, defaultVpc, roleIn } from '../support/assumed-role-clients.js';
 import { awsEnv, runCli } from '../support/cli-process.js';
@@ -21,25 +20,18 @@ import { DaemonProcess, getJson, waitFor } from './daemon-process.js';
 const A = '111111111111';
 const B = '222222222222';
 const DENIED = '333333333333';
+const PORTS: Record<string, number> = { a: 8080, b: 8081 };
 
-const targetGroup = (vpc: string): string => `apiVersion: ecs-reconciler/v1
+const TARGET_GROUP = `apiVersion: ecs-reconciler/v1
 kind: TargetGroup
 metadata: { name: shop-tg }
 spec:
-  vpcId: ${vpc}
+  vpc: { tags: { Name: shop } }
   protocol: HTTP
-  port: 8080
+  port: \${PORT}
   targetType: ip
   healthCheck: { path: /health }
 `;
-
-/** True once the loader substitutes `${NAME}` from LoadOptions.variables (issue 16, item 2). */
-async function substitutionWorks(): Promise<boolean> {
-  const dir = mkdtempSync(join(tmpdir(), 'subst-'));
-  writeFileSync(join(dir, 'tg.yaml'), targetGroup('${VPC_ID}'));
-  const loaded = await loadDesiredState(dir, { variables: { VPC_ID: 'vpc-0123456789abcdef0' } });
-  return loaded.ok && JSON.stringify(loaded.state).includes('vpc-0123456789abcdef0');
-}
 
 let proxy: FaultProxy;
 let slack: FakeSlack;
@@ -61,26 +53,21 @@ beforeAll(async () => {
   expect(vpcs.a).not.toBe(vpcs.b);
 
   src = mkdtempSync(join(tmpdir(), 'targets-src-'));
-  const shared = await substitutionWorks();
-  mkdirSync(join(src, 'values'));
-  for (const t of ['a', 'b']) writeFileSync(join(src, 'values', `${t}.yaml`), `VPC_ID: ${vpcs[t]}\n`);
-  if (shared) {
-    mkdirSync(join(src, 'stack'));
-    writeFileSync(join(src, 'stack', 'tg.yaml'), targetGroup('${VPC_ID}'));
-  } else {
-    for (const t of ['a', 'b']) {
-      mkdirSync(join(src, `stack-${t}`));
-      writeFileSync(join(src, `stack-${t}`, 'tg.yaml'), targetGroup(vpcs[t]!));
-    }
+  // the same files in both accounts: the VPC by its Name tag, the port from each target's values file
+  for (const t of ['a', 'b'] as const) {
+    await accounts[t === 'a' ? A : B]!.ec2.send(new CreateTagsCommand({ Resources: [vpcs[t]!], Tags: [{ Key: 'Name', Value: 'shop' }] }));
   }
-  const path = (t: string): string => (shared ? 'stack' : `stack-${t}`);
+  mkdirSync(join(src, 'values'));
+  for (const t of ['a', 'b']) writeFileSync(join(src, 'values', `${t}.yaml`), `PORT: ${PORTS[t]}\n`);
+  mkdirSync(join(src, 'stack'));
+  writeFileSync(join(src, 'stack', 'tg.yaml'), TARGET_GROUP);
   config = join(mkdtempSync(join(tmpdir(), 'targets-cfg-')), 'controller.yaml');
   writeFileSync(
     config,
     `targets:
-  - { name: a, account: "${A}", region: us-east-1, roleArn: "${roleIn(A)}", externalId: ext-a, path: ${path('a')}, values: values/a.yaml }
-  - { name: b, account: "${B}", region: us-east-1, roleArn: "${roleIn(B)}", path: ${path('b')}, values: values/b.yaml }
-  - { name: denied, account: "${DENIED}", region: us-east-1, roleArn: "${roleIn(DENIED)}", path: ${path('a')}, values: values/a.yaml }
+  - { name: a, account: "${A}", region: us-east-1, roleArn: "${roleIn(A)}", externalId: ext-a, path: stack, values: values/a.yaml }
+  - { name: b, account: "${B}", region: us-east-1, roleArn: "${roleIn(B)}", path: stack, values: values/b.yaml }
+  - { name: denied, account: "${DENIED}", region: us-east-1, roleArn: "${roleIn(DENIED)}", path: stack, values: values/a.yaml }
 `,
   );
   proxy = new FaultProxy({ target: motoUrl(), faults: [{ service: 'sts', operation: 'AssumeRole', params: { RoleArn: roleIn(DENIED) }, fault: 'accessDenied' }] });
@@ -109,6 +96,8 @@ describe('run --config: targets in two accounts and one that cannot be assumed',
     const tgA = (await accounts[A]!.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['shop-tg'] }))).TargetGroups?.[0];
     const tgB = (await accounts[B]!.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['shop-tg'] }))).TargetGroups?.[0];
     expect([tgA?.VpcId, tgB?.VpcId]).toEqual([vpcs.a, vpcs.b]);
+    // and the port of its own values file
+    expect([tgA?.Port, tgB?.Port]).toEqual([PORTS.a, PORTS.b]);
     expect(tgA?.TargetGroupArn).toContain(`:${A}:`);
     expect(tgB?.TargetGroupArn).toContain(`:${B}:`);
     expect(await healthPath(DENIED)).toBeUndefined();
