@@ -318,46 +318,7 @@ async function runningTasks(ctx: ApplyContext, cluster: string, arn: string): Pr
  * tagged as this service's (read by observe). Refuses a service without our owner tag.
  */
 async function deleteService(change: ServiceChange, ctx: ApplyContext): Promise<void> {
-  const live = change.live;
-  const arn = live?.arn ?? change.liveId;
-  if (live === undefined || arn === undefined) throw new Error(`${change.id}: delete without a live service`);
-  assertOwnedForDelete(live.tags, ctx.ownerId, `service ${live.clusterName}/${live.name}`);
-  const cluster = live.clusterName;
-  if (live.desiredCount > 0) {
-    await performWrite(ctx, {
-      change,
-      verb: 'scale',
-      service: 'ecs',
-      operation: 'UpdateService',
-      target: arn,
-      detail: '(desiredCount 0, before its delete)',
-      send: () => ctx.clients.ecs.send(new UpdateServiceCommand({ cluster, service: arn, desiredCount: 0 })),
-    });
-  }
-  const running = await runningTasks(ctx, cluster, arn);
-  if (running !== undefined && running > 0) {
-    throw new MissingDependencyError(
-      change.id,
-      `${change.id} is scaled to 0 and ${running} task(s) still run: DeleteService waits until its deployments drained (a later cycle)`,
-    );
-  }
-  if (running !== undefined) {
-    await performWrite(ctx, {
-      change,
-      verb: 'delete',
-      service: 'ecs',
-      operation: 'DeleteService',
-      target: arn,
-      send: async () => {
-        try {
-          await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster, service: arn }));
-        } catch (err) {
-          if (!isNotFound(err) && errorCode(err) !== 'ServiceNotActiveException') throw err;
-        }
-      },
-    });
-  }
-  ctx.forwards.remove(arn);
+  const live = await scaleDownAndDelete(change, ctx, 'delete');
   for (const revision of live.prune?.revisions ?? []) {
     await performWrite(ctx, {
       change,
@@ -380,10 +341,22 @@ async function deleteService(change: ServiceChange, ctx: ApplyContext): Promise<
  * goes on from where AWS is. Refuses a service without our owner tag.
  */
 async function replaceService(change: ServiceChange, ctx: ApplyContext): Promise<void> {
+  await scaleDownAndDelete(change, ctx, 'replace');
+  // the new service: as a create (the old one's revision is reused when its content still matches)
+  await createService({ ...change, action: 'create', writeSpec: undefined, kept: undefined }, ctx);
+}
+
+/**
+ * What a delete and a replace share: refuse a service without our owner tag, scale it to 0, and
+ * DeleteService (a replace: force) once no task runs; while tasks still stop, the step waits for a
+ * later cycle. Returns the live service.
+ */
+async function scaleDownAndDelete(change: ServiceChange, ctx: ApplyContext, purpose: 'delete' | 'replace'): Promise<NonNullable<ServiceChange['live']>> {
   const live = change.live;
   const arn = live?.arn ?? change.liveId;
-  if (live === undefined || arn === undefined) throw new Error(`${change.id}: replace without a live service`);
-  assertOwnedForDelete(live.tags, ctx.ownerId, `service ${live.clusterName}/${live.name} (to replace it)`);
+  if (live === undefined || arn === undefined) throw new Error(`${change.id}: ${purpose} without a live service`);
+  const replace = purpose === 'replace';
+  assertOwnedForDelete(live.tags, ctx.ownerId, `service ${live.clusterName}/${live.name}${replace ? ' (to replace it)' : ''}`);
   const cluster = live.clusterName;
   if (live.desiredCount > 0) {
     await performWrite(ctx, {
@@ -392,7 +365,7 @@ async function replaceService(change: ServiceChange, ctx: ApplyContext): Promise
       service: 'ecs',
       operation: 'UpdateService',
       target: arn,
-      detail: '(desiredCount 0, before its replace)',
+      detail: `(desiredCount 0, before its ${purpose})`,
       send: () => ctx.clients.ecs.send(new UpdateServiceCommand({ cluster, service: arn, desiredCount: 0 })),
     });
   }
@@ -400,7 +373,9 @@ async function replaceService(change: ServiceChange, ctx: ApplyContext): Promise
   if (running !== undefined && running > 0) {
     throw new MissingDependencyError(
       change.id,
-      `${change.id} is scaled to 0 and ${running} task(s) still run: its replace (DeleteService, CreateService) waits until they stopped (a later cycle)`,
+      replace
+        ? `${change.id} is scaled to 0 and ${running} task(s) still run: its replace (DeleteService, CreateService) waits until they stopped (a later cycle)`
+        : `${change.id} is scaled to 0 and ${running} task(s) still run: DeleteService waits until its deployments drained (a later cycle)`,
     );
   }
   if (running !== undefined) {
@@ -410,10 +385,10 @@ async function replaceService(change: ServiceChange, ctx: ApplyContext): Promise
       service: 'ecs',
       operation: 'DeleteService',
       target: arn,
-      detail: '(force, to replace it)',
+      ...(replace ? { detail: '(force, to replace it)' } : {}),
       send: async () => {
         try {
-          await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster, service: arn, force: true }));
+          await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster, service: arn, ...(replace ? { force: true } : {}) }));
         } catch (err) {
           if (!isNotFound(err) && errorCode(err) !== 'ServiceNotActiveException') throw err;
         }
@@ -421,8 +396,7 @@ async function replaceService(change: ServiceChange, ctx: ApplyContext): Promise
     });
   }
   ctx.forwards.remove(arn);
-  // the new service: as a create (the old one's revision is reused when its content still matches)
-  await createService({ ...change, action: 'create', writeSpec: undefined, kept: undefined }, ctx);
+  return live;
 }
 
 /** The writes the service steps (and a target group replace's moves) make; tests pass fakes. */
