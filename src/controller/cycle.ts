@@ -158,16 +158,7 @@ export class Reconciler {
     const report = await applyPlan(plan, ctx, { dryRun, prune: false, maxDeletes, desiredResourceCount: declared.size });
     this.#rememberArns(plan, report.writes);
     const failed = report.outcomes.filter((o) => o.status === 'failed').map((o) => o.id);
-    for (const outcome of report.outcomes) {
-      if (outcome.status !== 'failed') continue;
-      logApplyFailed(logger, {
-        id: outcome.id,
-        revision: inForce.revision,
-        action: outcome.action,
-        error: outcome.reason ?? 'failed',
-        ...(outcome.operation === undefined ? {} : { code: outcome.operation }),
-      });
-    }
+    logFailedOutcomes(logger, report, inForce.revision);
     reportCycle(this.deps, inForce, plan, report, { only: wanted });
     const applied = new Set(report.outcomes.filter((o) => o.status === 'applied').map((o) => o.id));
     const corrected = plan.changes.filter((c) => c.cause === 'drift' && applied.has(c.id)).map((c) => c.id);
@@ -193,16 +184,7 @@ export class Reconciler {
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
     const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length });
     this.#rememberArns(plan, report.writes);
-    for (const outcome of report.outcomes) {
-      if (outcome.status !== 'failed') continue;
-      logApplyFailed(logger, {
-        id: outcome.id,
-        revision: inForce.revision,
-        action: outcome.action,
-        error: outcome.reason ?? 'failed',
-        ...(outcome.operation === undefined ? {} : { code: outcome.operation }),
-      });
-    }
+    logFailedOutcomes(logger, report, inForce.revision);
     reportCycle(this.deps, inForce, plan, report);
     return report.ok ? 'success' : 'partial';
   }
@@ -227,4 +209,18 @@ function refusedRevisionErrors(message: string): RevisionError[] {
     return m ? [{ file: m[1] ?? '', line: Number(m[2]), col: Number(m[3]), message: m[4] ?? '' }] : [];
   });
   return errors.length > 0 ? errors : [{ file: '.', line: 1, col: 1, message: lines[0] ?? message }];
+}
+
+/** One apply.failed line per failed outcome of an apply (a full cycle's or a targeted run's). */
+function logFailedOutcomes(logger: CycleDeps['logger'], report: Awaited<ReturnType<typeof applyPlan>>, revision: string): void {
+  for (const outcome of report.outcomes) {
+    if (outcome.status !== 'failed') continue;
+    logApplyFailed(logger, {
+      id: outcome.id,
+      revision,
+      action: outcome.action,
+      error: outcome.reason ?? 'failed',
+      ...(outcome.operation === undefined ? {} : { code: outcome.operation }),
+    });
+  }
 }
