@@ -3,18 +3,12 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { RequestGate } from '../aws/request-gate.js';
 import { LogEvent } from '../log/log-events.js';
-import type { Logger } from '../log/logger.js';
-import type { SecretRegistry } from '../log/redact-secrets.js';
-import type { SlackMessage } from '../notify/slack-sender.js';
-import type { ControllerStatus, CycleResult } from '../server/controller-status.js';
-import type { ControllerMetrics } from '../server/metrics.js';
-import type { DesiredSource } from '../source/desired-source.js';
+import type { CycleResult } from '../server/controller-status.js';
 import { ConfigError, type RunConfig } from '../controller/run-config.js';
 import { LeaseManager } from '../leases/lease-manager.js';
 import { LeaseTable } from '../leases/lease-table.js';
-import { TargetSet } from './target-set.js';
+import { TargetSet, type TargetSetOptions } from './target-set.js';
 import { formatConfigErrors, readTargetsConfig } from './targets-config.js';
 
 /** Clock skew between replicas the lease safety margin allows for, besides one AWS attempt's deadline. */
@@ -27,16 +21,9 @@ export interface TargetsWork {
   close(): Promise<void>;
 }
 
-export interface StartTargetsOptions {
+/** What the target set takes, but the targets (read from the config file) and the leases (made here). */
+export interface StartTargetsOptions extends Omit<TargetSetOptions, 'targets' | 'leases' | 'config'> {
   config: RunConfig & { configFile: string };
-  source: DesiredSource;
-  logger: Logger;
-  metrics: ControllerMetrics;
-  status: ControllerStatus;
-  secrets: SecretRegistry;
-  notify: (message: SlackMessage) => void;
-  gate: RequestGate;
-  retryFailed: { requested: boolean };
   /** a lease was taken or lost: run a cycle now */
   trigger: (reason: string) => void;
 }
