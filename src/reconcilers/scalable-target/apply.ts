@@ -22,6 +22,11 @@ import type { ChangeOf } from '../types.js';
 import { TAG_SCALING_SPEC_HASH } from './plan.js';
 import { ECS_DESIRED_COUNT, ECS_NAMESPACE } from './read.js';
 
+/** What names one scalable target in every Application Auto Scaling write: an ECS service's desiredCount. */
+function targetKey(resourceId: string): { ServiceNamespace: typeof ECS_NAMESPACE; ResourceId: string; ScalableDimension: typeof ECS_DESIRED_COUNT } {
+  return { ServiceNamespace: ECS_NAMESPACE, ResourceId: resourceId, ScalableDimension: ECS_DESIRED_COUNT };
+}
+
 type TargetChange = ChangeOf<'ScalableTarget'>;
 
 /** `arn:...:loadbalancer/app/n/id` + `arn:...:targetgroup/n/id` -> `app/n/id/targetgroup/n/id`. */
@@ -64,9 +69,7 @@ async function putPolicy(change: TargetChange, ctx: ApplyContext, p: ScalingPoli
       ctx.clients.autoscaling.send(
         new PutScalingPolicyCommand({
           PolicyName: p.policyName,
-          ServiceNamespace: ECS_NAMESPACE,
-          ResourceId: change.resourceId,
-          ScalableDimension: ECS_DESIRED_COUNT,
+          ...targetKey(change.resourceId),
           PolicyType: p.policyType,
           TargetTrackingScalingPolicyConfiguration: {
             TargetValue: c.targetValue,
@@ -99,9 +102,7 @@ export async function applyScalableTargetChange(change: TargetChange, ctx: Apply
       send: () =>
         ctx.clients.autoscaling.send(
           new RegisterScalableTargetCommand({
-            ServiceNamespace: ECS_NAMESPACE,
-            ResourceId: resourceId,
-            ScalableDimension: ECS_DESIRED_COUNT,
+            ...targetKey(resourceId),
             MinCapacity: spec.minCapacity,
             MaxCapacity: spec.maxCapacity,
           }),
@@ -117,7 +118,7 @@ export async function applyScalableTargetChange(change: TargetChange, ctx: Apply
       service: 'autoscaling',
       operation: 'DeleteScalingPolicy',
       send: () =>
-        ctx.clients.autoscaling.send(new DeleteScalingPolicyCommand({ PolicyName: name, ServiceNamespace: ECS_NAMESPACE, ResourceId: resourceId, ScalableDimension: ECS_DESIRED_COUNT })),
+        ctx.clients.autoscaling.send(new DeleteScalingPolicyCommand({ PolicyName: name, ...targetKey(resourceId) })),
     });
   }
   for (const a of spec.scheduledActions.filter((x) => change.putScheduledActions.includes(x.scheduledActionName))) {
@@ -131,9 +132,7 @@ export async function applyScalableTargetChange(change: TargetChange, ctx: Apply
       send: () =>
         ctx.clients.autoscaling.send(
           new PutScheduledActionCommand({
-            ServiceNamespace: ECS_NAMESPACE,
-            ResourceId: resourceId,
-            ScalableDimension: ECS_DESIRED_COUNT,
+            ...targetKey(resourceId),
             ScheduledActionName: a.scheduledActionName,
             Schedule: a.schedule,
             Timezone: a.timezone,
@@ -151,7 +150,7 @@ export async function applyScalableTargetChange(change: TargetChange, ctx: Apply
       operation: 'DeleteScheduledAction',
       send: () =>
         ctx.clients.autoscaling.send(
-          new DeleteScheduledActionCommand({ ScheduledActionName: name, ServiceNamespace: ECS_NAMESPACE, ResourceId: resourceId, ScalableDimension: ECS_DESIRED_COUNT }),
+          new DeleteScheduledActionCommand({ ScheduledActionName: name, ...targetKey(resourceId) }),
         ),
     });
   }
