@@ -1,26 +1,31 @@
-// What an integration test file uses to reach the run's moto server.
+// What an integration test file uses to reach its moto server.
 import { inject } from 'vitest';
 import { resetMotoServer } from '../../src/demo/moto-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** base URL of the moto server started by test/support/moto-global-setup.ts */
-    motoUrl: string;
+    /** base URLs of the moto servers started by test/support/moto-global-setup.ts, one per worker */
+    motoUrls: string[];
   }
 }
 
-/** The moto server of this run (integration project only). */
+/**
+ * The moto server of this test file's worker (integration projects only). Files running side by
+ * side are in different workers (VITEST_POOL_ID 1..maxWorkers, unique among the running ones),
+ * so each has a moto of its own.
+ */
 export function motoUrl(): string {
-  const url = inject('motoUrl') ?? process.env.MOTO_URL;
-  if (!url) {
+  const urls = inject('motoUrls');
+  if (!urls || urls.length === 0) {
     throw new Error(
-      'no moto server in this test run: moto tests belong under test/integration/, test/e2e/ or test/harness/ (the integration project)',
+      'no moto server in this test run: moto tests belong under test/integration/, test/e2e/ or test/harness/ (the integration projects)',
     );
   }
-  return url;
+  const worker = Number(process.env.VITEST_POOL_ID ?? '1');
+  return urls[(Math.max(1, worker) - 1) % urls.length] as string;
 }
 
-/** POST /moto-api/reset on the run's moto server. Every integration file starts with one (moto-reset-per-file.ts). */
+/** POST /moto-api/reset on this file's moto server. Every integration file starts with one (moto-reset-per-file.ts). */
 export async function resetMoto(url: string = motoUrl()): Promise<void> {
   await resetMotoServer(url);
 }
