@@ -166,6 +166,12 @@ export function summariseEvents(input: EventsInput): EventsReport {
       ok: input.edits.every((e) => e.authorNamesUser),
       detail: `${input.edits.filter((e) => e.authorNamesUser).length} of ${input.edits.length}${input.edits[0]?.author ? `, e.g. "${input.edits[0].author}"` : ''}`,
     },
+    {
+      // else the baseline (60 x the resync's reads) would be inflated by reads a steady cycle does not make
+      name: 'the resync is a steady cycle: no task definition read again (the targeted runs kept the cache)',
+      ok: (resync.calls['ecs:DescribeTaskDefinition'] ?? 0) === 0,
+      detail: `${resync.calls['ecs:DescribeTaskDefinition'] ?? 0} ecs:DescribeTaskDefinition`,
+    },
     { name: 'the resync found nothing the events left', ok: input.driftOnResync === 0, detail: `${input.driftOnResync} drift(s) detected by the resync cycle` },
     { name: 'no full cycle but the first and the resync, no fallback', ok: input.cyclesRun === 2 && input.fallbacks === 0, detail: `${input.cyclesRun} cycles, ${input.fallbacks} fallbacks` },
     { name: 'zero throttling errors returned by the proxy', ok: throttled === 0, detail: String(throttled) },

@@ -152,7 +152,7 @@ export class Reconciler {
     // references by name or tag resolve first, as in a full cycle (a plan over lookup placeholders would be wrong)
     const lookups = await resolveLookups(inForce.state, clients);
     const scope = withReferences(lookups.desired, wanted);
-    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId });
+    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId, partial: true });
     const whole = withoutBlocked(planAll(lookups.desired, live, { prune: false, ownerId, retryFailed: false }), lookups.blocked);
     const plan: Plan = { changes: whole.changes.filter((c) => wanted.has(c.id)), conflicts: whole.conflicts.filter((c) => wanted.has(c.id)) };
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
