@@ -7,6 +7,8 @@
 // processes only (e.g. --max-old-space-size=128, to compare a heap cap).
 // `npm run bench -- fault-soak [--minutes 30] [--trickle-every 300] [--trickle-seconds 20]
 // [--drift-every 60]`: the issue-11 fault soak (bench/fault-soak.ts), never part of `all`.
+// `npm run bench -- events [--size issue|fifth|smoke] [--edits 20] [--resync 600] [--events-wait 20]`:
+// issue 17's events at scale (bench/events-scale.ts, ~13 min at the issue size), never part of `all`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +20,8 @@ import { FIFTH_SIZE, ISSUE_SIZE, SMOKE_SIZE, type ScaleSize } from './scale-inve
 import { runSoak, soakMarkdown } from './soak.js';
 import { importScaleMarkdown, runImportScale } from './import-scale.js';
 import { faultSoakMarkdown, runFaultSoak } from './fault-soak.js';
+import { runEventsBench } from './events-scale.js';
+import { eventsMarkdown } from './events-summary.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -35,6 +39,9 @@ const { values, positionals } = parseArgs({
     'trickle-every': { type: 'string', default: '300' },
     'trickle-seconds': { type: 'string', default: '20' },
     'drift-every': { type: 'string', default: '60' },
+    edits: { type: 'string', default: '20' },
+    resync: { type: 'string', default: '600' },
+    'events-wait': { type: 'string', default: '20' },
   },
 });
 
@@ -61,8 +68,8 @@ function sizeOf(raw: string | undefined): ScaleSize {
 }
 
 const which = positionals[0] ?? 'all';
-if (!['all', 'scale', 'soak', 'import', 'fault-soak'].includes(which)) {
-  process.stderr.write(`unknown benchmark "${which}": use scale, soak, import, fault-soak or all\n`);
+if (!['all', 'scale', 'soak', 'import', 'fault-soak', 'events'].includes(which)) {
+  process.stderr.write(`unknown benchmark "${which}": use scale, soak, import, fault-soak, events or all\n`);
   process.exit(2);
 }
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -129,6 +136,24 @@ if (which === 'fault-soak') {
   const md = faultSoakMarkdown(report);
   await writeFile(join(outDir, 'fault-soak.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(outDir, 'fault-soak.md'), md);
+  process.stdout.write(`${md}\n`);
+  ok &&= report.ok;
+}
+
+if (which === 'events') {
+  const report = await runEventsBench({
+    size: sizeOf(values.size),
+    latencyMs: int('latency', values.latency),
+    edits: int('edits', values.edits),
+    resyncMs: int('resync', values.resync) * 1000,
+    intervalMs: 60_000,
+    waitSeconds: int('events-wait', values['events-wait']),
+    workDir: join(outDir, 'events-work'),
+    log,
+  });
+  const md = eventsMarkdown(report);
+  await writeFile(join(outDir, 'events.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'events.md'), md);
   process.stdout.write(`${md}\n`);
   ok &&= report.ok;
 }

@@ -102,6 +102,7 @@ export function securityGroupDocs(inv: ScaleInventory, ids: ScaleWorldIds): stri
   return inv.securityGroups.map((g) =>
     doc('SecurityGroupIngress', g.name, [
       `groupId: ${ids.securityGroupIds[g.index]}`,
+      ...(g.exclusive ? ['exclusive: true'] : []),
       'rules:',
       ...g.rules.flatMap((r) => [
         '  - protocol: tcp',

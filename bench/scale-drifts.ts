@@ -96,7 +96,7 @@ export function pickDrifts(inv: ScaleInventory, count: number, seed = 42): Drift
 }
 
 /** A target group of the same load balancer that nothing forwards to (a valid, different forward target). */
-function spareTargetGroup(inv: ScaleInventory, loadBalancer: string, offset: number): string {
+export function spareTargetGroup(inv: ScaleInventory, loadBalancer: string, offset: number): string {
   const spare = inv.targetGroups.filter((t) => t.loadBalancer === loadBalancer && !t.forwarded);
   const pick = spare[offset % Math.max(1, spare.length)];
   if (!pick) throw new Error(`no spare target group on ${loadBalancer}`);

@@ -124,6 +124,8 @@ export interface InvSecurityGroup {
   name: string;
   index: number;
   rules: InvIngressRule[];
+  /** every 10th group declares `exclusive: true`: an ingress rule opened by hand in it is drift (the events bench opens one) */
+  exclusive: boolean;
 }
 
 export interface ScaleInventory {
@@ -217,6 +219,7 @@ export function buildInventory(size: ScaleSize = ISSUE_SIZE): ScaleInventory {
   const securityGroups: InvSecurityGroup[] = Array.from({ length: size.securityGroups }, (_, g) => ({
     name: `bench-sg-${pad(g)}`,
     index: g,
+    exclusive: g % 10 === 0,
     rules: INGRESS_PORTS.slice(0, size.rulesPerSecurityGroup).map((port, r) =>
       r % 2 === 1 && size.securityGroups > 1
         ? { port, sourceGroupIndex: (g + 1) % size.securityGroups, description: `bench-sg-${pad((g + 1) % size.securityGroups)} to port ${port}` }

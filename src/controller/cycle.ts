@@ -139,29 +139,35 @@ export class Reconciler {
    * (and what their plans need beside them), with the revision in force; no source sync, no
    * prune. The plan is made against the whole desired state (so priorities and references are
    * judged as in a full cycle) over the live state of the subset, and only the subset's own
-   * changes are kept. Throws when nothing could be observed.
+   * changes are kept (never a prune delete; with --prune the revokes an exclusive group's update
+   * carries run, under the same guard). Throws when nothing could be observed.
    */
   async runTargeted(ids: readonly string[]): Promise<TargetedResult> {
     const inForce = this.#inForce;
     if (inForce === undefined) throw new CycleError('no valid desired state yet');
-    const { clients, ownerId, maxDeletes, dryRun, logger } = this.deps;
+    const { clients, ownerId, prune, maxDeletes, dryRun, logger } = this.deps;
     const declared = new Set(desiredResources(inForce.state).map((r) => r.id));
     const wanted = new Set(ids.filter((id) => declared.has(id)));
     if (wanted.size === 0) return { result: 'success', reconciled: [], failed: [], corrected: [] };
     // references by name or tag resolve first, as in a full cycle (a plan over lookup placeholders would be wrong)
     const lookups = await resolveLookups(inForce.state, clients);
     const scope = withReferences(lookups.desired, wanted);
-    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId });
+    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId, partial: true });
     const whole = withoutBlocked(planAll(lookups.desired, live, { prune: false, ownerId, retryFailed: false }), lookups.blocked);
     const plan: Plan = { changes: whole.changes.filter((c) => wanted.has(c.id)), conflicts: whole.conflicts.filter((c) => wanted.has(c.id)) };
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
-    const report = await applyPlan(plan, ctx, { dryRun, prune: false, maxDeletes, desiredResourceCount: declared.size });
+    // the plan holds no prune delete (planned without, and only declared ids kept); --prune lets
+    // the deletions a declared resource's own update carries run, as in a full cycle: the rule a
+    // console opened in an `exclusive` group is revoked on its event, not 10 min later
+    const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: declared.size });
     this.#rememberArns(plan, report.writes);
     const failed = report.outcomes.filter((o) => o.status === 'failed').map((o) => o.id);
     logFailedOutcomes(logger, report, inForce.revision);
     reportCycle(this.deps, inForce, plan, report, { only: wanted });
+    // written back: applied with a write (an update whose only part was a held revoke writes nothing, so nothing to confirm)
     const applied = new Set(report.outcomes.filter((o) => o.status === 'applied').map((o) => o.id));
-    const corrected = plan.changes.filter((c) => c.cause === 'drift' && applied.has(c.id)).map((c) => c.id);
+    const wrote = new Set(report.writes.map((w) => w.changeId));
+    const corrected = plan.changes.filter((c) => c.cause === 'drift' && applied.has(c.id) && wrote.has(c.id)).map((c) => c.id);
     return { result: report.ok ? 'success' : 'partial', reconciled: [...wanted], failed, corrected };
   }
 

@@ -45,6 +45,8 @@ export interface ObserveOptions {
   owned?: boolean;
   /** the owner tag value that marks ours (default `ecs-reconciler`) */
   ownerId?: string;
+  /** `desired` is a part of the files (a targeted reconcile): the kinds' caches keep what the rest needs */
+  partial?: boolean;
 }
 
 export const DEFAULT_OBSERVE_OWNER_ID = 'ecs-reconciler';
@@ -94,6 +96,7 @@ export async function observe(desired: DesiredState, clients: AwsClients, option
       cache: cacheOf(cache, r),
       owned: options.owned === true,
       ownerId: options.ownerId ?? DEFAULT_OBSERVE_OWNER_ID,
+      partial: options.partial === true,
       readOf: (kind) => {
         const read = reads.get(kind);
         if (read === undefined) throw new Error(`${r.kind} reads ${kind}, which is not earlier in the registry`);

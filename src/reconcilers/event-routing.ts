@@ -27,7 +27,7 @@ export class EventIndex {
       for (const doc of r.desired(desired) as readonly DesiredResource[]) {
         const arn = arnsById.get(doc.id);
         if (arn !== undefined) add(arn, doc.id);
-        for (const key of r.events?.keysOf?.(doc as never) ?? []) add(key, doc.id);
+        for (const key of r.events?.keysOf?.(doc as never, arn) ?? []) add(key, doc.id);
       }
     }
   }

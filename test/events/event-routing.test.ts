@@ -64,6 +64,11 @@ describe('mapping an event to the declared resources it touches', () => {
     ['ModifyRule by rule ARN', { source: 'aws.elasticloadbalancing', eventName: 'ModifyRule', requestParameters: { ruleArn: ruleArn(1), conditions: [] } }, ['ListenerRule/users']],
     ['SetRulePriorities', { source: 'aws.elasticloadbalancing', eventName: 'SetRulePriorities', requestParameters: { rulePriorities: [{ ruleArn: ruleArn(1), priority: 5 }, { ruleArn: ruleArn(2), priority: 6 }] } }, ['ListenerRule/orders', 'ListenerRule/users']],
     ['ModifyListener', { source: 'aws.elasticloadbalancing', eventName: 'ModifyListener', requestParameters: { listenerArn: LISTENER_ARN, port: 81 } }, ['Listener/http']],
+    [
+      'CreateRule by hand on a managed listener: its declared rules',
+      { source: 'aws.elasticloadbalancing', eventName: 'CreateRule', requestParameters: { listenerArn: LISTENER_ARN, priority: 300, conditions: [], actions: [] }, responseElements: { rules: [{ ruleArn: ruleArn(77) }] } },
+      ['ListenerRule/orders', 'ListenerRule/users'],
+    ],
     ['ModifyTargetGroup', { source: 'aws.elasticloadbalancing', eventName: 'ModifyTargetGroup', requestParameters: { targetGroupArn: tgArn('users-tg'), healthCheckPath: '/x' } }, ['TargetGroup/users-tg']],
     ['ModifyTargetGroupAttributes', { source: 'aws.elasticloadbalancing', eventName: 'ModifyTargetGroupAttributes', requestParameters: { targetGroupArn: tgArn('orders-tg') } }, ['TargetGroup/orders-tg']],
     ['RemoveTags on two resources', { source: 'aws.elasticloadbalancing', eventName: 'RemoveTags', requestParameters: { resourceArns: [tgArn('users-tg'), ruleArn(2)], tagKeys: ['x'] } }, ['ListenerRule/orders', 'TargetGroup/users-tg']],
@@ -84,8 +89,17 @@ describe('mapping an event to the declared resources it touches', () => {
     ['a service of another cluster', { source: 'aws.ecs', eventName: 'UpdateService', requestParameters: { cluster: 'other', service: 'payments-api' } }],
     ['a call no kind handles', { source: 'aws.elasticloadbalancing', eventName: 'RegisterTargets', requestParameters: { targetGroupArn: tgArn('users-tg') } }],
     ['a call of another kind on our ARN', { source: 'aws.elasticloadbalancing', eventName: 'ModifyListener', requestParameters: { listenerArn: ruleArn(1) } }],
+    ['CreateRule on another listener', { source: 'aws.elasticloadbalancing', eventName: 'CreateRule', requestParameters: { listenerArn: LISTENER_ARN.replace(/[0-9a-f]{16}$/, '0000000000000bad'), priority: 1 } }],
   ])('touches nothing for %s', (_name, input) => {
     expect(index.touched(event(input))).toEqual([]);
+  });
+});
+
+describe('CreateRule on a listener named by ARN in the spec', () => {
+  it('maps to the rules declared on it before any of them exists', () => {
+    const byArn = desiredState({ listenerRules: [listenerRule('first', { listener: { arn: LISTENER_ARN } })] });
+    const created = event({ source: 'aws.elasticloadbalancing', eventName: 'CreateRule', requestParameters: { listenerArn: LISTENER_ARN, priority: 5 } });
+    expect(new EventIndex(byArn, new Map()).touched(created)).toEqual(['ListenerRule/first']);
   });
 });
 

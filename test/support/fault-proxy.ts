@@ -43,6 +43,8 @@ export type CallOutcome = 'forwarded' | FaultKind | 'rate-limited';
 export interface RecordedCall {
   /** 1-based order of arrival */
   seq: number;
+  /** when it arrived (Date.now(), comparable with the daemon's log times) */
+  at: number;
   service: string;
   operation: string;
   write: boolean;
@@ -179,7 +181,7 @@ export class FaultProxy {
     const body = Buffer.concat(chunks);
     const { service, operation, params } = identifyAwsCall(req.headers, body.toString('utf8'));
     const write = !isReadOperation(operation);
-    const call: RecordedCall = { seq: this.recorded.length + 1, service, operation, write, outcome: 'forwarded' };
+    const call: RecordedCall = { seq: this.recorded.length + 1, at: Date.now(), service, operation, write, outcome: 'forwarded' };
     if (write) call.params = params;
     this.recorded.push(call);
 

@@ -28,7 +28,7 @@ import { clusterNameOf, normaliseService } from './normalise.js';
 import { normaliseTaskDefinition } from './task-definition-normalise.js';
 import type { EcsObservation, LiveService, LiveTaskDefinition } from './types.js';
 import type { DesiredState } from '../../spec/types.js';
-import { cachedTaskDefinition, type TaskDefinitionCache, retainTaskDefinitions } from './task-definition-cache.js';
+import { cachedTaskDefinition, type TaskDefinitionCache, retainTaskDefinitions, retainTaskDefinitionsOf } from './task-definition-cache.js';
 import { parameterNames, readImageParameters } from './image-parameters.js';
 
 /** AWS limits per call */
@@ -97,7 +97,7 @@ export async function readServices(
   desired: DesiredState,
   clients: AwsClients,
   cache: TaskDefinitionCache,
-  io: { owned: boolean; ownerId: string } = { owned: false, ownerId: '' },
+  io: { owned: boolean; ownerId: string; partial?: boolean } = { owned: false, ownerId: '' },
 ): Promise<EcsObservation> {
   const byCluster = servicesByCluster(desired);
   const owned = io.owned ? readOwnedServices(clients, cache, byCluster, io.ownerId) : Promise.resolve([]);
@@ -121,12 +121,12 @@ export async function readServices(
       return normaliseService(svc, td);
     }),
   );
-  // every declared service read: revisions none of them runs any more leave the cache
+  // every declared service read: revisions none of them runs any more leave the cache; a
+  // targeted read of some services (partial) drops only their families' other revisions
   const ours = await owned;
-  retainTaskDefinitions(cache, [
-    ...found.flatMap((svc) => (svc.taskDefinition ? [svc.taskDefinition] : [])),
-    ...ours.map((svc) => svc.taskDefinition.arn),
-  ]);
+  const inUse = [...found.flatMap((svc) => (svc.taskDefinition ? [svc.taskDefinition] : [])), ...ours.map((svc) => svc.taskDefinition.arn)];
+  if (io.partial === true) retainTaskDefinitionsOf(cache, inUse);
+  else retainTaskDefinitions(cache, inUse);
   const imageParameters = await parameters;
   return { clusters, services: [...services, ...ours], ...(imageParameters === undefined ? {} : { imageParameters }) };
 }

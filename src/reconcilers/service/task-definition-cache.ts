@@ -30,6 +30,19 @@ export function cachedTaskDefinition(
   return pending;
 }
 
+/** `arn:...:task-definition/<family>:<revision>` -> `arn:...:task-definition/<family>` */
+const familyOf = (arn: string): string => arn.replace(/:\d+$/, '');
+
+/**
+ * Some services were read (a targeted reconcile): forget the other revisions of their
+ * families only; every other family's revisions stay for the services not read now.
+ */
+export function retainTaskDefinitionsOf(cache: TaskDefinitionCache, inUse: Iterable<string>): void {
+  const keep = new Set(inUse);
+  const families = new Set([...keep].map(familyOf));
+  for (const arn of [...cache.taskDefinitions.keys()]) if (!keep.has(arn) && families.has(familyOf(arn))) cache.taskDefinitions.delete(arn);
+}
+
 /** Forget every revision not in `inUse` (the revisions the services observed just now run). */
 export function retainTaskDefinitions(cache: TaskDefinitionCache, inUse: Iterable<string>): void {
   const keep = new Set(inUse);

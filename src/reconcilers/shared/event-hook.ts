@@ -27,8 +27,8 @@ export interface KindEvents<K extends Kind> {
   readonly calls: readonly string[];
   /** the identity keys an event of one of those calls touches */
   touched(event: ApiCallEvent): string[];
-  /** keys a declared document answers to besides its live ARN (a group id, cluster + service) */
-  keysOf?(doc: DesiredOf<K>): string[];
+  /** keys a declared document answers to besides its live ARN (a group id, cluster + service; `liveArn`: the one its last plan found) */
+  keysOf?(doc: DesiredOf<K>, liveArn: string | undefined): string[];
   /** ids (`Kind/name`) of declared documents its plan needs beside it (the target groups it forwards to) */
   references?(doc: DesiredOf<K>, desired: DesiredState): string[];
 }

@@ -28,6 +28,11 @@ export interface ReadIO {
   owned: boolean;
   /** the `ecs-reconciler/owner` value that marks ours (the --owner-id) */
   ownerId: string;
+  /**
+   * `desired` is part of the files (a targeted reconcile of an event's resources): what the
+   * read keeps between cycles must not be trimmed to it (the rest is still declared)
+   */
+  partial?: boolean;
 }
 
 /** ARN -> tags, from the one ELBv2 DescribeTags pass over everything every ELBv2 kind read. */

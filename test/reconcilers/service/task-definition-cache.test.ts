@@ -2,7 +2,7 @@
 // concurrent callers share the pending read, a failed read is retried, and only the
 // revisions services still run are kept.
 import { describe, expect, it } from 'vitest';
-import { cachedTaskDefinition, createTaskDefinitionCache, retainTaskDefinitions } from '../../../src/reconcilers/service/task-definition-cache.js';
+import { cachedTaskDefinition, createTaskDefinitionCache, retainTaskDefinitions, retainTaskDefinitionsOf } from '../../../src/reconcilers/service/task-definition-cache.js';
 import type { LiveTaskDefinition } from '../../../src/reconcilers/types.js';
 
 const td = (arn: string): LiveTaskDefinition => ({ arn }) as unknown as LiveTaskDefinition;
@@ -45,6 +45,19 @@ describe('observe cache', () => {
     for (const arn of cached) await cachedTaskDefinition(cache, arn, c.read(arn));
     retainTaskDefinitions(cache, inUse);
     expect([...cache.taskDefinitions.keys()].sort()).toEqual(kept);
+  });
+
+  it("a targeted read of one service (partial) keeps the other services' revisions, drops its own old one", async () => {
+    const cache = createTaskDefinitionCache();
+    const c = counter();
+    const [a1, a2, b1] = ['arn:aws:ecs:us-east-1:1:task-definition/a:1', 'arn:aws:ecs:us-east-1:1:task-definition/a:2', 'arn:aws:ecs:us-east-1:1:task-definition/b:1'];
+    for (const arn of [a1, b1]) await cachedTaskDefinition(cache, arn, c.read(arn));
+    await cachedTaskDefinition(cache, a2, c.read(a2));
+    retainTaskDefinitionsOf(cache, [a2]);
+    expect([...cache.taskDefinitions.keys()].sort()).toEqual([a2, b1]);
+    // the next full cycle reads nothing again
+    for (const arn of [a2, b1]) await cachedTaskDefinition(cache, arn, c.read(arn));
+    expect(c.reads).toEqual([a1, b1, a2]);
   });
 
   it('a rolled-out service: the old revision leaves, the new one is read once', async () => {
