@@ -53,41 +53,55 @@ function phaseBarriers(plan: SchedulePlan): number[][] {
  * one service (the caller sorts: phase order, then the phase's own kind's steps first). `run`
  * should settle its own failures; if it throws, no new step starts and the error is rethrown once
  * the steps under way have finished.
+ *
+ * `more`: further batches of steps, added as they come (a cycle plans the kinds whose reads are
+ * done first). A batch may only hold steps of phases after every phase of its AWS service already
+ * added, and waits for earlier batches' steps as for its own; the run ends once `more` is done.
+ * If `more` throws, no new step starts and its error is rethrown once the steps under way finish.
  */
-export async function runScheduled<S extends SchedulableStep>(steps: readonly S[], plan: SchedulePlan, run: (step: S) => Promise<void>): Promise<void> {
+export async function runScheduled<S extends SchedulableStep>(
+  steps: readonly S[],
+  plan: SchedulePlan,
+  run: (step: S) => Promise<void>,
+  more?: AsyncIterable<readonly S[]>,
+): Promise<void> {
   const index = new Map(plan.phases.map((p, i) => [p, i]));
   const barriers = phaseBarriers(plan);
   const remaining = plan.phases.map(() => 0);
   const byKey = new Map<string, Entry<S>>();
   const byTouch = new Map<string, Entry<S>[]>();
   const pending: Entry<S>[] = [];
-  const sorted = steps
-    .map((step, order) => ({ step, order, phase: index.get(step.phase) }))
-    .filter((x): x is { step: S; order: number; phase: number } => x.phase !== undefined)
-    .sort((a, b) => a.phase - b.phase || a.order - b.order);
-  for (const { step, phase } of sorted) {
-    const waitsFor: Entry<S>[] = [];
-    for (const need of step.needs) {
-      const e = byKey.get(need);
-      // a need in the same or a later phase is not waited for (the step sees it as not done)
-      if (e !== undefined && e.phase < phase) waitsFor.push(e);
+  const add = (batch: readonly S[]): void => {
+    const sorted = batch
+      .map((step, order) => ({ step, order, phase: index.get(step.phase) }))
+      .filter((x): x is { step: S; order: number; phase: number } => x.phase !== undefined)
+      .sort((a, b) => a.phase - b.phase || a.order - b.order);
+    for (const { step, phase } of sorted) {
+      const waitsFor: Entry<S>[] = [];
+      for (const need of step.needs) {
+        const e = byKey.get(need);
+        // a need in the same or a later phase is not waited for (the step sees it as not done)
+        if (e !== undefined && e.phase < phase) waitsFor.push(e);
+      }
+      for (const t of step.touches ?? []) for (const e of byTouch.get(t) ?? []) if (e.phase < phase) waitsFor.push(e);
+      const entry: Entry<S> = { step, phase, lane: plan.laneOf(step.phase) ?? '', waitsFor, done: false };
+      byKey.set(step.key, entry);
+      for (const t of step.touches ?? []) {
+        const list = byTouch.get(t);
+        if (list === undefined) byTouch.set(t, [entry]);
+        else list.push(entry);
+      }
+      remaining[phase] = (remaining[phase] ?? 0) + 1;
+      pending.push(entry);
     }
-    for (const t of step.touches ?? []) for (const e of byTouch.get(t) ?? []) if (e.phase < phase) waitsFor.push(e);
-    const entry: Entry<S> = { step, phase, lane: plan.laneOf(step.phase) ?? '', waitsFor, done: false };
-    byKey.set(step.key, entry);
-    for (const t of step.touches ?? []) {
-      const list = byTouch.get(t);
-      if (list === undefined) byTouch.set(t, [entry]);
-      else list.push(entry);
-    }
-    remaining[phase] = (remaining[phase] ?? 0) + 1;
-    pending.push(entry);
-  }
+  };
+  add(steps);
 
   const limit = Math.max(1, plan.limit);
   const inFlight = new Map<string, number>();
   let running = 0;
   let failure: { error: unknown } | undefined;
+  let feeding = more !== undefined;
   const ready = (e: Entry<S>): boolean => (barriers[e.phase] ?? []).every((q) => remaining[q] === 0) && e.waitsFor.every((w) => w.done);
 
   await new Promise<void>((resolve, reject) => {
@@ -103,6 +117,7 @@ export async function runScheduled<S extends SchedulableStep>(steps: readonly S[
       }
       if (running > 0) return;
       if (failure !== undefined) reject(failure.error);
+      else if (feeding) return; // more steps may come
       else if (pending.length === 0) resolve();
       // cannot happen (every wait points to an earlier phase); never hang if it does
       else reject(new Error(`apply: ${pending.length} steps wait for steps that never finish (${pending[0]?.step.key})`));
@@ -122,6 +137,21 @@ export async function runScheduled<S extends SchedulableStep>(steps: readonly S[
         finish();
       });
     };
+    if (more !== undefined) {
+      void (async () => {
+        try {
+          for await (const batch of more) {
+            if (failure !== undefined) break;
+            add(batch);
+            pump();
+          }
+        } catch (error) {
+          failure ??= { error };
+        }
+        feeding = false;
+        pump();
+      })();
+    }
     pump();
   });
 }

@@ -4,7 +4,7 @@
 // different AWS services run side by side, each service's bucket kept busy (apply-schedule.ts).
 import { APPLY_ORDER, awsAppliers, reconcilerOf, RECONCILERS, type Appliers } from '../reconcilers/registry.js';
 import type { ApplyContext, WriteRecord } from '../reconcilers/shared/apply-context.js';
-import { MissingDependencyError } from '../reconcilers/shared/apply-context.js';
+import { catchUpApplyContext, MissingDependencyError } from '../reconcilers/shared/apply-context.js';
 import { ApplyWriteError } from '../reconcilers/shared/apply-write.js';
 import { changeKey, DELETE_STAGE, deletePhaseOf, phaseOf, type ApplyStep, type Phase } from '../reconcilers/shared/steps.js';
 import type { AwsService } from '../aws/aws-service.js';
@@ -60,47 +60,102 @@ function oneLine(err: unknown): string {
   return msg.replace(/\s+/g, ' ').trim();
 }
 
+/** Part of a cycle's plan: the changes and conflicts of these kinds; the final one holds every kind left. */
+export interface PlanWave {
+  kinds: readonly Kind[];
+  plan: Plan;
+  /**
+   * the last wave: the prune guard is judged over every wave's deletions here. An earlier wave
+   * must hold no deletion, delete or replace (see plan-waves.ts): those wait for the whole plan.
+   */
+  final: boolean;
+}
+
 export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOptions = {}): Promise<ApplyReport> {
+  return applyWaves(oneWave(plan), () => baseCtx, opts);
+}
+
+async function* oneWave(plan: Plan): AsyncGenerator<PlanWave> {
+  yield { kinds: APPLY_ORDER, plan, final: true };
+}
+
+/**
+ * Apply a plan that comes in waves (the kinds whose reads are done first): each wave's steps join
+ * the schedule as it comes, so one AWS service's writes run while another's reads go on.
+ * `context` is asked once, when the first wave comes (the live state it reads is in by then).
+ * A wave that throws (observe failed) lets the steps under way finish and is rethrown.
+ */
+export async function applyWaves(waves: AsyncIterable<PlanWave>, context: () => ApplyContext, opts: ApplyOptions = {}): Promise<ApplyReport> {
   const appliers = opts.appliers ?? awsAppliers;
   const writes: WriteRecord[] = [];
-  const ctx: ApplyContext = {
-    ...baseCtx,
-    record: (w) => {
-      writes.push(w);
-      baseCtx.record(w);
-    },
+  let ctxOnce: ApplyContext | undefined;
+  const ctxOf = (): ApplyContext => {
+    if (ctxOnce !== undefined) return ctxOnce;
+    const baseCtx = context();
+    ctxOnce = {
+      ...baseCtx,
+      record: (w) => {
+        writes.push(w);
+        baseCtx.record(w);
+      },
+    };
+    return ctxOnce;
   };
-  const active = plan.changes.filter((c) => c.action !== 'noop');
-  for (const kind of APPLY_ORDER) prepareKind(kind, plan.changes, ctx);
-  const conflictById = new Map<string, string>();
-  for (const c of plan.conflicts) conflictById.set(c.id, conflictById.has(c.id) ? `${conflictById.get(c.id)}; ${c.message}` : c.message);
-
-  // decisions made before any write: observe-only, conflicts, dry run, the prune guard
+  const allChanges: Change[] = [];
+  const allConflicts: Plan['conflicts'] = [];
   const pre = new Map<string, { status: ChangeStatus; reason: string }>();
-  // the guard covers pruning and every deletion a kind counts (a revoked ingress rule is one);
-  // deleting a leftover of an unfinished replace (cause rollout) is not pruning
-  const deletions = active.filter((c) => deletionsIn(c) > 0 && c.policy === 'enforce' && !conflictById.has(c.id));
-  const deletionCount = deletions.reduce((n, c) => n + deletionsIn(c), 0);
-  const guard = checkPruneGuard({
-    prune: opts.prune ?? false,
-    desiredLoaded: true,
-    desiredResourceCount: opts.desiredResourceCount ?? plan.changes.filter((c) => c.action !== 'delete').length,
-    deletions: deletionCount,
-    maxDeletes: opts.maxDeletes ?? DEFAULT_MAX_DELETES,
-  });
-  for (const c of active) {
-    const key = changeKey(c);
-    const conflict = conflictById.get(c.id);
-    if (conflict !== undefined && c.action !== 'delete') pre.set(key, { status: 'failed', reason: conflict });
-    else if (c.policy === 'observe') pre.set(key, { status: 'skipped', reason: 'policy observe: reported, never written' });
-    else if (opts.dryRun === true) pre.set(key, { status: 'skipped', reason: 'dry run: not written' });
-    else if (!guard.allowed && deletionsIn(c) > 0 && withDeletionsHeld(c, guard.reason) === undefined) pre.set(key, { status: 'skipped', reason: guard.reason });
-  }
-  // a refused guard holds back the deletions an update carries; the rest of it still runs
-  const executable = active.filter((c) => !pre.has(changeKey(c))).map((c) => (!guard.allowed && deletionsIn(c) > 0 ? (withDeletionsHeld(c, guard.reason) ?? c) : c));
-  // pruning deletions only when the guard allowed them; leftovers of a replace always (prechecks protect)
-  const runnable = executable.filter((c) => c.action !== 'delete' || guard.allowed || c.cause !== 'prune');
-  const steps = APPLY_ORDER.flatMap((kind) => kindSteps(kind, runnable, plan.changes, guard.allowed, ctx, appliers));
+  const steps: KindStep[] = [];
+  let guard: ReturnType<typeof checkPruneGuard> | undefined;
+  let deletionCount = 0;
+  let deletions: Change[] = [];
+  const conflictById = new Map<string, string>();
+
+  // decisions made before any write of a wave: observe-only, conflicts, dry run, the prune guard
+  const stepsOf = (wave: PlanWave): KindStep[] => {
+    const ctx = ctxOf();
+    if (wave.final) catchUpApplyContext(ctx);
+    allChanges.push(...wave.plan.changes);
+    allConflicts.push(...wave.plan.conflicts);
+    const active = wave.plan.changes.filter((c) => c.action !== 'noop');
+    for (const kind of APPLY_ORDER) if (wave.kinds.includes(kind)) prepareKind(kind, wave.plan.changes, ctx);
+    for (const c of wave.plan.conflicts) conflictById.set(c.id, conflictById.has(c.id) ? `${conflictById.get(c.id)}; ${c.message}` : c.message);
+    // the guard covers pruning and every deletion a kind counts (a revoked ingress rule is one);
+    // deleting a leftover of an unfinished replace (cause rollout) is not pruning. Judged in the
+    // final wave, over every wave (the earlier ones hold no deletion).
+    let allowed = false;
+    let reason = '';
+    if (wave.final) {
+      const everyActive = allChanges.filter((c) => c.action !== 'noop');
+      deletions = everyActive.filter((c) => deletionsIn(c) > 0 && c.policy === 'enforce' && !conflictById.has(c.id));
+      deletionCount = deletions.reduce((n, c) => n + deletionsIn(c), 0);
+      guard = checkPruneGuard({
+        prune: opts.prune ?? false,
+        desiredLoaded: true,
+        desiredResourceCount: opts.desiredResourceCount ?? allChanges.filter((c) => c.action !== 'delete').length,
+        deletions: deletionCount,
+        maxDeletes: opts.maxDeletes ?? DEFAULT_MAX_DELETES,
+      });
+      allowed = guard.allowed;
+      reason = guard.allowed ? '' : guard.reason;
+    }
+    for (const c of active) {
+      const key = changeKey(c);
+      const conflict = conflictById.get(c.id);
+      if (conflict !== undefined && c.action !== 'delete') pre.set(key, { status: 'failed', reason: conflict });
+      else if (c.policy === 'observe') pre.set(key, { status: 'skipped', reason: 'policy observe: reported, never written' });
+      else if (opts.dryRun === true) pre.set(key, { status: 'skipped', reason: 'dry run: not written' });
+      else if (wave.final && !allowed && deletionsIn(c) > 0 && withDeletionsHeld(c, reason) === undefined) pre.set(key, { status: 'skipped', reason });
+    }
+    // a refused guard holds back the deletions an update carries; the rest of it still runs
+    const executable = active
+      .filter((c) => !pre.has(changeKey(c)))
+      .map((c) => (wave.final && !allowed && deletionsIn(c) > 0 ? (withDeletionsHeld(c, reason) ?? c) : c));
+    // pruning deletions only when the guard allowed them; leftovers of a replace always (prechecks protect)
+    const runnable = executable.filter((c) => c.action !== 'delete' || allowed || c.cause !== 'prune');
+    const made = APPLY_ORDER.filter((k) => wave.kinds.includes(k)).flatMap((kind) => kindSteps(kind, runnable, allChanges, allowed, ctx, appliers));
+    steps.push(...made);
+    return PHASES.flatMap((phase) => inPhase(made, phase));
+  };
 
   const results = new Map<string, StepResult>();
   const unavailable = (need: string): string => {
@@ -112,6 +167,7 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
   // shutdown (the clients' gate drained): steps under way finish, no new one starts
   let stoppedEarly = 0;
   const runStep = async (step: ApplyStep): Promise<void> => {
+    const ctx = ctxOf();
     const stopping = ctx.clients.gate?.stopping;
     if (stopping !== undefined) {
       stoppedEarly += 1;
@@ -145,21 +201,27 @@ export async function applyPlan(plan: Plan, baseCtx: ApplyContext, opts: ApplyOp
       }
     }
   };
-  if (opts.dryRun !== true) await runScheduled(PHASES.flatMap((phase) => inPhase(steps, phase)), schedulePlan(opts.concurrency ?? DEFAULT_CONCURRENCY), runStep);
+  async function* batches(): AsyncGenerator<KindStep[]> {
+    for await (const wave of waves) yield stepsOf(wave);
+  }
+  const schedule = schedulePlan(opts.concurrency ?? DEFAULT_CONCURRENCY);
+  if (opts.dryRun !== true) await runScheduled([], schedule, runStep, batches());
+  else for await (const wave of waves) stepsOf(wave);
 
+  const active = allChanges.filter((c) => c.action !== 'noop');
   const outcomes = active.map((c) => outcomeOf(c, pre.get(changeKey(c)), steps, results, writes));
-  const unmatched = plan.conflicts.filter((c) => !active.some((a) => a.id === c.id));
-  const refused = !guard.allowed && deletions.length > 0 && guard.code !== 'prune-off';
+  const unmatched = allConflicts.filter((c) => !active.some((a) => a.id === c.id));
+  const refused = guard !== undefined && !guard.allowed && deletions.length > 0 && guard.code !== 'prune-off';
   return {
     dryRun: opts.dryRun === true,
     writes,
     outcomes,
-    noops: plan.changes.length - active.length,
+    noops: allChanges.length - active.length,
     conflicts: unmatched,
     prune: {
       requested: opts.prune ?? false,
       deletions: deletionCount,
-      ...(guard.allowed ? {} : { refused: guard.reason }),
+      ...(guard === undefined || guard.allowed ? {} : { refused: guard.reason }),
     },
     // an apply cut short by shutdown did not converge, although nothing failed
     ok: outcomes.every((o) => o.status !== 'failed') && unmatched.length === 0 && !refused && stoppedEarly === 0,

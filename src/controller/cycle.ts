@@ -5,7 +5,9 @@ import type { CycleResult } from '../server/controller-status.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
 import { ReconcilerError } from '../reconciler-error.js';
 import { SourceError } from '../source/desired-source.js';
-import { applyPlan } from './apply.js';
+import { applyPlan, applyWaves } from './apply.js';
+import type { ApplyReport } from './apply-report.js';
+import { observePlanInWaves } from './plan-waves.js';
 import { desiredResources } from '../reconcilers/registry.js';
 import { createApplyContext } from '../reconcilers/shared/apply-context.js';
 import { secretValues } from '../spec/secret-values.js';
@@ -15,7 +17,7 @@ import { planAll } from '../reconcilers/plan.js';
 import { EventIndex, subsetOf, withReferences } from '../reconcilers/event-routing.js';
 import type { Plan } from '../reconcilers/types.js';
 import { reportCycle } from './cycle-report.js';
-import { formatResolvedLookups, resolveLookups, withoutBlocked } from '../reconcilers/resolve-lookups.js';
+import { formatResolvedLookups, resolveLookups, withoutBlocked, type ResolvedLookup } from '../reconcilers/resolve-lookups.js';
 
 import type { CycleDeps, InForce } from './cycle-deps.js';
 
@@ -180,15 +182,28 @@ export class Reconciler {
     // POST /retry: this one cycle deploys again what failed rollouts hold
     const retryFailed = this.deps.retryFailed?.requested === true;
     if (this.deps.retryFailed !== undefined) this.deps.retryFailed.requested = false;
-    const { live, plan, lookups } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
+    const applyOpts = { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length };
+    const pipelineOpts = { prune, ownerId, retryFailed };
+    let plan: Plan;
+    let report: ApplyReport;
+    let lookups: ResolvedLookup[];
+    if (dryRun) {
+      const observed = await observeAndPlan(inForce.state, clients, pipelineOpts);
+      ({ plan, lookups } = observed);
+      report = await applyPlan(plan, createApplyContext({ clients, ownerId, live: observed.live, log: logger }), applyOpts);
+    } else {
+      // each kind's writes start once what it plans from is read (a cold apply's ELBv2 writes
+      // need not wait for ECS's task definitions); the plan is the same as observeAndPlan's
+      const staged = observePlanInWaves(inForce.state, clients, pipelineOpts);
+      report = await applyWaves(staged.waves, () => createApplyContext({ clients, ownerId, live: staged.live, log: logger }), applyOpts);
+      ({ plan, lookups } = await staged.result);
+    }
     // the ids references by name or tag found: logged when they first resolve or change
     const resolved = formatResolvedLookups(lookups).join('\n');
     if (resolved !== this.#lookupsLogged) {
       this.#lookupsLogged = resolved;
       if (lookups.length > 0) logger.info({ event: LogEvent.lookupsResolved, lookups }, `${lookups.length} lookup(s) resolved:\n${resolved}`);
     }
-    const ctx = createApplyContext({ clients, ownerId, live, log: logger });
-    const report = await applyPlan(plan, ctx, { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length });
     this.#rememberArns(plan, report.writes);
     logFailedOutcomes(logger, report, inForce.revision);
     reportCycle(this.deps, inForce, plan, report);

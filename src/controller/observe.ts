@@ -88,6 +88,19 @@ function asCallError(err: unknown, service: AnyReconciler['service']): AwsCallEr
 }
 
 export async function observe(desired: DesiredState, clients: AwsClients, options: ObserveOptions = {}): Promise<LiveState> {
+  return startObserve(desired, clients, options).all;
+}
+
+/** Observe under way: each kind's part of the live state as soon as it is read (and tagged), and the whole. */
+export interface Observing {
+  /** a kind's part; rejects when its read (or the tag pass it needs) failed; the failure is reported by `all` */
+  part(kind: Kind): Promise<Partial<LiveState>>;
+  /** every part, or an ObserveError with every failure */
+  all: Promise<LiveState>;
+}
+
+/** Start every kind's read at once (see observe); a caller may plan a kind as soon as its part is in. */
+export function startObserve(desired: DesiredState, clients: AwsClients, options: ObserveOptions = {}): Observing {
   const cache = options.cache ?? processObserveCache;
   const reads = new Map<Kind, Promise<unknown>>();
   for (const r of RECONCILERS) {
@@ -114,18 +127,31 @@ export async function observe(desired: DesiredState, clients: AwsClients, option
     });
     return labels.size > 0 ? describeElbv2Tags(clients, [...labels.keys()], (arn) => labels.get(arn)) : new Map<string, Tag[]>();
   });
-  const settled = await Promise.allSettled([...RECONCILERS.map((r) => reads.get(r.kind)), tagPass]);
-  const errors: AwsCallError[] = [];
-  const seen = new Set<unknown>();
-  settled.forEach((result, i) => {
-    // a read that follows a failed one fails with the same error: report it once
-    if (result.status !== 'rejected' || seen.has(result.reason)) return;
-    seen.add(result.reason);
-    errors.push(...asCallError(result.reason, RECONCILERS[i]?.service ?? 'elbv2'));
+  const tagsOf = (tags: Map<string, Tag[]>) => (arn: string | undefined): Tag[] => (arn ? (tags.get(arn) ?? []) : []);
+  const noTags = new Map<string, Tag[]>();
+  const parts = new Map<Kind, Promise<Partial<LiveState>>>(
+    RECONCILERS.map((r) => {
+      const read = reads.get(r.kind) as Promise<unknown>;
+      const tags = r.elbv2TagArns !== undefined ? tagPass : Promise.resolve(noTags);
+      const part = Promise.all([read, tags]).then(([raw, t]) => r.normalise(raw as never, tagsOf(t)) as Partial<LiveState>);
+      part.catch(() => undefined); // reported once, by `all`
+      return [r.kind, part];
+    }),
+  );
+  const all = Promise.allSettled([...RECONCILERS.map((r) => reads.get(r.kind)), tagPass]).then((settled) => {
+    const errors: AwsCallError[] = [];
+    const seen = new Set<unknown>();
+    settled.forEach((result, i) => {
+      // a read that follows a failed one fails with the same error: report it once
+      if (result.status !== 'rejected' || seen.has(result.reason)) return;
+      seen.add(result.reason);
+      errors.push(...asCallError(result.reason, RECONCILERS[i]?.service ?? 'elbv2'));
+    });
+    if (errors.length > 0) throw new ObserveError(errors);
+    return Promise.all(RECONCILERS.map((r) => parts.get(r.kind))).then((ps) => Object.assign({}, ...ps) as LiveState);
   });
-  if (errors.length > 0) throw new ObserveError(errors);
-  const tags = (settled[settled.length - 1] as PromiseFulfilledResult<Map<string, Tag[]>>).value;
-  const tagsOf = (arn: string | undefined): Tag[] => (arn ? (tags.get(arn) ?? []) : []);
-  const parts = RECONCILERS.map((r, i) => r.normalise((settled[i] as PromiseFulfilledResult<unknown>).value as never, tagsOf));
-  return Object.assign({}, ...parts) as LiveState;
+  return {
+    part: (kind) => parts.get(kind) ?? Promise.reject(new Error(`${kind} is not in the registry`)),
+    all,
+  };
 }

@@ -21,6 +21,7 @@ export const listenerRuleReconciler: Reconciler<'ListenerRule', ListenerRuleAppl
     rules: raw.map((r) => normaliseRule(r.rule, r.listenerArn, tags(r.rule.RuleArn))).filter((r): r is LiveRule => r !== undefined),
   }),
   plan: planListenerRules,
+  plansFrom: ['Listener'],
   appliers: listenerRuleAppliers,
   steps: listenerRuleSteps,
   exporter: listenerRuleExport,

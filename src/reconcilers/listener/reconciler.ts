@@ -24,6 +24,7 @@ export const listenerReconciler: Reconciler<'Listener', ListenerAppliers> = {
     listeners: raw.listeners.map((l) => normaliseListener(l.listener, l.loadBalancerName, tags(l.listener.ListenerArn), l.additionalCertificates)),
   }),
   plan: planListeners,
+  plansFrom: ['ListenerRule'],
   appliers: listenerAppliers,
   steps: listenerSteps,
   exporter: listenerExport,

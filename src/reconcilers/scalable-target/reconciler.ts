@@ -16,6 +16,7 @@ export const scalableTargetReconciler: Reconciler<'ScalableTarget', ScalableTarg
   read: (desired, io) => readScalableTargets(desired, io.clients),
   normalise: (raw) => ({ scalableTargets: normaliseScalableTargets(raw) }),
   plan: planScalableTargets,
+  plansFrom: ['Service'],
   appliers: scalableTargetAppliers,
   steps: scalableTargetSteps,
   detailLines: (c) => (c.action === 'create' ? [`    (registers ${c.resourceId}: ${c.putPolicies.length} polic${c.putPolicies.length === 1 ? 'y' : 'ies'}, ${c.putScheduledActions.length} scheduled action(s))`] : []),

@@ -34,6 +34,7 @@ export const securityGroupIngressReconciler: Reconciler<'SecurityGroupIngress', 
     }),
   }),
   plan: planSecurityGroupIngress,
+  plansFrom: [],
   appliers: securityGroupIngressAppliers,
   steps: securityGroupIngressSteps,
   // each revoked rule is one deletion; a document that left the files revokes at least one

@@ -39,6 +39,7 @@ export const serviceReconciler: Reconciler<'Service', ServiceAppliers> = {
   // the read normalises as it goes: the cache holds normalised revisions
   normalise: (raw) => raw,
   plan: planServices,
+  plansFrom: [],
   appliers: serviceAppliers,
   steps: serviceSteps,
   rolloutStatus: serviceRolloutStatus,

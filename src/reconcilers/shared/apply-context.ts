@@ -90,6 +90,14 @@ export function createApplyContext(input: ApplyContextInput): ApplyContext {
   };
 }
 
+/** The kinds whose live state createApplyContext reads at once (a cycle starts its first writes once they are read). */
+export const APPLY_CONTEXT_READS: readonly Kind[] = ['TargetGroup', 'Listener'];
+
+/** The live state is complete now (it was made before the slower reads were in): take in what they found. */
+export function catchUpApplyContext(ctx: ApplyContext): void {
+  ctx.forwards.addLive(ctx.live, ctx.ownerId);
+}
+
 /** The declared name in our resource tag (`Kind/name`), when the resource is ours. */
 export function declaredNameOf(tags: Tags, kind: Kind, ownerId: string): string | undefined {
   if (!isOwnedBy(tags, ownerId)) return undefined;

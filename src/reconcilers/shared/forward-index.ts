@@ -33,26 +33,20 @@ function forwardLabel(kind: string, arn: string, tags: Tags, ownerId: string): {
 export class ForwardIndex {
   private readonly users = new Map<string, ForwardUser>();
 
-  static fromLive(live: LiveState, ownerId: string): ForwardIndex {
+  static fromLive(live: Partial<LiveState>, ownerId: string): ForwardIndex {
     const index = new ForwardIndex();
-    for (const r of live.rules) {
-      index.set({ arn: r.arn, ...forwardLabel('rule', r.arn, r.tags, ownerId), targetGroupArns: forwardTargets(r.action) });
-    }
-    for (const l of live.listeners) {
-      index.set({
-        arn: l.arn,
-        ...forwardLabel('listener', l.arn, l.tags, ownerId),
-        targetGroupArns: forwardTargets(l.defaultAction),
-      });
-    }
-    for (const s of live.services) {
-      index.set({
-        arn: s.arn,
-        ...forwardLabel('service', s.arn, s.tags, ownerId),
-        targetGroupArns: s.loadBalancers.map((lb) => lb.targetGroupArn),
-      });
-    }
+    index.addLive(live, ownerId);
     return index;
+  }
+
+  /** The users in `live` not held yet (a part of the live state read after the index was made: a cycle's later reads). */
+  addLive(live: Partial<LiveState>, ownerId: string): void {
+    const add = (user: ForwardUser): void => {
+      if (!this.users.has(user.arn)) this.set(user);
+    };
+    for (const r of live.rules ?? []) add({ arn: r.arn, ...forwardLabel('rule', r.arn, r.tags, ownerId), targetGroupArns: forwardTargets(r.action) });
+    for (const l of live.listeners ?? []) add({ arn: l.arn, ...forwardLabel('listener', l.arn, l.tags, ownerId), targetGroupArns: forwardTargets(l.defaultAction) });
+    for (const s of live.services ?? []) add({ arn: s.arn, ...forwardLabel('service', s.arn, s.tags, ownerId), targetGroupArns: s.loadBalancers.map((lb) => lb.targetGroupArn) });
   }
 
   set(user: ForwardUser): void {

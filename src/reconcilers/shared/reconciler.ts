@@ -66,6 +66,12 @@ export interface Reconciler<K extends Kind, A> {
   normalise(raw: KindTypes[K]['raw'], tags: TagLookup): KindTypes[K]['live'];
   /** pure: desired + live -> changes and conflicts */
   plan(ctx: PlanContext): KindPlan;
+  /**
+   * The other kinds whose live state its plan and its create/update steps read (the target
+   * groups' are always read: every plan resolves names through them). Lets a cycle plan and
+   * start this kind's writes while slower reads go on. Undefined: every kind (planned last).
+   */
+  readonly plansFrom?: readonly Kind[];
   /** the AWS writes (tests pass fakes) */
   readonly appliers: A;
   /** called once before any step runs (e.g. the resolved names of target groups) */

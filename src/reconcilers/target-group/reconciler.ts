@@ -24,6 +24,7 @@ export const targetGroupReconciler: Reconciler<'TargetGroup', TargetGroupApplier
     targetGroups: raw.map((t) => normaliseTargetGroup(t.targetGroup, t.attributes, t.ownedTags ?? tags(t.targetGroup.TargetGroupArn))),
   }),
   plan: planTargetGroups,
+  plansFrom: [],
   appliers: targetGroupAppliers,
   // the planner's choice of live target group is what `{ name }` references resolve to
   beforeApply: (changes, ctx) => {
