@@ -1,5 +1,6 @@
 // ELBv2 tags of many resources, 20 ARNs a DescribeTags call: observe makes ONE such pass over
-// everything the ELBv2 kinds read (target groups, listeners and rules together).
+// everything the ELBv2 kinds read (target groups, listeners and rules together), fed kind by
+// kind (elbv2-tag-stream.ts).
 import { DescribeTagsCommand, type Tag } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from './clients.js';
 import { DESCRIBE_TAGS_MAX } from './elbv2-limits.js';

@@ -8,7 +8,7 @@
 // The calls each kind makes are in the header of its read.ts; README's "Call budget" adds them up.
 import type { Tag } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../aws/clients.js';
-import { describeElbv2Tags } from '../aws/elbv2-tags.js';
+import { startElbv2TagStream } from '../aws/elbv2-tag-stream.js';
 import { AwsCallError, toAwsCallError } from '../aws/errors.js';
 import { RECONCILERS, type AnyReconciler } from '../reconcilers/registry.js';
 import type { ReadIO } from '../reconcilers/shared/reconciler.js';
@@ -118,27 +118,35 @@ export function startObserve(desired: DesiredState, clients: AwsClients, options
     };
     reads.set(r.kind, r.read(desired, io));
   }
-  // the one tag pass starts once every ELBv2 kind's read is done (the others go on meanwhile)
+  // the one tag pass, fed kind by kind: full batches go out as each ELBv2 kind's read is done
   const tagged = RECONCILERS.filter((r) => r.elbv2TagArns !== undefined);
-  const tagPass = Promise.all(tagged.map((r) => reads.get(r.kind))).then(async (raws) => {
-    const labels = new Map<string, string>();
-    tagged.forEach((r, i) => {
-      for (const [arn, label] of r.elbv2TagArns?.(raws[i] as never) ?? []) labels.set(arn, label);
-    });
-    return labels.size > 0 ? describeElbv2Tags(clients, [...labels.keys()], (arn) => labels.get(arn)) : new Map<string, Tag[]>();
-  });
+  const stream = startElbv2TagStream(clients, tagged.length);
+  const tagReads = new Map<Kind, Promise<Map<string, Tag[]>>>(
+    tagged.map((r) => {
+      const read = reads.get(r.kind) as Promise<unknown>;
+      const tags = read.then(
+        (raw) => stream.add(r.elbv2TagArns?.(raw as never) ?? []),
+        (error: unknown) => {
+          stream.skip();
+          throw error;
+        },
+      );
+      tags.catch(() => undefined); // reported once, by `all`
+      return [r.kind, tags];
+    }),
+  );
   const tagsOf = (tags: Map<string, Tag[]>) => (arn: string | undefined): Tag[] => (arn ? (tags.get(arn) ?? []) : []);
   const noTags = new Map<string, Tag[]>();
   const parts = new Map<Kind, Promise<Partial<LiveState>>>(
     RECONCILERS.map((r) => {
       const read = reads.get(r.kind) as Promise<unknown>;
-      const tags = r.elbv2TagArns !== undefined ? tagPass : Promise.resolve(noTags);
+      const tags = tagReads.get(r.kind) ?? Promise.resolve(noTags);
       const part = Promise.all([read, tags]).then(([raw, t]) => r.normalise(raw as never, tagsOf(t)) as Partial<LiveState>);
       part.catch(() => undefined); // reported once, by `all`
       return [r.kind, part];
     }),
   );
-  const all = Promise.allSettled([...RECONCILERS.map((r) => reads.get(r.kind)), tagPass]).then((settled) => {
+  const all = Promise.allSettled([...RECONCILERS.map((r) => reads.get(r.kind)), ...tagReads.values()]).then((settled) => {
     const errors: AwsCallError[] = [];
     const seen = new Set<unknown>();
     settled.forEach((result, i) => {
