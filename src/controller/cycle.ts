@@ -10,7 +10,7 @@ import { desiredResources } from '../reconcilers/registry.js';
 import { createApplyContext } from '../reconcilers/shared/apply-context.js';
 import { secretValues } from '../spec/secret-values.js';
 import { observeAndPlan } from './pipeline.js';
-import { observe } from './observe.js';
+import { createObserveCache, observe } from './observe.js';
 import { planAll } from '../reconcilers/plan.js';
 import { EventIndex, subsetOf, withReferences } from '../reconcilers/event-routing.js';
 import type { Plan } from '../reconcilers/types.js';
@@ -40,6 +40,8 @@ export class Reconciler {
   readonly #arns = new Map<string, string>();
   #index: { revision: string; arns: number; index: EventIndex } | undefined;
   #arnsVersion = 0;
+  /** this reconciler's task definitions and other immutable reads: one per target (a shared one made each target evict the others' and re-read them every cycle) */
+  readonly #cache = createObserveCache();
   /** the resolved lookups last logged (logged again only when they change) */
   #lookupsLogged = '';
 
@@ -151,7 +153,7 @@ export class Reconciler {
     // references by name or tag resolve first, as in a full cycle (a plan over lookup placeholders would be wrong)
     const lookups = await resolveLookups(inForce.state, clients);
     const scope = withReferences(lookups.desired, wanted);
-    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId });
+    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId, cache: this.#cache });
     const whole = withoutBlocked(planAll(lookups.desired, live, { prune: false, ownerId, retryFailed: false }), lookups.blocked);
     const plan: Plan = { changes: whole.changes.filter((c) => wanted.has(c.id)), conflicts: whole.conflicts.filter((c) => wanted.has(c.id)) };
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
@@ -174,7 +176,7 @@ export class Reconciler {
     // POST /retry: this one cycle deploys again what failed rollouts hold
     const retryFailed = this.deps.retryFailed?.requested === true;
     if (this.deps.retryFailed !== undefined) this.deps.retryFailed.requested = false;
-    const { live, plan, lookups } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed });
+    const { live, plan, lookups } = await observeAndPlan(inForce.state, clients, { prune, ownerId, retryFailed, cache: this.#cache });
     // the ids references by name or tag found: logged when they first resolve or change
     const resolved = formatResolvedLookups(lookups).join('\n');
     if (resolved !== this.#lookupsLogged) {
