@@ -23,6 +23,10 @@ export interface CycleRecord {
   driftCorrected: string[];
   /** when the writes ran, from the daemon's apply.write lines (ms from the cycle's start): the cold apply's timeline */
   writeTimeline: WriteTimeline | undefined;
+  /** with --config: each target's part of the cycle (its target.completed line) */
+  targets: Record<string, { result: string; durationMs: number }>;
+  /** calls per caller (the account of an assumed role, else the access key; see FaultProxy) */
+  callsByCaller: Record<string, number>;
   /** VmHWM of the daemon after the cycle (peak RSS so far), kB */
   peakRssKb: number | undefined;
   rssKb: number | undefined;
@@ -57,6 +61,8 @@ function writeTimeline(lines: readonly LogLine[], done: LogLine): WriteTimeline 
 
 export interface DaemonDriverOptions {
   sourceDir: string;
+  /** `--config`: the controller config file listing targets (paths inside sourceDir) */
+  configFile?: string;
   endpoint: string;
   proxy: FaultProxy;
   /** extra environment, e.g. ECS_RECONCILER_RATE_LIMITS */
@@ -81,7 +87,7 @@ export class DaemonDriver {
   static async start(opts: DaemonDriverOptions): Promise<DaemonDriver> {
     const timeout = opts.cycleTimeoutMs ?? 30 * 60_000;
     const proc = startController(
-      ['run', '--source', opts.sourceDir, '--interval', '24h', '--git-poll', '24h', '--cycle-timeout', `${Math.ceil(timeout / 1000)}s`, '--port', '0', '--host', '127.0.0.1', '--owner-id', 'ecs-reconciler-bench'],
+      ['run', '--source', opts.sourceDir, ...(opts.configFile === undefined ? [] : ['--config', opts.configFile]), '--interval', '24h', '--git-poll', '24h', '--cycle-timeout', `${Math.ceil(timeout / 1000)}s`, '--port', '0', '--host', '127.0.0.1', '--owner-id', 'ecs-reconciler-bench'],
       controllerEnv({ endpoint: opts.endpoint, extra: { WEBHOOK_SECRET, LOG_LEVEL: 'info', ...opts.env } }),
     );
     const driver = new DaemonDriver(opts, proc);
@@ -137,6 +143,14 @@ export class DaemonDriver {
       driftDetected: Object.fromEntries(lines.filter((l) => l.event === 'drift.detected').map((l) => [String(l.resource), fieldPaths(l)])),
       driftCorrected: lines.filter((l) => l.event === 'drift.corrected').map((l) => String(l.resource)),
       writeTimeline: writeTimeline(lines, done),
+      targets: Object.fromEntries(
+        lines.filter((l) => l.event === 'target.completed').map((l) => [String(l.target), { result: String(l.result), durationMs: Number(l.durationMs) }]),
+      ),
+      callsByCaller: proxy.calls.reduce<Record<string, number>>((acc, c) => {
+        const who = c.caller ?? 'unsigned';
+        acc[who] = (acc[who] ?? 0) + 1;
+        return acc;
+      }, {}),
       peakRssKb: mem?.hwmKb,
       rssKb: mem?.rssKb,
     };

@@ -5,6 +5,8 @@
 // cycles straight to moto, to show moto's own time; 0 = skip), --soak-cycles <n>,
 // --soak-interval <ms>. BENCH_CONTROLLER_NODE_OPTIONS=... passes node flags to the controller
 // processes only (e.g. --max-old-space-size=128, to compare a heap cap).
+// `npm run bench -- targets [--size issue|fifth|smoke] [--steady 5]`: issue 16's 3 targets x 500 services
+// against one target (bench/targets.ts), never part of `all`.
 // `npm run bench -- fault-soak [--minutes 30] [--trickle-every 300] [--trickle-seconds 20]
 // [--drift-every 60]`: the issue-11 fault soak (bench/fault-soak.ts), never part of `all`.
 // `npm run bench -- events [--size issue|fifth|smoke] [--edits 20] [--resync 600] [--events-wait 20]`:
@@ -22,6 +24,7 @@ import { importScaleMarkdown, runImportScale } from './import-scale.js';
 import { faultSoakMarkdown, runFaultSoak } from './fault-soak.js';
 import { runEventsBench } from './events-scale.js';
 import { eventsMarkdown } from './events-summary.js';
+import { runTargetsBench, targetsMarkdown } from './targets.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -68,8 +71,8 @@ function sizeOf(raw: string | undefined): ScaleSize {
 }
 
 const which = positionals[0] ?? 'all';
-if (!['all', 'scale', 'soak', 'import', 'fault-soak', 'events'].includes(which)) {
-  process.stderr.write(`unknown benchmark "${which}": use scale, soak, import, fault-soak, events or all\n`);
+if (!['all', 'scale', 'soak', 'import', 'fault-soak', 'events', 'targets'].includes(which)) {
+  process.stderr.write(`unknown benchmark "${which}": use scale, soak, import, fault-soak, events, targets or all\n`);
   process.exit(2);
 }
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -118,6 +121,22 @@ if (which === 'import') {
   await writeFile(join(outDir, 'import.md'), md);
   process.stdout.write(`${md}\n`);
   ok &&= report.importWrites === 0 && report.validateExit === 0 && report.planExit === 0 && report.planChanges === 0 && report.importSeconds < 30;
+}
+
+if (which === 'targets') {
+  // issue 16: 3 targets x 500 services in one process against one target (bench/targets.ts)
+  const report = await runTargetsBench({
+    size: sizeOf(values.size),
+    latencyMs: int('latency', values.latency),
+    steadyCycles: values.steady === '20' ? 5 : int('steady', values.steady),
+    workDir: join(outDir, `targets-work-${Date.now()}`),
+    log,
+  });
+  const md = targetsMarkdown(report);
+  await writeFile(join(outDir, 'targets.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'targets.md'), md);
+  process.stdout.write(`${md}\n`);
+  ok &&= report.ok;
 }
 
 if (which === 'fault-soak') {

@@ -8,15 +8,16 @@
 // AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING, AWS_ENDPOINT_URL_SSM) or a profile's endpoint_url: never hard-coded.
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsService } from './aws-service.js';
 import { CALL_COUNTER_MIDDLEWARE_NAME, CallCounter, callCounterMiddleware } from './call-counter.js';
 import { type Clock, RATE_LIMIT_MIDDLEWARE_NAME, RateLimiter, rateLimitMiddleware, systemClock } from './rate-limiter.js';
 import { parseRateLimits, RATE_LIMITS_ENV, type RateLimitOverrides } from './rate-limits.js';
+import { lazyClient, type LazyClient } from './lazy-client.js';
 import { applyRequestDeadline, DEFAULT_REQUEST_DEADLINE_MS } from './request-deadline.js';
 import { RequestGate } from './request-gate.js';
 import { ControllerRetryStrategy, type RetryPolicy } from './retry-strategy.js';
@@ -59,12 +60,12 @@ export interface AwsClients {
   ecs: ECSClient;
   elbv2: ElasticLoadBalancingV2Client;
   ec2: EC2Client;
-  /** the --events-queue's client (CloudTrail events through EventBridge); idle without a queue */
-  sqs: SQSClient;
+  /** the --events-queue's client (CloudTrail events through EventBridge); made (and its package loaded) on first use */
+  sqs: LazyClient<SQSClient>;
   /** Application Auto Scaling (the ScalableTarget kind) */
   autoscaling: ApplicationAutoScalingClient;
-  /** SSM Parameter Store (images CI writes: imageFrom.ssmParameter) */
-  ssm: SSMClient;
+  /** SSM Parameter Store (images CI writes: imageFrom.ssmParameter; client secrets); made on first use */
+  ssm: LazyClient<SSMClient>;
   /** attempts per service/operation/outcome */
   calls: CallCounter;
   /** undefined when client-side rate limiting is off */
@@ -126,16 +127,11 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   const ecs = new ECSClient(common);
   const elbv2 = new ElasticLoadBalancingV2Client(common);
   const ec2 = new EC2Client(common);
-  // a long poll waits up to 20 s for a message: the socket may be idle that long
-  const sqs = new SQSClient({ ...common, requestHandler: { connectionTimeout: opts.connectTimeoutMs ?? 3_000, socketTimeout: 25_000 } });
   const autoscaling = new ApplicationAutoScalingClient(common);
-  const ssm = new SSMClient(common);
   instrument(ecs.middlewareStack as unknown as StackLike, 'ecs', calls, limiter);
   instrument(elbv2.middlewareStack as unknown as StackLike, 'elbv2', calls, limiter);
   instrument(ec2.middlewareStack as unknown as StackLike, 'ec2', calls, limiter);
-  instrument(sqs.middlewareStack as unknown as StackLike, 'sqs', calls, limiter);
   instrument(autoscaling.middlewareStack as unknown as StackLike, 'autoscaling', calls, limiter);
-  instrument(ssm.middlewareStack as unknown as StackLike, 'ssm', calls, limiter);
   if (opts.extendStack) {
     opts.extendStack(ecs.middlewareStack as unknown as StackLike, 'ecs');
     opts.extendStack(elbv2.middlewareStack as unknown as StackLike, 'elbv2');
@@ -148,7 +144,21 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   applyRequestDeadline(elbv2, deadlineMs, gate, 'ELBv2 request');
   applyRequestDeadline(ec2, deadlineMs, gate, 'EC2 request');
   applyRequestDeadline(autoscaling, deadlineMs, gate, 'Application Auto Scaling request');
-  applyRequestDeadline(ssm, deadlineMs, gate, 'SSM request');
+  // loaded only when used: each SDK package costs megabytes of heap (lazy-client.ts)
+  const sqs = lazyClient(async () => {
+    const { SQSClient } = await import('@aws-sdk/client-sqs');
+    // a long poll waits up to 20 s for a message: the socket may be idle that long
+    const client = new SQSClient({ ...common, requestHandler: { connectionTimeout: opts.connectTimeoutMs ?? 3_000, socketTimeout: 25_000 } });
+    instrument(client.middlewareStack as unknown as StackLike, 'sqs', calls, limiter);
+    return client;
+  });
+  const ssm = lazyClient(async () => {
+    const { SSMClient } = await import('@aws-sdk/client-ssm');
+    const client = new SSMClient(common);
+    instrument(client.middlewareStack as unknown as StackLike, 'ssm', calls, limiter);
+    applyRequestDeadline(client, deadlineMs, gate, 'SSM request');
+    return client;
+  });
 
   return {
     ecs,

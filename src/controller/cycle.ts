@@ -12,7 +12,7 @@ import { desiredResources } from '../reconcilers/registry.js';
 import { createApplyContext } from '../reconcilers/shared/apply-context.js';
 import { secretValues } from '../spec/secret-values.js';
 import { observeAndPlan } from './pipeline.js';
-import { observe } from './observe.js';
+import { createObserveCache, observe } from './observe.js';
 import { planAll } from '../reconcilers/plan.js';
 import { EventIndex, subsetOf, withReferences } from '../reconcilers/event-routing.js';
 import type { Plan } from '../reconcilers/types.js';
@@ -42,6 +42,8 @@ export class Reconciler {
   readonly #arns = new Map<string, string>();
   #index: { revision: string; arns: number; index: EventIndex } | undefined;
   #arnsVersion = 0;
+  /** this reconciler's task definitions and other immutable reads: one per target (a shared one made each target evict the others' and re-read them every cycle) */
+  readonly #cache = createObserveCache();
   /** the resolved lookups last logged (logged again only when they change) */
   #lookupsLogged = '';
 
@@ -154,7 +156,7 @@ export class Reconciler {
     // references by name or tag resolve first, as in a full cycle (a plan over lookup placeholders would be wrong)
     const lookups = await resolveLookups(inForce.state, clients);
     const scope = withReferences(lookups.desired, wanted);
-    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId, partial: true });
+    const live = await observe(subsetOf(lookups.desired, scope), clients, { owned: false, ownerId, partial: true, cache: this.#cache });
     const whole = withoutBlocked(planAll(lookups.desired, live, { prune: false, ownerId, retryFailed: false }), lookups.blocked);
     const plan: Plan = { changes: whole.changes.filter((c) => wanted.has(c.id)), conflicts: whole.conflicts.filter((c) => wanted.has(c.id)) };
     const ctx = createApplyContext({ clients, ownerId, live, log: logger });
@@ -183,7 +185,7 @@ export class Reconciler {
     const retryFailed = this.deps.retryFailed?.requested === true;
     if (this.deps.retryFailed !== undefined) this.deps.retryFailed.requested = false;
     const applyOpts = { dryRun, prune, maxDeletes, desiredResourceCount: desiredResources(inForce.state).length };
-    const pipelineOpts = { prune, ownerId, retryFailed };
+    const pipelineOpts = { prune, ownerId, retryFailed, cache: this.#cache };
     let plan: Plan;
     let report: ApplyReport;
     let lookups: ResolvedLookup[];

@@ -19,7 +19,7 @@ import { createDesiredSource } from '../source/create-source.js';
 import { Reconciler } from './cycle.js';
 import { ControllerLoop } from './loop.js';
 import { ConfigError, type RunConfig } from './run-config.js';
-import { startEventsFor, type DaemonEvents } from '../events/daemon-events.js';
+import type { DaemonEvents } from '../events/daemon-events.js';
 import { variableLoadOptions } from '../spec/variable-sources.js';
 import { looksSecret } from '../spec/substitute-variables.js';
 
@@ -94,8 +94,10 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     config: { ...config, configFile }, source, logger, metrics, status, secrets, notify: (m) => sender?.enqueue(m), gate: clients.gate, retryFailed,
     trigger: (reason) => loop.trigger(reason),
   });
-  // --events-queue is for the one implicit target (resolveRunConfig refuses it beside --config)
-  const events: DaemonEvents | undefined = config.eventsQueue === undefined || targets !== undefined ? undefined : await startEventsFor(config, config.eventsQueue, logger);
+  // --events-queue is for the one implicit target (resolveRunConfig refuses it beside --config);
+  // loaded only with a queue: the SQS and STS packages cost megabytes of heap otherwise
+  const events: DaemonEvents | undefined =
+    config.eventsQueue === undefined || targets !== undefined ? undefined : await (await import('../events/daemon-events.js')).startEventsFor(config, config.eventsQueue, logger);
   const single = targets === undefined ? new Reconciler({
     source, clients, logger, incidents, rollouts, retryFailed, status, metrics, secrets, ...(events === undefined ? {} : { authors: events.authors }),
     ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,

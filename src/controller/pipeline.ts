@@ -5,7 +5,7 @@ import { loadDesiredState } from '../spec/load-desired-state.js';
 import type { DesiredState, LoadResult, SpecError } from '../spec/types.js';
 import { planAll } from '../reconcilers/plan.js';
 import type { LiveState, Plan } from '../reconcilers/types.js';
-import { observe, ObserveError } from './observe.js';
+import { observe, ObserveError, type ObserveCache } from './observe.js';
 import { resolveLookups, withoutBlocked, type ResolvedLookup } from '../reconcilers/resolve-lookups.js';
 import { AwsCallError } from '../aws/errors.js';
 
@@ -13,6 +13,8 @@ export interface PipelineOptions {
   prune: boolean;
   ownerId: string;
   retryFailed?: boolean;
+  /** what observe keeps between cycles (default: one cache per process); a target's reconciler has its own */
+  cache?: ObserveCache;
 }
 
 /** What one observe + plan found: `desired` with every lookup's ids in place (blocked resources left out). */
@@ -48,7 +50,7 @@ export async function observeAndPlan(desired: DesiredState, clients: AwsClients,
   const lookups = await resolveLookups(desired, clients).catch((error: unknown) => {
     throw error instanceof AwsCallError ? new ObserveError([error]) : error;
   });
-  const live = await observe(lookups.desired, clients, { owned: opts.prune, ownerId: opts.ownerId });
+  const live = await observe(lookups.desired, clients, { owned: opts.prune, ownerId: opts.ownerId, ...(opts.cache === undefined ? {} : { cache: opts.cache }) });
   const plan = withoutBlocked(planAll(lookups.desired, live, { prune: opts.prune, ownerId: opts.ownerId, retryFailed: opts.retryFailed === true }), lookups.blocked);
   return { desired: lookups.desired, live, plan, lookups: lookups.resolved };
 }

@@ -46,7 +46,7 @@ export function observePlanInWaves(desired: DesiredState, clients: AwsClients, o
       const lookups = await resolveLookups(desired, clients).catch((error: unknown) => {
         throw error instanceof AwsCallError ? new ObserveError([error]) : error;
       });
-      const observing = startObserve(lookups.desired, clients, { owned: opts.prune, ownerId: opts.ownerId });
+      const observing = startObserve(lookups.desired, clients, { owned: opts.prune, ownerId: opts.ownerId, ...(opts.cache === undefined ? {} : { cache: opts.cache }) });
       const read = new Map<Kind, Promise<boolean>>(
         APPLY_ORDER.map((k) => [k, observing.part(k).then((part) => (Object.assign(live, part), true), () => false)]),
       );

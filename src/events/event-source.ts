@@ -60,9 +60,10 @@ export async function startEventSource(opts: EventSourceOptions, deps: EventSour
   let reason: string | undefined;
   let lastError: string | undefined;
 
+  const sqs = await clients.sqs.get();
   // the queue should send what fails 5 times to a dead-letter queue: say so when it does not
   try {
-    const attrs = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: opts.queueUrl, AttributeNames: ['RedrivePolicy'] }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: opts.queueUrl, AttributeNames: ['RedrivePolicy'] }));
     const redrive = attrs.Attributes?.RedrivePolicy;
     if (redrive === undefined) logger.warn({ event: 'events.no-dlq', queue: opts.queueUrl }, `${opts.queueUrl} has no redrive policy: an event that keeps failing is retried until it expires (deploy/events-queue.yaml sets maxReceiveCount 5)`);
   } catch (e) {
@@ -71,7 +72,7 @@ export async function startEventSource(opts: EventSourceOptions, deps: EventSour
   }
 
   const remove = async (handle: string): Promise<void> => {
-    await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: opts.queueUrl, ReceiptHandle: handle }));
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: opts.queueUrl, ReceiptHandle: handle }));
   };
   const queue = new TargetedQueue({
     run: deps.run,
@@ -120,7 +121,7 @@ export async function startEventSource(opts: EventSourceOptions, deps: EventSour
 
   const maxFailures = opts.failuresBeforeFallback ?? 3;
   const poller = new SqsPoller({
-    sqs: clients.sqs as never,
+    sqs,
     queueUrl: opts.queueUrl,
     waitSeconds: opts.waitSeconds ?? 20,
     visibilitySeconds: opts.visibilitySeconds ?? 300,

@@ -33,6 +33,8 @@ export const LogEvent = {
   stateUnwritable: 'state.unwritable',
   shutdown: 'shutdown',
   targetFailed: 'target.failed',
+  /** one target's part of a cycle ended: result and durationMs (targets run in parallel) */
+  targetCompleted: 'target.completed',
   leaseStarted: 'lease.started',
   leaseAcquired: 'lease.acquired',
   leaseReleased: 'lease.released',

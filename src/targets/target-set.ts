@@ -168,7 +168,10 @@ export class TargetSet {
       r.logger.error({ event: LogEvent.targetFailed, target: r.spec.name, err: { message: error } }, `target ${r.spec.name}: ${error}`);
     }
     r.status.cycleFinished({ result, ...(error === undefined ? {} : { error }) });
-    r.metrics.recordCycle(result, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    r.metrics.recordCycle(result, seconds);
+    const durationMs = Math.round(seconds * 1000);
+    r.logger.info({ event: LogEvent.targetCompleted, target: r.spec.name, result, durationMs }, `target ${r.spec.name}: ${result} in ${durationMs} ms`);
     return result;
   }
 

@@ -55,6 +55,23 @@ describe('createAwsClients', () => {
     expect(elb.calls).toEqual([{ service: 'elbv2', operation: 'DescribeRules' }]);
   });
 
+  it('SQS and SSM are made (their SDK packages loaded) on first use, and counted like the others', async () => {
+    const json = { 'content-type': 'application/x-amz-json-1.1' };
+    const s = await server((call) => (call.service === 'ssm' ? { status: 200, headers: json, body: JSON.stringify({ Parameters: [], InvalidParameters: ['/x'] }) } : emptyOk(call)));
+    const c = await withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: s.url }, async () => {
+      const c = clients();
+      expect([c.sqs.made, c.ssm.made]).toEqual([false, false]);
+      const ssm = await c.ssm.get();
+      expect(await c.ssm.get()).toBe(ssm);
+      const { GetParametersCommand } = await import('@aws-sdk/client-ssm');
+      const out = await ssm.send(new GetParametersCommand({ Names: ['/x'] }));
+      expect(out.InvalidParameters).toEqual(['/x']);
+      return c;
+    });
+    expect([c.sqs.made, c.ssm.made]).toEqual([false, true]);
+    expect(c.calls.snapshot()).toEqual([{ service: 'ssm', operation: 'GetParameters', outcome: 'ok', count: 1 }]);
+  });
+
   it('counts every attempt; throttling is retried after waiting and the call succeeds', async () => {
     const s = await server((call, n) => (n <= 2 ? awsError('elbv2', 400, 'Throttling', 'Rate exceeded') : emptyOk(call)));
     const c = await withEnv({ ...TEST_AWS_ENV, AWS_ENDPOINT_URL: s.url }, async () => {

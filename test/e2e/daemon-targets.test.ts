@@ -105,6 +105,13 @@ describe('run --config: targets in two accounts and one that cannot be assumed',
     const failed = await waitFor(() => daemon.events('target.failed').find((l) => l.target === 'denied'), 10_000, () => daemon.tail());
     expect(String(failed.msg)).toContain(`cannot assume ${roleIn(DENIED)}: AccessDenied`);
     expect(daemon.events('target.failed').filter((l) => l.target !== 'denied')).toEqual([]);
+    // each target's part of a cycle ends with its own line: result and duration
+    const completed = await waitFor(() => {
+      const lines = daemon.events('target.completed');
+      return ['a', 'b', 'denied'].every((t) => lines.some((l) => l.target === t)) ? lines : undefined;
+    }, 10_000, () => daemon.tail());
+    expect(completed.find((l) => l.target === 'denied')?.result).toBe('failed');
+    expect(completed.filter((l) => l.target === 'a' || l.target === 'b').every((l) => l.result === 'success' && typeof l.durationMs === 'number')).toBe(true);
     // every AssumeRole sent the target's own role; the external id went with a's
     const assumes = proxy.writes().filter((w) => w.operation === 'AssumeRole');
     expect(new Set(assumes.map((w) => w.params?.RoleArn))).toEqual(new Set([roleIn(A), roleIn(B), roleIn(DENIED)]));

@@ -5,6 +5,7 @@ import { CreateClusterCommand, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { CreateTargetGroupCommand, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestClients, type TestClients } from '../../src/demo/aws-demo-clients.js';
+import { assumedRoleClients } from '../support/assumed-role-clients.js';
 import { FaultProxy, type FaultProxyOptions } from '../support/fault-proxy.js';
 import { motoUrl } from '../support/moto-test-context.js';
 
@@ -185,5 +186,37 @@ describe('latency and rate limits', () => {
     await failure(READS.ecs(clients));
     expect(proxy.counts({ outcome: 'rate-limited' })).toEqual({ 'ecs:ListClusters': 1 });
     expect(proxy.counts({ outcome: 'forwarded' })).toEqual({ 'ecs:ListClusters': 1, 'ec2:DescribeVpcs': 1 });
+  });
+
+  it('each account and region has its own buckets, an assumed role drawing from its account\'s', async () => {
+    const { proxy, clients } = await open({ now: () => 0, rateLimits: [{ service: 'ecs', kind: 'read', capacity: 1, refillPerSecond: 1 }] });
+    const a = await assumedRoleClients(proxy.url, '111111111111');
+    const b = await assumedRoleClients(proxy.url, '222222222222');
+    const a2 = await assumedRoleClients(proxy.url, '111111111111');
+    const westOfA = await assumedRoleClients(proxy.url, '111111111111', 'us-west-2');
+    try {
+      await READS.ecs(clients);
+      await READS.ecs(a);
+      await READS.ecs(b);
+      await READS.ecs(westOfA);
+      // a second session in account A: A's bucket in us-east-1 is empty
+      expect((await failure(READS.ecs(a2))).name).toBe('ThrottlingException');
+      expect((await failure(READS.ecs(clients))).name).toBe('ThrottlingException');
+      // (the assumed-role clients retry a throttled call: count outcomes, not attempts)
+      expect(proxy.counts({ caller: '111111111111', outcome: 'forwarded' })).toEqual({ 'ecs:ListClusters': 2 });
+      expect(proxy.counts({ caller: '222222222222' })).toEqual({ 'ecs:ListClusters': 1 });
+      expect(new Set(proxy.calls.filter((c) => c.service === 'ecs').map((c) => `${c.caller}/${c.region} ${c.outcome}`))).toEqual(
+        new Set([
+          'testing/us-east-1 forwarded',
+          '111111111111/us-east-1 forwarded',
+          '222222222222/us-east-1 forwarded',
+          '111111111111/us-west-2 forwarded',
+          '111111111111/us-east-1 rate-limited',
+          'testing/us-east-1 rate-limited',
+        ]),
+      );
+    } finally {
+      for (const c of [a, b, a2, westOfA]) c.destroy();
+    }
   });
 });

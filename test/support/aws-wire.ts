@@ -47,6 +47,19 @@ export function identifyAwsCall(headers: IncomingHttpHeaders, body: string): Aws
   return { service, operation: form.get('Action') ?? 'unknown', params };
 }
 
+/** Who signed a request and for which region: the SigV4 credential scope (`Credential=AKID/date/region/service/aws4_request`). */
+export function requestSigner(headers: IncomingHttpHeaders): { accessKeyId: string; region: string } | undefined {
+  const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(header(headers, 'authorization') ?? '');
+  return scope?.[1] === undefined || scope[2] === undefined ? undefined : { accessKeyId: scope[1], region: scope[2] };
+}
+
+/** From an STS AssumeRole answer (query XML): the session's access key and the account of the assumed role. */
+export function assumedRoleAccount(body: string): { accessKeyId: string; account: string } | undefined {
+  const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(body)?.[1];
+  const account = /<Arn>arn:aws[a-z-]*:sts::(\d{12}):assumed-role\//.exec(body)?.[1];
+  return key === undefined || account === undefined ? undefined : { accessKeyId: key, account };
+}
+
 /** Describe*, List*, Get* are reads; everything else writes. */
 export function isReadOperation(operation: string): boolean {
   return /^(Describe|List|Get)/.test(operation);

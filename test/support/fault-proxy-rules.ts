@@ -57,6 +57,8 @@ export interface CallInfo {
   service: string;
   operation: string;
   params?: Record<string, unknown>;
+  /** whose buckets the call draws from: AWS's are per account and region (e.g. `111111111111/us-east-1`) */
+  bucketScope?: string;
 }
 
 export function matches(matcher: CallMatcher, call: CallInfo): boolean {
@@ -89,7 +91,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A token bucket: starts full, refills continuously, one token per call. */
+/** A token bucket (one per rule, or per rule and operation, in each account and region): starts full, refills continuously, one token per call. */
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -151,7 +153,7 @@ export class FaultPlan {
     }
     const buckets = this.rateLimits.flatMap((rule, index) => {
       if (!matches(rule, call)) return [];
-      const key = rule.scope === 'operation' ? `${index}:${call.service}:${call.operation}` : `${index}`;
+      const key = `${call.bucketScope ?? ''}|${rule.scope === 'operation' ? `${index}:${call.service}:${call.operation}` : `${index}`}`;
       let bucket = this.buckets.get(key);
       if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(rule.capacity, rule.refillPerSecond, this.now)));
       return [bucket];

@@ -9,7 +9,7 @@
 //   await proxy.stop();
 import { createServer, request, type IncomingMessage, type RequestOptions, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { awsErrorResponse, identifyAwsCall, isReadOperation } from './aws-wire.js';
+import { assumedRoleAccount, awsErrorResponse, identifyAwsCall, isReadOperation, requestSigner } from './aws-wire.js';
 import type { DeploymentSimulator } from './deployment-simulator.js';
 import { FaultPlan, type FaultKind, type FaultRule, type LatencyRule, type RateLimitRule } from './fault-proxy-rules.js';
 
@@ -24,7 +24,11 @@ export interface FaultProxyRules {
   latency?: LatencyRule[];
   /** checked in order; the first that fires decides the call */
   faults?: FaultRule[];
-  /** token buckets; a call that finds an empty bucket gets the service's throttling error */
+  /**
+   * token buckets; a call that finds an empty bucket gets the service's throttling error. Each
+   * account and region has its own (as AWS's): the account of an assumed role's access key,
+   * learned from the AssumeRole answers that pass through the proxy, else the access key itself
+   */
   rateLimits?: RateLimitRule[];
 }
 
@@ -55,6 +59,10 @@ export interface RecordedCall {
   status?: number;
   /** delay: the request was sent on to moto (after its hold; whether or not the client still waited) */
   reachedTarget?: boolean;
+  /** the caller's account (an assumed role's, see rateLimits) or, when unknown, its access key id; absent on unsigned requests */
+  caller?: string;
+  /** the region the request was signed for */
+  region?: string;
 }
 
 interface TargetAnswer {
@@ -79,6 +87,8 @@ export class FaultProxy {
   private readonly simulator: DeploymentSimulator | undefined;
   private recorded: RecordedCall[] = [];
   private baseUrl: string | undefined;
+  /** access key id -> account, from the AssumeRole answers that passed through */
+  private readonly accounts = new Map<string, string>();
   /** delayed calls not yet answered by moto (see settled()) */
   private readonly held = new Set<Promise<unknown>>();
 
@@ -146,11 +156,12 @@ export class FaultProxy {
     return this.recorded.filter((call) => call.write);
   }
 
-  /** Calls per `service:Operation`, e.g. { 'ecs:DescribeServices': 3 }. */
-  counts(filter: { outcome?: CallOutcome } = {}): Record<string, number> {
+  /** Calls per `service:Operation`, e.g. { 'ecs:DescribeServices': 3 }; `caller`: one account's (see RecordedCall.caller). */
+  counts(filter: { outcome?: CallOutcome; caller?: string } = {}): Record<string, number> {
     const result: Record<string, number> = {};
     for (const call of this.recorded) {
       if (filter.outcome && call.outcome !== filter.outcome) continue;
+      if (filter.caller !== undefined && call.caller !== filter.caller) continue;
       const key = `${call.service}:${call.operation}`;
       result[key] = (result[key] ?? 0) + 1;
     }
@@ -183,11 +194,16 @@ export class FaultProxy {
     const write = !isReadOperation(operation);
     const call: RecordedCall = { seq: this.recorded.length + 1, at: Date.now(), service, operation, write, outcome: 'forwarded' };
     if (write) call.params = params;
+    const signer = requestSigner(req.headers);
+    if (signer !== undefined) {
+      call.caller = this.accounts.get(signer.accessKeyId) ?? signer.accessKeyId;
+      call.region = signer.region;
+    }
     this.recorded.push(call);
 
     const plan = this.plan;
     const latency = plan.latencyFor(call);
-    const decision = plan.decide({ ...call, params });
+    const decision = plan.decide({ ...call, params, ...(signer === undefined ? {} : { bucketScope: `${call.caller}/${call.region}` }) });
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 
     if (decision?.fault === 'drop') {
@@ -216,6 +232,16 @@ export class FaultProxy {
       call.status = error.status;
       res.writeHead(error.status, { ...error.headers, 'content-length': String(Buffer.byteLength(error.body)) });
       res.end(error.body);
+      return;
+    }
+    if (service === 'sts' && operation === 'AssumeRole') {
+      // learn whose account the session's access key is in: its calls draw from that account's buckets
+      const answer = await this.ask(req, body);
+      const assumed = answer.status === 200 ? assumedRoleAccount(answer.body.toString('utf8')) : undefined;
+      if (assumed !== undefined) this.accounts.set(assumed.accessKeyId, assumed.account);
+      call.status = answer.status;
+      res.writeHead(answer.status, lengthHeaders(answer));
+      res.end(answer.body);
       return;
     }
     if (this.simulator?.wants(service, operation) === true) {

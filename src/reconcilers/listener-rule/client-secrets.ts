@@ -2,7 +2,6 @@
 // Parameter Store (GetParameter WithDecryption, a SecureString) at apply time, never kept, logged
 // or planned. A ModifyRule whose live rule already authenticates with the same client sends
 // UseExistingClientSecret instead, so an unchanged secret is not read (nor needs ssm access).
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsCall, errorCode } from '../../aws/errors.js';
 import type { AuthenticateAction } from '../../spec/types.js';
 import type { ClientSecretSource } from '../shared/action-authenticate.js';
@@ -13,8 +12,10 @@ export class ClientSecretError extends Error {}
 
 async function readSecret(ctx: ApplyContext, name: string, changeId: string): Promise<string> {
   try {
+    // the SSM package is loaded only when a rule needs a client secret
+    const [{ GetParameterCommand }, ssm] = await Promise.all([import('@aws-sdk/client-ssm'), ctx.clients.ssm.get()]);
     const out = await awsCall({ service: 'ssm', operation: 'GetParameter', resource: name }, () =>
-      ctx.clients.ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+      ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true })),
     );
     const value = out.Parameter?.Value;
     if (value === undefined || value === '') throw new ClientSecretError(`${changeId}: the client secret parameter ${name} is empty: put the secret in it (aws ssm put-parameter --type SecureString --overwrite)`);

@@ -4,7 +4,6 @@
 // services that use it. Then, pure: a desired Service with each such container's image filled in
 // and a spec hash that covers the values read, so that a new value is a rollout (the hash on the
 // service differs), never drift.
-import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../../aws/clients.js';
 import { awsCall, errorCode } from '../../aws/errors.js';
 import { chunk } from '../../aws/paginate.js';
@@ -26,8 +25,10 @@ export async function readImageParameters(desired: DesiredState, clients: AwsCli
   await Promise.all(
     chunk(parameterNames(desired), GET_PARAMETERS_MAX).map(async (names) => {
       try {
+        // the SSM package is loaded only when a file reads an image from Parameter Store
+        const [{ GetParametersCommand }, ssm] = await Promise.all([import('@aws-sdk/client-ssm'), clients.ssm.get()]);
         const answer = await awsCall({ service: 'ssm', operation: 'GetParameters', resource: names.join(', ') }, () =>
-          clients.ssm.send(new GetParametersCommand({ Names: names, WithDecryption: false })),
+          ssm.send(new GetParametersCommand({ Names: names, WithDecryption: false })),
         );
         for (const p of answer.Parameters ?? []) {
           if (p.Name === undefined) continue;
