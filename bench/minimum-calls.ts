@@ -84,12 +84,16 @@ export function minimumReadCalls(inv: ScaleInventory, options: MinimumOptions): 
   return { calls, total: Object.values(calls).reduce((a, b) => a + b, 0) };
 }
 
-/** Writes a drift cycle must make: one per (resource, write API) among the drifted fields. */
-export function minimumDriftWrites(drifts: readonly { resource: string; writeOperation: string }[]): Record<string, number> {
+/**
+ * Writes a drift cycle must make: one per (object written, write API) among the drifted fields.
+ * The object written is the resource, or its `writeTarget` where one call covers several
+ * resources (SetRulePriorities: one per listener for all its drifted rules).
+ */
+export function minimumDriftWrites(drifts: readonly { resource: string; writeOperation: string; writeTarget?: string }[]): Record<string, number> {
   const seen = new Set<string>();
   const out: Record<string, number> = {};
   for (const d of drifts) {
-    const key = `${d.resource}\u0000${d.writeOperation}`;
+    const key = `${d.writeTarget ?? d.resource}\u0000${d.writeOperation}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out[d.writeOperation] = (out[d.writeOperation] ?? 0) + 1;

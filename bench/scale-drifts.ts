@@ -38,6 +38,11 @@ export interface Drift {
   field: string;
   /** the corrective write (`service:Operation`) */
   writeOperation: string;
+  /**
+   * what that write is sent for, when it is not the resource itself: a rule's priority is set by
+   * one SetRulePriorities per listener, which takes every drifted rule of that listener at once
+   */
+  writeTarget?: string;
   /** inventory index of the resource in its list */
   index: number;
 }
@@ -78,7 +83,13 @@ export function pickDrifts(inv: ScaleInventory, count: number, seed = 42): Drift
   const used = new Set<string>();
   const add = (c: { kind: DriftKind; resource: string; index: number }): void => {
     used.add(`${c.resource}|${c.kind}`);
-    drifts.push({ ...c, field: DRIFT_KINDS[c.kind].field, writeOperation: DRIFT_KINDS[c.kind].write });
+    const rule = c.kind === 'rule-priority' ? inv.rules[c.index] : undefined;
+    drifts.push({
+      ...c,
+      field: DRIFT_KINDS[c.kind].field,
+      writeOperation: DRIFT_KINDS[c.kind].write,
+      ...(rule === undefined ? {} : { writeTarget: `Listener/${rule.loadBalancer}:${rule.port}` }),
+    });
   };
   let pairsWanted = Math.floor(count / 10);
   for (const c of pool) {

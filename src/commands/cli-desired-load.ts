@@ -3,6 +3,7 @@
 // --env-variables. One place, so both commands refuse the same bad input with the same words.
 import type { CliTarget, CliTargetOptions } from '../targets/cli-target.js';
 import { loadDesiredState } from '../spec/load-desired-state.js';
+import { parseEnvVariableNames } from '../spec/variable-sources.js';
 import type { LoadResult } from '../spec/types.js';
 import type { Output } from './cli-output.js';
 import { cliLoadOptions, type VariableCommandOptions } from './variable-options.js';
@@ -16,14 +17,19 @@ export interface CliDesiredLoad {
 /** undefined when the target or the values cannot be used (the error is already printed). */
 export async function cliDesiredLoad(options: CliTargetOptions & VariableCommandOptions, output: Output, json: boolean): Promise<CliDesiredLoad | undefined> {
   let target: CliTarget | undefined;
+  const names = parseEnvVariableNames(options.envVariables);
+  if (!names.ok) {
+    output.err(`error: ${names.message}`);
+    return undefined;
+  }
   try {
     // loaded only for --target: the STS client and the config schema cost start-up time otherwise
-    target = options.target === undefined ? undefined : await (await import('../targets/cli-target.js')).resolveCliTarget(options);
+    target = options.target === undefined ? undefined : await (await import('../targets/cli-target.js')).resolveCliTarget(options, process.env, names.names);
   } catch (error) {
     output.err(`error: ${(error as Error).message}`);
     return undefined;
   }
-  // a target brings its own values file; --values / --env-variables otherwise
+  // a target brings its own values file (and --env-variables holds for it too); --values otherwise
   if (target !== undefined) return { target, load: (dir) => target.load(dir) };
   const loadOptions = await cliLoadOptions(options, output, json);
   if (loadOptions === undefined) return undefined;

@@ -21,7 +21,11 @@ export interface CliTarget {
 }
 
 /** undefined without --target; throws an Error with one message for people when the target cannot be used. */
-export async function resolveCliTarget(options: CliTargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<CliTarget | undefined> {
+export async function resolveCliTarget(
+  options: CliTargetOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  envVariables: readonly string[] = [],
+): Promise<CliTarget | undefined> {
   if (options.target === undefined) return undefined;
   const file = options.config ?? (env.ECS_RECONCILER_CONFIG || undefined);
   if (file === undefined) throw new Error(`--target ${options.target} needs the controller config file: pass --config <file> or set ECS_RECONCILER_CONFIG`);
@@ -30,7 +34,7 @@ export async function resolveCliTarget(options: CliTargetOptions, env: NodeJS.Pr
   const spec = findTarget(read.config, options.target);
   return {
     spec,
-    load: (dir) => loadTarget(dir, spec),
+    load: (dir) => loadTarget(dir, spec, { envVariables, env }),
     createClients: () => {
       const { clients, credentials } = createTargetClients(spec);
       return {

@@ -107,7 +107,7 @@ export class TargetSet {
       const reconciler = new Reconciler({
         source: this.#shared.view(), clients, logger, incidents, rollouts, retryFailed: retry, status, metrics, secrets: opts.secrets,
         ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
-        load: (dir) => loadTarget(dir, spec),
+        load: (dir) => loadTarget(dir, spec, { envVariables: config.envVariables }),
       });
       return { spec, reconciler, status, metrics, logger, clients, credentials, retry };
     });
