@@ -143,19 +143,20 @@ export async function runTargetsBench(opts: TargetsOptions): Promise<TargetsRepo
       writeFileSync(file, configYaml(n));
       return file;
     });
-    // adopt every account first (tags written straight to moto, no limiter): the runs measure steady cycles
+    // adopt every account first (tags written straight to moto, no limiter): the runs measure steady
+    // cycles. One account at a time: three unlimited applies at once overload the one moto process
+    // (calls time out at 500 services)
     const t1 = performance.now();
-    const adopted = await Promise.all(
-      names(3).map(async (t) => {
-        const p = startController(
-          ['apply', sourceDir, '--config', configs[1]!, '--target', t, '--no-wait', '--owner-id', 'ecs-reconciler-bench'],
-          controllerEnv({ endpoint: moto.url, extra: { ECS_RECONCILER_RATE_LIMITS: 'off' } }),
-        );
-        const done = await p.exited;
-        if (done.code !== 0) throw new Error(`apply --target ${t} exited ${done.code}:\n${p.tail()}`);
-        return done.seconds;
-      }),
-    );
+    const adopted: number[] = [];
+    for (const t of names(3)) {
+      const p = startController(
+        ['apply', sourceDir, '--config', configs[1]!, '--target', t, '--no-wait', '--owner-id', 'ecs-reconciler-bench', '--aws-timeout', '60s'],
+        controllerEnv({ endpoint: moto.url, extra: { ECS_RECONCILER_RATE_LIMITS: 'off' } }),
+      );
+      const done = await p.exited;
+      if (done.code !== 0) throw new Error(`apply --target ${t} exited ${done.code}:\n${p.tail()}`);
+      adopted.push(done.seconds);
+    }
     adoptSeconds = (performance.now() - t1) / 1000;
     opts.log(`adopted 3 accounts in ${adoptSeconds.toFixed(1)} s (${adopted.map((s) => s.toFixed(1)).join(', ')} s)`);
     runs.push(await runTargets(1, moto.url, sourceDir, configs[0]!, opts));
