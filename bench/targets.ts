@@ -150,7 +150,7 @@ export async function runTargetsBench(opts: TargetsOptions): Promise<TargetsRepo
     const adopted: number[] = [];
     for (const t of names(3)) {
       const p = startController(
-        ['apply', sourceDir, '--config', configs[1]!, '--target', t, '--no-wait', '--owner-id', 'ecs-reconciler-bench', '--aws-timeout', '60s'],
+        ['apply', sourceDir, '--config', configs[1]!, '--target', t, '--no-wait', '--owner-id', 'ecs-reconciler-bench'],
         controllerEnv({ endpoint: moto.url, extra: { ECS_RECONCILER_RATE_LIMITS: 'off' } }),
       );
       const done = await p.exited;
