@@ -38,6 +38,8 @@ export class LeaseManager {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #ticking: Promise<void> | undefined;
+  /** the earliest expiry, seen at the last tick, of a lease or heartbeat of another replica */
+  #foreignExpiry = Number.POSITIVE_INFINITY;
 
   constructor(private readonly opts: LeaseManagerOptions) {
     if (opts.ttlMs <= opts.renewMs + opts.safetyMarginMs) {
@@ -78,12 +80,22 @@ export class LeaseManager {
         .finally(() => {
           this.#ticking = undefined;
           if (!this.#stopped) {
-            this.#timer = setTimeout(loop, this.opts.renewMs);
+            this.#timer = setTimeout(loop, this.nextTickMs());
             this.#timer.unref();
           }
         });
     };
     loop();
+  }
+
+  /**
+   * When the next tick is due: one renew interval, or sooner when another replica's lease or
+   * heartbeat expires before that (a dead replica's targets are taken at its expiry, not up to a
+   * renew interval later). A live replica renews a TTL ahead, so this costs no extra tick then.
+   */
+  nextTickMs(): number {
+    const untilExpiry = this.#foreignExpiry - this.#now() + 1;
+    return Math.max(0, Math.min(this.opts.renewMs, untilExpiry));
   }
 
   /** Stop renewing, give every lease up (expiring after the safety margin) and leave the live replicas. */
@@ -109,6 +121,11 @@ export class LeaseManager {
     const snap = await table.read();
     const live = [...snap.replicas.entries()].filter(([id, exp]) => id === replicaId || exp > t0).length;
     const share = Math.ceil(this.opts.targets.length / Math.max(1, live));
+    const foreign = [
+      ...[...snap.replicas.entries()].filter(([id]) => id !== replicaId).map(([, exp]) => exp),
+      ...[...snap.leases.values()].filter((row) => row.owner !== replicaId).map((row) => row.expiresAt),
+    ].filter((exp) => exp > t0);
+    this.#foreignExpiry = Math.min(Number.POSITIVE_INFINITY, ...foreign);
     await this.#renew(snap, t0);
     // above the share (a replica joined): give up the last ones, no new write goes to them
     const mine = this.opts.targets.filter((t) => this.#held.has(t));

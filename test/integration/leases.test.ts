@@ -80,6 +80,25 @@ describe('LeaseManager against DynamoDB', () => {
     expect(b.owned()).toEqual(targets);
   });
 
+  it("ticks at a dead replica's expiry, not up to a renew interval after it, and every renew interval otherwise", async () => {
+    const targets = ['t1', 't2'];
+    const a = manager('a', targets);
+    const b = manager('b', targets);
+    await a.tick();
+    await b.tick();
+    expect(a.owned()).toEqual(targets);
+    // a's leases and heartbeat run TTL ahead: b's next tick is a renew interval away
+    expect(b.nextTickMs()).toBe(500);
+    clock += TTL - 200; // a stopped renewing: its leases expire in 200 ms
+    await b.tick();
+    expect(b.owned()).toEqual([]);
+    expect(b.nextTickMs()).toBe(201);
+    clock += 201;
+    await b.tick();
+    expect(b.owned()).toEqual(targets); // taken at the expiry
+    expect(b.nextTickMs()).toBe(500);
+  });
+
   it('a write goes out only while the lease is held with the margin to spare; reads always', async () => {
     const a = manager('a', ['t1']);
     await a.tick();
