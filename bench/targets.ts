@@ -1,5 +1,6 @@
-// bench/targets (issue 16): the 500-service world in 3 accounts of one moto (reached through
-// AssumeRole), adopted beforehand (`apply --target` straight to moto, no limiter), then one
+// bench/targets (issue 16): the 500-service world in 3 accounts, each in a moto of its own
+// (reached through AssumeRole; the fault proxy routes each account's calls to its moto), adopted
+// beforehand (`apply --target` through a routing-only proxy, no limiter), then one
 // controller process (`run --config`) through the fault proxy, whose buckets are per account
 // and region as AWS's are: first with one target, then with all three. Must hold: the steady
 // cycle of 3 targets no slower than 1.2x one target's; peak RSS (VmHWM) of the 3-target
@@ -73,9 +74,9 @@ async function refill(record: CycleRecord, buckets: readonly AwsBucket[], accoun
   await sleep(Math.ceil(refillSeconds(reads, buckets) * 1000) + 300);
 }
 
-async function runTargets(count: number, motoUrl: string, sourceDir: string, configFile: string, opts: TargetsOptions): Promise<TargetsRun> {
+async function runTargets(count: number, motos: Record<string, string>, sourceDir: string, configFile: string, opts: TargetsOptions): Promise<TargetsRun> {
   const buckets = awsBuckets();
-  const proxy = new FaultProxy({ target: motoUrl, latencyMs: opts.latencyMs, rateLimits: buckets });
+  const proxy = new FaultProxy({ target: motos[ACCOUNTS[0]]!, targetsByAccount: motos, latencyMs: opts.latencyMs, rateLimits: buckets });
   const endpoint = await proxy.start();
   const daemon = await DaemonDriver.start({ sourceDir, configFile, endpoint, proxy });
   try {
@@ -119,7 +120,13 @@ export async function runTargetsBench(opts: TargetsOptions): Promise<TargetsRepo
   const startedAt = new Date().toISOString();
   const loadStart = loadavg();
   const inv = buildInventory(opts.size);
-  const moto = await startMotoServer();
+  // one moto per account, as AWS serves each account apart: one Python process answering three
+  // accounts' calls would make the emulator, not the controller, what three targets wait on
+  const motoServers = await Promise.all(ACCOUNTS.map(() => startMotoServer()));
+  const motos: Record<string, string> = Object.fromEntries(ACCOUNTS.map((a, i) => [a, motoServers[i]!.url]));
+  // the adoptions' way to each account's moto: routing only, no latency, no buckets
+  const router = new FaultProxy({ target: motos[ACCOUNTS[0]]!, targetsByAccount: motos });
+  const routed = await router.start();
   const sourceDir = join(opts.workDir, 'source');
   mkdirSync(sourceDir, { recursive: true });
   const runs: TargetsRun[] = [];
@@ -128,7 +135,7 @@ export async function runTargetsBench(opts: TargetsOptions): Promise<TargetsRepo
   try {
     const t0 = performance.now();
     for (const [i, account] of ACCOUNTS.entries()) {
-      const clients = await assumedRoleClients(moto.url, account);
+      const clients = await assumedRoleClients(motos[account]!, account);
       try {
         const world = await buildScaleWorld(clients, inv);
         await writeScaleDesired(inv, world.ids, join(sourceDir, names(3)[i]!));
@@ -144,14 +151,14 @@ export async function runTargetsBench(opts: TargetsOptions): Promise<TargetsRepo
       return file;
     });
     // adopt every account first (tags written straight to moto, no limiter): the runs measure steady
-    // cycles. One account at a time: three unlimited applies at once overload the one moto process
+    // cycles. One account at a time: three unlimited applies at once overload moto
     // (calls time out at 500 services)
     const t1 = performance.now();
     const adopted: number[] = [];
     for (const t of names(3)) {
       const p = startController(
         ['apply', sourceDir, '--config', configs[1]!, '--target', t, '--no-wait', '--owner-id', 'ecs-reconciler-bench'],
-        controllerEnv({ endpoint: moto.url, extra: { ECS_RECONCILER_RATE_LIMITS: 'off' } }),
+        controllerEnv({ endpoint: routed, extra: { ECS_RECONCILER_RATE_LIMITS: 'off' } }),
       );
       const done = await p.exited;
       if (done.code !== 0) throw new Error(`apply --target ${t} exited ${done.code}:\n${p.tail()}`);
@@ -159,10 +166,11 @@ export async function runTargetsBench(opts: TargetsOptions): Promise<TargetsRepo
     }
     adoptSeconds = (performance.now() - t1) / 1000;
     opts.log(`adopted 3 accounts in ${adoptSeconds.toFixed(1)} s (${adopted.map((s) => s.toFixed(1)).join(', ')} s)`);
-    runs.push(await runTargets(1, moto.url, sourceDir, configs[0]!, opts));
-    runs.push(await runTargets(3, moto.url, sourceDir, configs[1]!, opts));
+    runs.push(await runTargets(1, motos, sourceDir, configs[0]!, opts));
+    runs.push(await runTargets(3, motos, sourceDir, configs[1]!, opts));
   } finally {
-    await moto.stop();
+    await router.stop();
+    await Promise.all(motoServers.map((m) => m.stop()));
   }
   const [one, three] = runs as [TargetsRun, TargetsRun];
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -195,7 +203,7 @@ export function targetsMarkdown(r: TargetsReport): string {
   const out = [
     `### Targets benchmark (${r.startedAt})`,
     '',
-    `${r.options.size.clusters * r.options.size.servicesPerCluster} services per account, 3 accounts of one moto; latency ${r.options.latencyMs} ms; ${r.options.steadyCycles} steady cycles per run; world ${r.setupSeconds.toFixed(1)} s, adoption ${r.adoptSeconds.toFixed(1)} s; whole run ${(r.totalSeconds / 60).toFixed(1)} min; load ${r.loadAverage.start.join(' / ')} -> ${r.loadAverage.end.join(' / ')}.`,
+    `${r.options.size.clusters * r.options.size.servicesPerCluster} services per account, 3 accounts, each in a moto of its own; latency ${r.options.latencyMs} ms; ${r.options.steadyCycles} steady cycles per run; world ${r.setupSeconds.toFixed(1)} s, adoption ${r.adoptSeconds.toFixed(1)} s; whole run ${(r.totalSeconds / 60).toFixed(1)} min; load ${r.loadAverage.start.join(' / ')} -> ${r.loadAverage.end.join(' / ')}.`,
     '',
     '| targets | warm-up | steady cycle p50 / max | per target p50 | reads per account per cycle | peak RSS |',
     '|---:|---:|---:|---|---|---:|',

@@ -35,6 +35,12 @@ export interface FaultProxyRules {
 export interface FaultProxyOptions extends FaultProxyRules {
   /** where calls that get no fault go, e.g. the moto URL */
   target: string;
+  /**
+   * a moto of its own per account (as AWS serves each account apart): an account's calls go
+   * there, by the account of their access key (learned from AssumeRole), and an AssumeRole by the
+   * account of its RoleArn; the rest to `target`
+   */
+  targetsByAccount?: Record<string, string>;
   /** clock for token buckets, in ms (default performance.now) */
   now?: () => number;
   /** rewrites ECS answers of scripted services as deployments would run (see deployment-simulator.ts) */
@@ -83,6 +89,9 @@ export class FaultProxy {
   private plan!: FaultPlan;
   private rules: FaultProxyRules;
   private readonly target: URL;
+  private readonly targetsByAccount: Map<string, URL>;
+  /** the upstream chosen for a request, when it is not `target` */
+  private readonly upstreamOf = new WeakMap<IncomingMessage, URL>();
   private readonly now: () => number;
   private readonly simulator: DeploymentSimulator | undefined;
   private recorded: RecordedCall[] = [];
@@ -93,9 +102,10 @@ export class FaultProxy {
   private readonly held = new Set<Promise<unknown>>();
 
   constructor(options: FaultProxyOptions) {
-    const { target, now, simulator, ...rules } = options;
+    const { target, targetsByAccount, now, simulator, ...rules } = options;
     this.simulator = simulator;
     this.target = new URL(target);
+    this.targetsByAccount = new Map(Object.entries(targetsByAccount ?? {}).map(([account, url]) => [account, new URL(url)]));
     this.now = now ?? (() => performance.now());
     this.rules = rules;
     this.configure(rules);
@@ -200,6 +210,9 @@ export class FaultProxy {
       call.region = signer.region;
     }
     this.recorded.push(call);
+    const account = operation === 'AssumeRole' ? roleAccount(body.toString('utf8')) : call.caller;
+    const upstream = account === undefined ? undefined : this.targetsByAccount.get(account);
+    if (upstream !== undefined) this.upstreamOf.set(req, upstream);
 
     const plan = this.plan;
     const latency = plan.latencyFor(call);
@@ -257,13 +270,14 @@ export class FaultProxy {
 
   /** The same request, addressed to moto. */
   private upstreamOptions(req: IncomingMessage, body: Buffer): RequestOptions {
+    const target = this.upstreamOf.get(req) ?? this.target;
     return {
-      protocol: this.target.protocol,
-      hostname: this.target.hostname,
-      port: this.target.port,
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
       method: req.method,
       path: req.url,
-      headers: { ...req.headers, host: this.target.host, 'content-length': String(body.length) },
+      headers: { ...req.headers, host: target.host, 'content-length': String(body.length) },
     };
   }
 
@@ -345,4 +359,9 @@ export class FaultProxy {
       upstream.end(body);
     });
   }
+}
+
+/** The account of an AssumeRole request's RoleArn (query protocol body). */
+function roleAccount(body: string): string | undefined {
+  return /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(new URLSearchParams(body).get('RoleArn') ?? '')?.[1];
 }
