@@ -49,6 +49,7 @@ describe('deriving the AWS operations from source', () => {
     ['a type-only import', `import type { DescribeServicesCommandOutput, Service } from '@aws-sdk/client-ecs';`, []],
     ['the client class only', `import { ECSClient } from '@aws-sdk/client-ecs';`, []],
     ['a dynamic import', `const { RegisterTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');`, ['ecs:RegisterTaskDefinition']],
+    ['a dynamic import beside a lazy client', `const [{ GetParametersCommand }, ssm] = await Promise.all([import('@aws-sdk/client-ssm'), clients.ssm.get()]);`, ['ssm:GetParameters']],
   ])('%s', (_name, source, expected) => {
     const r = scanSource(source, 'x.ts');
     expect(r.problems).toEqual([]);

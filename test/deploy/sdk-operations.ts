@@ -52,8 +52,9 @@ export interface ScanResult {
 
 // import { A, B as C, type D } from '@aws-sdk/client-x'   (not `import type {...}`)
 const IMPORT_RE = /import\s+(type\s+)?\{([^}]*)\}\s*from\s*['"](@aws-sdk\/client-[a-z0-9-]+)['"]/g;
-// const { A, B } = await import('@aws-sdk/client-x')
-const DYNAMIC_RE = /\{([^}]*)\}\s*=\s*await\s+import\(\s*['"](@aws-sdk\/client-[a-z0-9-]+)['"]\s*\)/g;
+// const { A, B } = await import('@aws-sdk/client-x'), and
+// const [{ A }, client] = await Promise.all([import('@aws-sdk/client-x'), ...]) (a lazy client)
+const DYNAMIC_RE = /\{([^{}]*)\}(?:\s*,\s*\w+\s*\])?\s*=\s*await\s+(?:Promise\.all\(\[\s*)?import\(\s*['"](@aws-sdk\/client-[a-z0-9-]+)['"]\s*\)/g;
 
 function lineOf(text: string, index: number): number {
   return text.slice(0, index).split('\n').length;
