@@ -19,6 +19,7 @@ const SERIAL_TESTS = [
   'test/e2e/quickstart.test.ts', // `npm start` rebuilds dist/
   'test/integration/deploy-production-files.test.ts', // `npm run build`
   'test/e2e/daemon-events.test.ts', // corrected within 5 s of the event
+  'test/e2e/daemon-events-targets.test.ts', // corrected within 5 s of the event, in its target
   'test/e2e/daemon-leases.test.ts', // taken over within lease TTL + 1 interval
   'test/e2e/daemon-aws-faults.test.ts', // back-off timings behind a throttling proxy
   'test/harness/fault-proxy-slow-modes.test.ts', // the proxy's delays, timed

@@ -94,10 +94,10 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
     config: { ...config, configFile }, source, logger, metrics, status, secrets, notify: (m) => sender?.enqueue(m), gate: clients.gate, retryFailed,
     trigger: (reason) => loop.trigger(reason),
   });
-  // --events-queue is for the one implicit target (resolveRunConfig refuses it beside --config);
-  // loaded only with a queue: the SQS and STS packages cost megabytes of heap otherwise
+  // --events-queue: one poller for the process; with --config each event goes to the target its
+  // account and region name. Loaded only with a queue: the SQS and STS packages cost megabytes of heap otherwise
   const events: DaemonEvents | undefined =
-    config.eventsQueue === undefined || targets !== undefined ? undefined : await (await import('../events/daemon-events.js')).startEventsFor(config, config.eventsQueue, logger);
+    config.eventsQueue === undefined ? undefined : await (await import('../events/daemon-events.js')).startEventsFor(config, config.eventsQueue, logger);
   const single = targets === undefined ? new Reconciler({
     source, clients, logger, incidents, rollouts, retryFailed, status, metrics, secrets, ...(events === undefined ? {} : { authors: events.authors }),
     ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
@@ -166,6 +166,6 @@ export async function startDaemon(config: RunConfig, env: NodeJS.ProcessEnv = pr
   }
 
   loop.start();
-  if (single !== undefined) await events?.connect({ clients, logger, status, reconciler: single, loop });
+  await events?.connect({ clients, logger, status, reconciler, loop });
   return { logger, server, loop, status, done, shutdown };
 }

@@ -156,11 +156,7 @@ export function resolveRunConfig(flags: Record<string, unknown>, env: NodeJS.Pro
     const origin = found ? found[1] : def.flag;
     out[def.key] = raw === undefined ? undefined : def.parse(raw, origin);
   }
-  const config = out as unknown as RunConfig;
-  if (config.eventsQueue !== undefined && config.configFile !== undefined) {
-    throw new ConfigError('--events-queue works with one target only, not beside --config (targets in several accounts have one queue each): drop one of the two');
-  }
-  return config;
+  return out as unknown as RunConfig;
 }
 
 /** The README table: flag, environment variable, default, meaning. */

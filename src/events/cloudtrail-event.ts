@@ -40,6 +40,8 @@ export function parseEventMessage(body: string | undefined): ParsedMessage {
   const sourceIPAddress = str(d.sourceIPAddress);
   const userAgent = str(d.userAgent);
   const errorCode = str(d.errorCode);
+  const account = str(envelope.account) ?? str(d.recipientAccountId);
+  const region = str(envelope.region) ?? str(d.awsRegion);
   return {
     ok: true,
     event: {
@@ -58,6 +60,8 @@ export function parseEventMessage(body: string | undefined): ParsedMessage {
       ...(userAgent === undefined ? {} : { userAgent }),
       fromConsole: d.sessionCredentialFromConsole === 'true' || d.sessionCredentialFromConsole === true,
       ...(errorCode === undefined ? {} : { errorCode }),
+      ...(account === undefined ? {} : { account }),
+      ...(region === undefined ? {} : { region }),
     },
   };
 }

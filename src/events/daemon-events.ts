@@ -9,6 +9,7 @@ import { callerArn } from './caller-identity.js';
 import { OwnIdentity } from './event-author.js';
 import { startEventSource, type RunningEventSource } from './event-source.js';
 import type { TargetedRun } from './targeted-queue.js';
+import { targetDispatch, type EventTarget } from './target-dispatch.js';
 
 export interface DaemonEventsConfig {
   intervalMs: number;
@@ -21,7 +22,8 @@ interface Wiring {
   clients: AwsClients;
   logger: Logger;
   status: ControllerStatus;
-  reconciler: { eventIndex(): EventIndex | undefined; runTargeted(ids: readonly string[]): Promise<TargetedRun> };
+  /** the one implicit target's reconciler, or (--config) the targets the events route to */
+  reconciler: { eventIndex(): EventIndex | undefined; runTargeted(ids: readonly string[]): Promise<TargetedRun> } | { eventTargets(): EventTarget[]; owned(): ReadonlySet<string> };
   loop: { between<T>(work: () => Promise<T>): Promise<T>; trigger(reason: string): void };
 }
 
@@ -47,6 +49,9 @@ export async function startEventsFor(config: DaemonEventsConfig, queueUrl: strin
     intervalMs: () => running?.intervalMs() ?? config.intervalMs,
     async connect(w) {
       if (stopped) return;
+      const r = w.reconciler;
+      const single = 'runTargeted' in r ? r : undefined;
+      const dispatch = 'eventTargets' in r ? targetDispatch(r.eventTargets(), () => r.owned(), { arn: caller.arn }) : undefined;
       running = await startEventSource(
         { queueUrl, resyncMs: config.resyncMs, intervalMs: config.intervalMs, waitSeconds: Math.round(config.eventsWaitMs / 1000) },
         {
@@ -55,8 +60,9 @@ export async function startEventsFor(config: DaemonEventsConfig, queueUrl: strin
           status: w.status,
           own,
           authors,
-          index: () => w.reconciler.eventIndex(),
-          run: (ids) => w.reconciler.runTargeted(ids),
+          index: () => single?.eventIndex(),
+          run: (ids) => (single === undefined ? Promise.reject(new Error('events go to the targets')) : single.runTargeted(ids)),
+          ...(dispatch === undefined ? {} : { dispatch }),
           between: (work) => w.loop.between(work),
           intervalChanged: (reason) => w.loop.trigger(reason),
         },

@@ -3,10 +3,11 @@
 // index (each kind's `events` hook), the targeted queue and the resync fallback together.
 // With events flowing a full cycle runs every --resync; a queue quiet for longer than the
 // resync, or failing, falls back to --interval (logged, and said on /readyz and /status).
-import { DeleteMessageCommand, GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.js';
 import type { Logger } from '../log/logger.js';
 import type { EventIndex } from '../reconcilers/event-routing.js';
+import type { ApiCallEvent } from '../reconcilers/shared/event-hook.js';
 import type { ControllerStatus } from '../server/controller-status.js';
 import type { AuthorMemory } from './author-memory.js';
 import { parseEventMessage } from './cloudtrail-event.js';
@@ -31,6 +32,21 @@ export interface EventSourceOptions {
   now?: () => number;
 }
 
+/** Where an event's resources are reconciled: one target's reconciler, identity and author memory. */
+export interface EventSink {
+  own: OwnIdentity;
+  authors: AuthorMemory;
+  /** the declared resources' identities (undefined until a revision is in force) */
+  index(): EventIndex | undefined;
+  run(ids: readonly string[]): Promise<TargetedRun>;
+}
+
+/** With targets: the sink an event goes to (by name), or leave it for another replica, or drop it. */
+export type EventDispatch =
+  | { action: 'reconcile'; target: string; sink: EventSink }
+  | { action: 'leave'; target: string; reason: string }
+  | { action: 'drop'; reason: string };
+
 export interface EventSourceDeps {
   clients: Pick<AwsClients, 'sqs'>;
   logger: Logger;
@@ -41,6 +57,8 @@ export interface EventSourceDeps {
   index(): EventIndex | undefined;
   run(ids: readonly string[]): Promise<TargetedRun>;
   between<T>(work: () => Promise<T>): Promise<T>;
+  /** with targets (--config): which target's sink an event goes to; absent: the one sink above */
+  dispatch?: (event: ApiCallEvent) => EventDispatch;
   /** the resync fell back (or came back): run a full cycle now, on the new interval */
   intervalChanged(reason: string): void;
 }
@@ -48,7 +66,9 @@ export interface EventSourceDeps {
 export interface RunningEventSource {
   /** the interval the loop waits between full cycles now */
   intervalMs(): number;
+  /** the targeted queue of the one implicit target (with targets: of each target, by name) */
   queue: TargetedQueue;
+  queues: ReadonlyMap<string, TargetedQueue>;
   stop(): Promise<void>;
 }
 
@@ -74,19 +94,32 @@ export async function startEventSource(opts: EventSourceOptions, deps: EventSour
   const remove = async (handle: string): Promise<void> => {
     await sqs.send(new DeleteMessageCommand({ QueueUrl: opts.queueUrl, ReceiptHandle: handle }));
   };
-  const queue = new TargetedQueue({
-    run: deps.run,
-    between: deps.between,
-    remove: async (handle) => {
-      await remove(handle);
-      poller.released();
-    },
-    logger,
-  });
+  const queues = new Map<string, TargetedQueue>();
+  const queueFor = (target: string, logger: Logger): TargetedQueue => {
+    let q = queues.get(target);
+    if (q === undefined) {
+      // one queue per target: each target's batches run on its own reconciler
+      q = new TargetedQueue({
+        run: (ids) => (sinks.get(target) ?? single).run(ids),
+        between: deps.between,
+        remove: async (handle) => {
+          await remove(handle);
+          poller.released();
+        },
+        logger,
+      });
+      queues.set(target, q);
+    }
+    return q;
+  };
+  const single: EventSink = { own: deps.own, authors: deps.authors, index: () => deps.index(), run: (ids) => deps.run(ids) };
+  /** the sink last seen for each target (a dispatch hands it over with each event) */
+  const sinks = new Map<string, EventSink>();
+  const held = (): number => [...queues.values()].reduce((n, q) => n + q.held, 0);
 
   const handle = async (messages: Message[]): Promise<void> => {
     received += messages.length;
-    const index = deps.index();
+    const indexes = new Map<string, EventIndex | undefined>();
     for (const m of messages) {
       const id = m.MessageId ?? '';
       const receipt = m.ReceiptHandle;
@@ -99,23 +132,48 @@ export async function startEventSource(opts: EventSourceOptions, deps: EventSour
         continue;
       }
       const e = parsed.event;
-      if (e.errorCode !== undefined || deps.own.isOwn(e)) {
+      let target = '';
+      let sink = single;
+      let log = logger;
+      if (deps.dispatch !== undefined) {
+        const route = deps.dispatch(e);
+        if (route.action === 'drop') {
+          logger.debug({ event: 'events.no-target', messageId: id, eventName: e.eventName, account: e.account, region: e.region }, `event ${e.eventName} dropped: ${route.reason}`);
+          await drop();
+          continue;
+        }
+        if (route.action === 'leave') {
+          // not ours to settle: visible again at once, for the replica that holds the target
+          logger.debug({ event: 'events.left', messageId: id, eventName: e.eventName, target: route.target }, `event ${e.eventName} left in the queue: ${route.reason}`);
+          await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: opts.queueUrl, ReceiptHandle: receipt, VisibilityTimeout: 0 })).catch((err: unknown) => {
+            logger.warn({ event: 'events.release-failed', messageId: id, err: { message: (err as Error).message } }, `cannot make SQS message ${id} visible again: ${(err as Error).message} (it comes back after its visibility timeout)`);
+          });
+          continue;
+        }
+        target = route.target;
+        sink = route.sink;
+        sinks.set(target, sink);
+        log = logger.child({ target });
+      }
+      if (e.errorCode !== undefined || sink.own.isOwn(e)) {
         // a call AWS refused changed nothing; the controller's own write is not drift
-        logger.debug({ event: 'events.skipped', messageId: id, eventName: e.eventName, own: e.errorCode === undefined }, `event ${e.eventName} skipped (${e.errorCode ?? 'the controller\'s own write'})`);
+        log.debug({ event: 'events.skipped', messageId: id, eventName: e.eventName, own: e.errorCode === undefined }, `event ${e.eventName} skipped (${e.errorCode ?? 'the controller\'s own write'})`);
         await drop();
         continue;
       }
+      if (!indexes.has(target)) indexes.set(target, sink.index());
+      const index = indexes.get(target);
       if (index === undefined) continue; // no desired state yet: SQS shows it again later
       const ids = index.touched(e);
       if (ids.length === 0) {
-        logger.debug({ event: 'events.unmanaged', messageId: id, eventName: e.eventName }, `event ${e.eventName} touches no declared resource`);
+        log.debug({ event: 'events.unmanaged', messageId: id, eventName: e.eventName }, `event ${e.eventName} touches no declared resource`);
         await drop();
         continue;
       }
       const author = describeAuthor(e);
-      for (const r of ids) deps.authors.remember(r, author);
-      logger.info({ event: 'events.received', messageId: id, eventName: e.eventName, resources: ids, author }, `${e.eventName} on ${ids.join(', ')}: ${author}; reconciling them now`);
-      queue.add(id, receipt, ids);
+      for (const r of ids) sink.authors.remember(r, author);
+      log.info({ event: 'events.received', messageId: id, eventName: e.eventName, resources: ids, author }, `${e.eventName} on ${ids.join(', ')}${target === '' ? '' : ` (target ${target})`}: ${author}; reconciling them now`);
+      queueFor(target, log).add(id, receipt, ids);
     }
   };
 
@@ -126,7 +184,7 @@ export async function startEventSource(opts: EventSourceOptions, deps: EventSour
     waitSeconds: opts.waitSeconds ?? 20,
     visibilitySeconds: opts.visibilitySeconds ?? 300,
     maxHeld: opts.maxHeld ?? 100,
-    held: () => queue.held,
+    held,
     onMessages: handle,
     onError: (err, consecutive) => {
       lastError = err.message;
@@ -174,7 +232,10 @@ export async function startEventSource(opts: EventSourceOptions, deps: EventSour
 
   return {
     intervalMs: () => (mode === 'events' ? opts.resyncMs : opts.intervalMs),
-    queue,
+    get queue() {
+      return queueFor('', logger);
+    },
+    queues,
     async stop() {
       clearInterval(timer);
       await poller.stop();

@@ -24,6 +24,8 @@ import { assumeRoleCredentials, type CredentialProvider } from './assume-role-cr
 import { SharedSource } from './shared-source.js';
 import { loadTarget } from './target-load.js';
 import type { TargetSpec } from './targets-config.js';
+import { AuthorMemory } from '../events/author-memory.js';
+import { accountOfArn, type EventTarget } from '../events/target-dispatch.js';
 
 /** Slack messages of a target start with its name. */
 export function messageForTarget(message: SlackMessage, target: string): SlackMessage {
@@ -62,6 +64,8 @@ export interface TargetSetOptions {
   leases?: { owned: () => readonly string[]; check: (target: string) => LeaseCheck };
   /** POST /retry sets it: every owned target's next cycle deploys again what failed rollouts hold */
   retryFailed: { requested: boolean };
+  /** with --events-queue: each target remembers who changed its resources for this long (the resync) */
+  events?: { resyncMs: number };
 }
 
 interface TargetRun {
@@ -73,6 +77,7 @@ interface TargetRun {
   clients: AwsClients;
   credentials: CredentialProvider | undefined;
   retry: { requested: boolean };
+  authors: AuthorMemory | undefined;
 }
 
 export class TargetSet {
@@ -104,14 +109,30 @@ export class TargetSet {
       const incidents = new DriftIncidents({ notify, realertMs: config.realertMs, ...stateFile('incidents'), logger });
       const rollouts = new RolloutIncidents({ notify, notifyRollouts: config.notifyRollouts, ...stateFile('rollouts'), warn: (msg) => logger.warn(msg) });
       const retry = { requested: false };
+      const authors = opts.events === undefined ? undefined : new AuthorMemory(opts.events.resyncMs);
       const reconciler = new Reconciler({
         source: this.#shared.view(), clients, logger, incidents, rollouts, retryFailed: retry, status, metrics, secrets: opts.secrets,
+        ...(authors === undefined ? {} : { authors }),
         ownerId: config.ownerId, prune: config.prune, maxDeletes: config.maxDeletes, dryRun: config.dryRun,
         load: (dir) => loadTarget(dir, spec, { envVariables: config.envVariables }),
       });
-      return { spec, reconciler, status, metrics, logger, clients, credentials, retry };
+      return { spec, reconciler, status, metrics, logger, clients, credentials, retry, authors };
     });
     opts.status.setTargetSections(() => this.sections());
+  }
+
+  /** What the events queue routes to (with `events` only): each target's place, role and reconciler. */
+  eventTargets(): EventTarget[] {
+    return this.#runs.flatMap((r) => (r.authors === undefined ? [] : [{
+      name: r.spec.name, account: r.spec.account ?? accountOfArn(r.spec.roleArn), region: r.spec.region, roleArn: r.spec.roleArn, authors: r.authors,
+      index: () => r.reconciler.eventIndex(),
+      run: (ids: readonly string[]) => r.reconciler.runTargeted(ids),
+    }]));
+  }
+
+  /** The targets this replica reconciles now (all of them without leases). */
+  owned(): ReadonlySet<string> {
+    return this.#owned();
   }
 
   #owned(): Set<string> {

@@ -9,6 +9,7 @@ import { ConfigError, type RunConfig } from '../controller/run-config.js';
 import { LeaseManager } from '../leases/lease-manager.js';
 import { LeaseTable } from '../leases/lease-table.js';
 import { TargetSet, type TargetSetOptions } from './target-set.js';
+import type { EventTarget } from '../events/target-dispatch.js';
 import { formatConfigErrors, readTargetsConfig } from './targets-config.js';
 
 /** Clock skew between replicas the lease safety margin allows for, besides one AWS attempt's deadline. */
@@ -17,6 +18,9 @@ export const LEASE_CLOCK_SKEW_MS = 2_000;
 export interface TargetsWork {
   run(): Promise<CycleResult>;
   sourceMoved(): Promise<boolean>;
+  /** with --events-queue: the targets the events route to, and those this replica holds now */
+  eventTargets(): EventTarget[];
+  owned(): ReadonlySet<string>;
   /** give the leases up (they expire after the safety margin) and close the clients */
   close(): Promise<void>;
 }
@@ -58,12 +62,15 @@ export async function startTargets(opts: StartTargetsOptions): Promise<TargetsWo
   const set = new TargetSet({
     targets, config, source: opts.source, logger, metrics: opts.metrics, status: opts.status, secrets: opts.secrets,
     notify: opts.notify, gate: opts.gate, retryFailed: opts.retryFailed,
+    ...(config.eventsQueue === undefined ? {} : { events: { resyncMs: config.resyncMs } }),
     ...(lm === undefined ? {} : { leases: { owned: () => lm.owned(), check: (t: string) => lm.check(t) } }),
   });
   lm?.start();
   return {
     run: () => set.run(),
     sourceMoved: () => set.sourceMoved(),
+    eventTargets: () => set.eventTargets(),
+    owned: () => set.owned(),
     async close() {
       await lm?.stop();
       set.close();

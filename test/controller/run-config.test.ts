@@ -46,11 +46,16 @@ describe('resolveRunConfig', () => {
     [{ port: '70000' }, {}, /--port/],
     [{}, { ECS_RECONCILER_MAX_DELETES: 'many' }, /ECS_RECONCILER_MAX_DELETES/],
     [{ logFormat: 'xml' }, {}, /json or pretty/],
-    // the events queue serves the one implicit target: not beside a controller config file of targets
-    [{ eventsQueue: 'http://127.0.0.1:1/q', config: 'targets.yaml' }, {}, /--events-queue works with one target only, not beside --config/],
-    [{}, { ECS_RECONCILER_EVENTS_QUEUE: 'http://127.0.0.1:1/q', ECS_RECONCILER_CONFIG: 'targets.yaml' }, /drop one of the two/],
   ])('names the bad option: %j %j', (flags, env, message) => {
     expect(() => resolveRunConfig(flags, env)).toThrow(message);
+  });
+
+  it('takes an events queue beside a controller config of targets (one queue, each event routed to its target)', () => {
+    const c = resolveRunConfig({ eventsQueue: 'http://127.0.0.1:1/q', config: 'targets.yaml' }, {});
+    expect(c.eventsQueue).toBe('http://127.0.0.1:1/q');
+    expect(c.configFile).toBe('targets.yaml');
+    const e = resolveRunConfig({}, { ECS_RECONCILER_EVENTS_QUEUE: 'http://127.0.0.1:1/q', ECS_RECONCILER_CONFIG: 'targets.yaml' });
+    expect([e.eventsQueue, e.configFile]).toEqual(['http://127.0.0.1:1/q', 'targets.yaml']);
   });
 
   it('has one environment variable per flag, all prefixed, and documents them all', () => {

@@ -20,6 +20,10 @@ export interface ApiCallEvent {
   /** `true` when the call came from the AWS console (CloudTrail's sessionCredentialFromConsole) */
   fromConsole: boolean;
   errorCode?: string;
+  /** the account the call was made in: the envelope's `account`, else `detail.recipientAccountId` */
+  account?: string;
+  /** the region the call was made in: the envelope's `region`, else `detail.awsRegion` */
+  region?: string;
 }
 
 export interface KindEvents<K extends Kind> {
